@@ -1,0 +1,77 @@
+/**
+ * The Koa application, without `listen`, so tests can mount it on port 0. Middleware order:
+ * request context (id, locale, log) → errors in the contract's shape → body parsing →
+ * authentication → routes.
+ */
+import Koa from 'koa';
+import { Router } from '@koa/router';
+import { HttpMethodEnum, koaBody } from 'koa-body';
+import type { AppDeps } from '../../lib/deps.js';
+import type { AppState } from './context.js';
+import { authenticate } from './middleware/authenticate.js';
+import { errorHandler } from './middleware/error-handler.js';
+import { requestContext, trailingSlash } from './middleware/request-context.js';
+import { buildOpenApiDocument } from './openapi/openapi-document.js';
+import { createRouteRegistry } from './route.js';
+import { registerAuthRoutes } from './routes/auth.routes.js';
+import { registerDispatchRoutes } from './routes/dispatch.routes.js';
+import { registerDocsRoutes } from './routes/docs.routes.js';
+import { registerDriversRoutes } from './routes/drivers.routes.js';
+import { registerHealthRoutes } from './routes/health.routes.js';
+import { registerOrdersRoutes } from './routes/orders.routes.js';
+import { registerPassengersRoutes } from './routes/passengers.routes.js';
+import { registerRegionsRoutes } from './routes/regions.routes.js';
+
+export interface HttpApp {
+  app: Koa<AppState>;
+  /** Marks the app as draining: /readyz answers 503 so load balancers stop sending traffic. */
+  startDraining(): void;
+}
+
+export function createHttpApp(deps: AppDeps): HttpApp {
+  const app = new Koa<AppState>();
+  app.proxy = deps.config.http.trustProxy;
+  let draining = false;
+
+  const router = new Router<AppState>();
+  const routes = createRouteRegistry(router);
+  registerAuthRoutes(routes, deps);
+  registerRegionsRoutes(routes, deps);
+  registerPassengersRoutes(routes, deps);
+  registerDriversRoutes(routes, deps);
+  registerOrdersRoutes(routes, deps);
+  registerDispatchRoutes(routes, deps);
+  registerHealthRoutes(router, deps, () => draining);
+  let document: Record<string, unknown> | undefined;
+  registerDocsRoutes(router, () => (document ??= buildOpenApiDocument(routes.specs)));
+
+  app.use(requestContext(deps.logger, deps.config.defaultLocale));
+  app.use(errorHandler);
+  app.use(trailingSlash);
+  app.use(
+    koaBody({
+      json: true,
+      jsonStrict: true,
+      urlencoded: false,
+      text: false,
+      multipart: false,
+      jsonLimit: `${deps.config.http.bodyLimitKb}kb`,
+      parsedMethods: [
+        HttpMethodEnum.POST,
+        HttpMethodEnum.PUT,
+        HttpMethodEnum.PATCH,
+        HttpMethodEnum.DELETE,
+      ],
+    }),
+  );
+  app.use(authenticate(deps));
+  app.use(router.routes());
+  app.use(router.allowedMethods());
+
+  return {
+    app,
+    startDraining: () => {
+      draining = true;
+    },
+  };
+}

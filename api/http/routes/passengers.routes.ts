@@ -1,0 +1,7 @@
+/** passengers endpoints of the contract. */
+import type { AppDeps } from '../../../lib/deps.js';
+import type { RouteRegistry } from '../route.js';
+
+export function registerPassengersRoutes(_routes: RouteRegistry, _deps: AppDeps): void {
+  // Filled in by the passengers work.
+}

@@ -1,0 +1,7 @@
+/** regions endpoints of the contract. */
+import type { AppDeps } from '../../../lib/deps.js';
+import type { RouteRegistry } from '../route.js';
+
+export function registerRegionsRoutes(_routes: RouteRegistry, _deps: AppDeps): void {
+  // Filled in by the regions work.
+}

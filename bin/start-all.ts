@@ -1,0 +1,58 @@
+/**
+ * `npm start`: runs web, worker and realtime together for local use, with prefixed output.
+ * Migrates and seeds first when the database is empty, so a new machine gets the demo.
+ * In production run them separately (Procfile).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { migrateLatest } from '../db/database.js';
+import { loadConfigOrExit } from '../lib/process/run-process.js';
+
+const config = loadConfigOrExit();
+await migrateLatest(config.databaseUrl);
+
+const run = (script: string): Promise<number> =>
+  new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', script], { stdio: 'inherit' });
+    child.on('exit', (code) => resolve(code ?? 1));
+  });
+
+if (process.env.SEED_ON_START !== 'false') {
+  const code = await run('bin/seed.ts');
+  if (code !== 0) process.exit(code);
+}
+
+const children: ChildProcess[] = [];
+for (const [name, script] of [
+  ['web', 'bin/web.ts'],
+  ['worker', 'bin/worker.ts'],
+  ['realtime', 'bin/realtime.ts'],
+] as const) {
+  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: process.env,
+  });
+  const prefix = (chunk: Buffer) =>
+    chunk
+      .toString()
+      .split('\n')
+      .filter((line) => line.length > 0)
+      .map((line) => `[${name}] ${line}\n`)
+      .join('');
+  child.stdout?.on('data', (chunk: Buffer) => process.stdout.write(prefix(chunk)));
+  child.stderr?.on('data', (chunk: Buffer) => process.stderr.write(prefix(chunk)));
+  child.on('exit', (code) => {
+    process.stderr.write(`[${name}] exited with ${code}\n`);
+    shutdown();
+  });
+  children.push(child);
+}
+
+let stopping = false;
+function shutdown() {
+  if (stopping) return;
+  stopping = true;
+  for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
+  setTimeout(() => process.exit(0), 35_000).unref();
+}
+process.on('SIGINT', shutdown);
+process.on('SIGTERM', shutdown);

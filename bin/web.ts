@@ -1,0 +1,26 @@
+/** The web process: the Koa API. Creates and migrates the database on first start. */
+import { createServer } from 'node:http';
+import { once } from 'node:events';
+import { createHttpApp } from '../api/http/app.js';
+import { migrateLatest } from '../db/database.js';
+import { runProcess } from '../lib/process/run-process.js';
+
+await runProcess('web', async (deps, logger) => {
+  const applied = await migrateLatest(deps.config.databaseUrl);
+  if (applied.length > 0) logger.info({ applied }, 'migrations applied');
+  const http = createHttpApp(deps);
+  const handle = http.app.callback();
+  const server = createServer((req, res) => void handle(req, res));
+  server.listen(deps.config.http.port, deps.config.http.host);
+  await once(server, 'listening');
+  logger.info({ port: deps.config.http.port }, 'web listening');
+  return {
+    stop: async () => {
+      http.startDraining();
+      // Stop accepting, let requests in flight finish, then close idle keep-alive sockets.
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      await closed;
+    },
+  };
+});

@@ -1,0 +1,90 @@
+/**
+ * The PostgreSQL connection and its life cycle. Only db/ touches knex and objection; the
+ * rest of the code sees `Db` (a connection or a transaction) and the repositories.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import knexFactory, { type Knex } from 'knex';
+import { Model } from 'objection';
+import pg from 'pg';
+
+export type Db = Knex | Knex.Transaction;
+export type { Knex };
+
+// Return BIGINT counts and ids as numbers and NUMERIC as numbers: the ranges we use fit.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value: string) => Number(value));
+pg.types.setTypeParser(pg.types.builtins.NUMERIC, (value: string) => Number(value));
+
+const migrationsDirectory = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
+
+export interface Database {
+  knex: Knex;
+  transaction<T>(work: (trx: Knex.Transaction) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export function knexConfig(databaseUrl: string, poolMax = 10): Knex.Config {
+  return {
+    client: 'pg',
+    connection: databaseUrl,
+    pool: { min: 0, max: poolMax },
+    migrations: {
+      directory: migrationsDirectory,
+      loadExtensions: ['.ts', '.js'],
+      tableName: 'knex_migrations',
+    },
+  };
+}
+
+export function createDatabase(databaseUrl: string, poolMax = 10): Database {
+  const knex = knexFactory(knexConfig(databaseUrl, poolMax));
+  Model.knex(knex);
+  return {
+    knex,
+    transaction: (work) => knex.transaction(work),
+    close: () => knex.destroy(),
+  };
+}
+
+/** Creates the database named in the URL when it is missing (first start, fresh test run). */
+export async function ensureDatabaseExists(databaseUrl: string): Promise<void> {
+  const url = new URL(databaseUrl);
+  const name = decodeURIComponent(url.pathname.replace(/^\//, ''));
+  if (!/^[A-Za-z0-9_-]+$/.test(name)) throw new Error(`Unsupported database name: ${name}`);
+  url.pathname = '/postgres';
+  const admin = new pg.Client({ connectionString: url.toString() });
+  await admin.connect();
+  try {
+    const found = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (found.rowCount === 0) {
+      try {
+        await admin.query(`CREATE DATABASE "${name}"`);
+      } catch (e: unknown) {
+        // Another process created it between our check and our CREATE.
+        if ((e as { code?: string }).code !== '42P04') throw e;
+      }
+    }
+  } finally {
+    await admin.end();
+  }
+}
+
+export async function migrateLatest(databaseUrl: string): Promise<string[]> {
+  await ensureDatabaseExists(databaseUrl);
+  const knex = knexFactory(knexConfig(databaseUrl, 2));
+  try {
+    const [, applied] = (await knex.migrate.latest()) as [number, string[]];
+    return applied;
+  } finally {
+    await knex.destroy();
+  }
+}
+
+export async function migrateRollbackAll(databaseUrl: string): Promise<void> {
+  const knex = knexFactory(knexConfig(databaseUrl, 2));
+  try {
+    await knex.migrate.rollback(undefined, true);
+  } finally {
+    await knex.destroy();
+  }
+}

@@ -1,0 +1,66 @@
+/**
+ * Access tokens: short JWTs naming the user, their role and their login session. Every
+ * check also reads the session, so logout and refresh-token reuse revoke them at once.
+ */
+import jwt from 'jsonwebtoken';
+import { findActiveSessionActor } from '../../db/repositories/session.repository.js';
+import type { Db } from '../../db/database.js';
+import { AppError } from '../errors/app-error.js';
+import type { UserActor, UserRole } from './actor.js';
+
+export interface AccessClaims {
+  sub: string;
+  role: UserRole;
+  sid: string;
+  typ: 'access';
+}
+
+export interface JwtSettings {
+  secret: string;
+  accessTtlSeconds: number;
+}
+
+export function signAccessToken(
+  settings: JwtSettings,
+  claims: { userId: number; role: UserRole; sessionId: string },
+): string {
+  const payload: AccessClaims = {
+    sub: String(claims.userId),
+    role: claims.role,
+    sid: claims.sessionId,
+    typ: 'access',
+  };
+  return jwt.sign(payload, settings.secret, {
+    algorithm: 'HS256',
+    expiresIn: settings.accessTtlSeconds,
+  });
+}
+
+export function verifyAccessClaims(settings: JwtSettings, token: string): AccessClaims {
+  try {
+    const decoded = jwt.verify(token, settings.secret, { algorithms: ['HS256'] });
+    if (
+      typeof decoded === 'object' &&
+      decoded.typ === 'access' &&
+      typeof decoded.sub === 'string' &&
+      typeof decoded.sid === 'string'
+    ) {
+      return decoded as unknown as AccessClaims;
+    }
+  } catch {
+    // Expired, forged or malformed: all the same to the caller.
+  }
+  throw new AppError('invalid_token');
+}
+
+/** Verifies the token and its session; returns who is calling. */
+export async function authenticateAccessToken(
+  db: Db,
+  settings: JwtSettings,
+  token: string,
+): Promise<UserActor> {
+  const claims = verifyAccessClaims(settings, token);
+  const actor = await findActiveSessionActor(db, claims.sid, Number(claims.sub));
+  if (!actor) throw new AppError('token_revoked');
+  return actor;
+}

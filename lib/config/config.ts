@@ -1,0 +1,252 @@
+/**
+ * The one configuration module. Every setting comes from the environment, is validated
+ * once at start, and a bad key fails start-up with one clear line per key.
+ */
+import * as yup from 'yup';
+
+const commaList = (value: unknown): string[] =>
+  typeof value === 'string'
+    ? value
+        .split(',')
+        .map((item) => item.trim())
+        .filter((item) => item.length > 0)
+    : [];
+
+const bool = () =>
+  yup
+    .boolean()
+    .transform((_value: unknown, original: unknown) =>
+      original === 'true' || original === '1'
+        ? true
+        : original === 'false' || original === '0'
+          ? false
+          : original,
+    );
+
+const envSchema = yup.object({
+  NODE_ENV: yup.string().oneOf(['development', 'test', 'production']).default('development'),
+  PORT: yup.number().integer().min(0).max(65535).default(3000),
+  REALTIME_PORT: yup.number().integer().min(0).max(65535).default(3001),
+  HOST: yup.string().default('0.0.0.0'),
+  DATABASE_URL: yup.string().default('postgres://postgres@127.0.0.1:5432/invo'),
+  DATABASE_POOL_MAX: yup.number().integer().min(1).default(10),
+  REDIS_URL: yup.string().default('redis://127.0.0.1:6379'),
+  /** Prefix for every Redis key and BullMQ queue, so several deployments can share one Redis. */
+  REDIS_PREFIX: yup.string().default('invo'),
+  JWT_SECRET: yup.string().when('NODE_ENV', {
+    is: 'production',
+    then: (schema) => schema.required().min(32),
+    otherwise: (schema) => schema.default('development-only-secret-change-me-0123456789'),
+  }),
+  JWT_ACCESS_TTL_SECONDS: yup
+    .number()
+    .integer()
+    .min(60)
+    .default(24 * 3600),
+  JWT_REFRESH_TTL_SECONDS: yup
+    .number()
+    .integer()
+    .min(60)
+    .default(7 * 24 * 3600),
+  OTP_TTL_SECONDS: yup.number().integer().min(30).default(300),
+  OTP_MAX_ATTEMPTS: yup.number().integer().min(1).default(5),
+  OTP_MAX_REQUESTS_PER_PHONE_HOUR: yup.number().integer().min(1).default(5),
+  OTP_MAX_REQUESTS_PER_IP_HOUR: yup.number().integer().min(1).default(50),
+  OTP_TEST_NUMBERS: yup.string().default(''),
+  OTP_TEST_NUMBERS_IN_PRODUCTION: bool().default(false),
+  DEFAULT_COUNTRY: yup.string().length(2).default('KZ'),
+  DEFAULT_LOCALE: yup.string().oneOf(['ru', 'en']).default('ru'),
+  TIME_ZONE: yup.string().default('Asia/Atyrau'),
+  SMS_PROVIDER: yup.string().oneOf(['log', 'http']).default('log'),
+  SMS_HTTP_URL_TEMPLATE: yup.string().default(''),
+  SMS_HTTP_METHOD: yup.string().oneOf(['GET', 'POST']).default('GET'),
+  SMS_HTTP_TIMEOUT_MS: yup.number().integer().min(100).default(5000),
+  BOOKING_WINDOW_DAYS: yup.number().integer().min(1).default(30),
+  GEOFENCE_ARRIVAL_METERS: yup.number().min(1).default(80),
+  NO_SHOW_WAIT_SECONDS: yup.number().integer().min(0).default(300),
+  POSITION_FRESH_SECONDS: yup.number().integer().min(1).default(120),
+  DISPATCH_REVIEW: yup.string().oneOf(['auto', 'manual']).default('auto'),
+  DISPATCH_OFFER_TIMEOUT_SECONDS: yup.number().integer().min(1).default(20),
+  DISPATCH_GIVE_UP_SECONDS: yup.number().integer().min(1).default(600),
+  DISPATCH_LEAD_MINUTES: yup.number().integer().min(0).default(30),
+  DISPATCH_MAX_PICKUP_KM: yup.number().min(0.1).default(15),
+  DISPATCH_FAIRNESS_MAX_EXTRA_KM: yup.number().min(0).default(2),
+  DISPATCH_ACCESSIBLE_RESERVE_KM: yup.number().min(0).default(3),
+  DISPATCH_REGION_MODE: yup.string().oneOf(['priority', 'hard']).default('priority'),
+  DISPATCH_JOB_TIMEOUT_MS: yup.number().integer().min(100).default(10000),
+  DISPATCH_RETRY_BACKOFF_MS: yup.number().integer().min(10).default(5000),
+  DISPATCH_WORKER_CONCURRENCY: yup.number().integer().min(1).default(8),
+  DISPATCH_ASSIGN_WAIT_MS: yup.number().integer().min(0).default(5000),
+  CORS_ORIGINS: yup.string().default(''),
+  BODY_LIMIT_KB: yup.number().integer().min(1).default(64),
+  TRUST_PROXY: bool().default(false),
+  LOG_LEVEL: yup
+    .string()
+    .oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+    .default('info'),
+});
+
+type Env = yup.InferType<typeof envSchema>;
+
+export interface TestPhoneCode {
+  phone: string;
+  code: string;
+}
+
+export interface Config {
+  env: Env['NODE_ENV'];
+  isProduction: boolean;
+  http: {
+    port: number;
+    host: string;
+    bodyLimitKb: number;
+    corsOrigins: string[];
+    trustProxy: boolean;
+  };
+  realtime: { port: number };
+  databaseUrl: string;
+  databasePoolMax: number;
+  redis: { url: string; prefix: string };
+  jwt: { secret: string; accessTtlSeconds: number; refreshTtlSeconds: number };
+  otp: {
+    ttlSeconds: number;
+    maxAttempts: number;
+    maxRequestsPerPhoneHour: number;
+    maxRequestsPerIpHour: number;
+    /** Raw `phone:code` pairs; phones are normalised by lib/auth, which owns phone rules. */
+    testNumbers: TestPhoneCode[];
+  };
+  defaultCountry: string;
+  defaultLocale: 'ru' | 'en';
+  timeZone: string;
+  sms: {
+    provider: 'log' | 'http';
+    httpUrlTemplate: string;
+    httpMethod: 'GET' | 'POST';
+    httpTimeoutMs: number;
+  };
+  orders: { bookingWindowDays: number; geofenceArrivalMeters: number; noShowWaitSeconds: number };
+  dispatch: {
+    review: 'auto' | 'manual';
+    offerTimeoutSeconds: number;
+    giveUpSeconds: number;
+    leadMinutes: number;
+    maxPickupKm: number;
+    positionFreshSeconds: number;
+    fairnessMaxExtraKm: number;
+    accessibleReserveKm: number;
+    regionMode: 'priority' | 'hard';
+    jobTimeoutMs: number;
+    retryBackoffMs: number;
+    workerConcurrency: number;
+    assignWaitMs: number;
+  };
+  logLevel: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+function parseTestNumbers(raw: string): { pairs: TestPhoneCode[]; problems: string[] } {
+  const pairs: TestPhoneCode[] = [];
+  const problems: string[] = [];
+  for (const item of commaList(raw)) {
+    const separator = item.lastIndexOf(':');
+    const phone = item.slice(0, separator).trim();
+    const code = item.slice(separator + 1).trim();
+    if (separator <= 0 || !/^\d{6}$/.test(code)) {
+      problems.push(
+        `OTP_TEST_NUMBERS: "${item.slice(0, 4)}…" must be phone:code with a 6-digit code`,
+      );
+    } else {
+      pairs.push({ phone, code });
+    }
+  }
+  return { pairs, problems };
+}
+
+/** Reads and validates the environment; throws ConfigError listing every bad key. */
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
+  let env: Env;
+  try {
+    env = envSchema.validateSync(source, { abortEarly: false, stripUnknown: true });
+  } catch (e: unknown) {
+    if (e instanceof yup.ValidationError) throw new ConfigError(e.errors);
+    throw e;
+  }
+  const { pairs, problems } = parseTestNumbers(env.OTP_TEST_NUMBERS);
+  const isProduction = env.NODE_ENV === 'production';
+  if (isProduction && pairs.length > 0 && !env.OTP_TEST_NUMBERS_IN_PRODUCTION) {
+    problems.push(
+      'OTP_TEST_NUMBERS is refused in production unless OTP_TEST_NUMBERS_IN_PRODUCTION=true',
+    );
+  }
+  if (isProduction && env.SMS_PROVIDER === 'log') {
+    problems.push('SMS_PROVIDER=log prints messages and is refused in production; use http');
+  }
+  if (env.SMS_PROVIDER === 'http' && env.SMS_HTTP_URL_TEMPLATE === '') {
+    problems.push('SMS_HTTP_URL_TEMPLATE is required when SMS_PROVIDER=http');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return {
+    env: env.NODE_ENV,
+    isProduction,
+    http: {
+      port: env.PORT,
+      host: env.HOST,
+      bodyLimitKb: env.BODY_LIMIT_KB,
+      corsOrigins: commaList(env.CORS_ORIGINS),
+      trustProxy: env.TRUST_PROXY,
+    },
+    realtime: { port: env.REALTIME_PORT },
+    databaseUrl: env.DATABASE_URL,
+    databasePoolMax: env.DATABASE_POOL_MAX,
+    redis: { url: env.REDIS_URL, prefix: env.REDIS_PREFIX },
+    jwt: {
+      secret: env.JWT_SECRET ?? '',
+      accessTtlSeconds: env.JWT_ACCESS_TTL_SECONDS,
+      refreshTtlSeconds: env.JWT_REFRESH_TTL_SECONDS,
+    },
+    otp: {
+      ttlSeconds: env.OTP_TTL_SECONDS,
+      maxAttempts: env.OTP_MAX_ATTEMPTS,
+      maxRequestsPerPhoneHour: env.OTP_MAX_REQUESTS_PER_PHONE_HOUR,
+      maxRequestsPerIpHour: env.OTP_MAX_REQUESTS_PER_IP_HOUR,
+      testNumbers: pairs,
+    },
+    defaultCountry: env.DEFAULT_COUNTRY,
+    defaultLocale: env.DEFAULT_LOCALE,
+    timeZone: env.TIME_ZONE,
+    sms: {
+      provider: env.SMS_PROVIDER,
+      httpUrlTemplate: env.SMS_HTTP_URL_TEMPLATE,
+      httpMethod: env.SMS_HTTP_METHOD,
+      httpTimeoutMs: env.SMS_HTTP_TIMEOUT_MS,
+    },
+    orders: {
+      bookingWindowDays: env.BOOKING_WINDOW_DAYS,
+      geofenceArrivalMeters: env.GEOFENCE_ARRIVAL_METERS,
+      noShowWaitSeconds: env.NO_SHOW_WAIT_SECONDS,
+    },
+    dispatch: {
+      review: env.DISPATCH_REVIEW,
+      offerTimeoutSeconds: env.DISPATCH_OFFER_TIMEOUT_SECONDS,
+      giveUpSeconds: env.DISPATCH_GIVE_UP_SECONDS,
+      leadMinutes: env.DISPATCH_LEAD_MINUTES,
+      maxPickupKm: env.DISPATCH_MAX_PICKUP_KM,
+      positionFreshSeconds: env.POSITION_FRESH_SECONDS,
+      fairnessMaxExtraKm: env.DISPATCH_FAIRNESS_MAX_EXTRA_KM,
+      accessibleReserveKm: env.DISPATCH_ACCESSIBLE_RESERVE_KM,
+      regionMode: env.DISPATCH_REGION_MODE,
+      jobTimeoutMs: env.DISPATCH_JOB_TIMEOUT_MS,
+      retryBackoffMs: env.DISPATCH_RETRY_BACKOFF_MS,
+      workerConcurrency: env.DISPATCH_WORKER_CONCURRENCY,
+      assignWaitMs: env.DISPATCH_ASSIGN_WAIT_MS,
+    },
+    logLevel: env.LOG_LEVEL,
+  };
+}

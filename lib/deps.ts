@@ -1,0 +1,44 @@
+/**
+ * The dependencies every entry point builds once and passes down as a plain object
+ * (no DI framework): database, Redis, queues, logger, config, clock.
+ */
+import { createDatabase, type Database } from '../db/database.js';
+import type { Clock } from './clock/clock.js';
+import { systemClock } from './clock/clock.js';
+import type { Config } from './config/config.js';
+import {
+  createRedisDriverPositionIndex,
+  type DriverPositionIndex,
+} from './geo/driver-position-index.js';
+import type { Logger } from './logger/logger.js';
+import { closeQueues, createQueues, type Queues } from './queue/queues.js';
+import { createRedis, type Redis } from './redis/redis.js';
+
+export interface AppDeps {
+  config: Config;
+  db: Database;
+  redis: Redis;
+  queues: Queues;
+  logger: Logger;
+  clock: Clock;
+  positionIndex: DriverPositionIndex;
+}
+
+export function createDeps(config: Config, logger: Logger, clock: Clock = systemClock): AppDeps {
+  const redis = createRedis(config.redis);
+  return {
+    config,
+    db: createDatabase(config.databaseUrl, config.databasePoolMax),
+    redis,
+    queues: createQueues(config.redis),
+    logger,
+    clock,
+    positionIndex: createRedisDriverPositionIndex(redis, config.redis.prefix),
+  };
+}
+
+export async function closeDeps(deps: AppDeps): Promise<void> {
+  await closeQueues(deps.queues);
+  deps.redis.disconnect();
+  await deps.db.close();
+}

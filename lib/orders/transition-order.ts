@@ -1,0 +1,124 @@
+/**
+ * The one way an order changes status. Inside the caller's transaction it locks the order,
+ * checks the transition, bumps `version`, writes the order event, keeps the driver's status
+ * in step and writes the outbox row that tells realtime clients, so the change and its
+ * announcements commit or roll back together.
+ *
+ * Safe under races: the row lock serialises changes to one order; `expectedStatuses` lets a
+ * caller (an engine job, an offer answer) refuse to act on an order that has moved on.
+ */
+import type { Db } from '../../db/database.js';
+import {
+  insertOrderEvent,
+  lockOrder,
+  updateOrderStatus,
+  type OrderPatch,
+  type OrderRow,
+} from '../../db/repositories/order.repository.js';
+import { setDriverStatus } from '../../db/repositories/driver-status.repository.js';
+import {
+  insertOutboxMessages,
+  type OutboxInsert,
+} from '../../db/repositories/outbox.repository.js';
+import { actorUserId, type Actor } from '../auth/actor.js';
+import { AppError } from '../errors/app-error.js';
+import {
+  driverStatusFor,
+  isLegalTransition,
+  isOrderStatus,
+  transitions,
+  type OrderStatus,
+} from './order-status.js';
+
+export interface TransitionRequest {
+  orderId: string;
+  to: OrderStatus;
+  actor: Actor;
+  reason?: string | null;
+  /** Refuse (409) unless the order is in one of these statuses when locked. */
+  expectedStatuses?: readonly OrderStatus[];
+  patch?: OrderPatch;
+  /** Extra facts stored on the order event (e.g. the offer id, the ranking). */
+  eventData?: Record<string, unknown>;
+  /** More outbox messages to commit with the change (e.g. an offer's expiry job). */
+  outbox?: OutboxInsert[];
+}
+
+export interface TransitionResult {
+  order: OrderRow;
+  previousStatus: OrderStatus;
+}
+
+export function invalidTransition(from: string, to: string): AppError {
+  return new AppError('invalid_transition', {
+    extra: {
+      current_status: from,
+      requested_status: to,
+      valid_transitions: isOrderStatus(from) ? transitions[from] : [],
+    },
+  });
+}
+
+/** Timestamps and fields that a status sets on the order itself. */
+function statusPatch(to: OrderStatus, reason: string | null, now: Date): OrderPatch {
+  switch (to) {
+    case 'assigned':
+      return { assigned_at: now };
+    case 'arrived_waiting':
+      return { arrived_at: now };
+    case 'completed':
+      return { completed_at: now };
+    case 'cancelled':
+      return { cancelled_at: now, cancel_reason: reason };
+    case 'rejected':
+    case 'awaiting_dispatcher_decision':
+      return reason ? { rejection_reason: reason } : {};
+    default:
+      return {};
+  }
+}
+
+export async function transitionOrder(
+  trx: Db,
+  request: TransitionRequest,
+  now: Date,
+): Promise<TransitionResult> {
+  const current = await lockOrder(trx, request.orderId);
+  if (!current) throw new AppError('not_found');
+  const from = current.status as OrderStatus;
+  if (request.expectedStatuses && !request.expectedStatuses.includes(from)) {
+    throw invalidTransition(from, request.to);
+  }
+  if (!isLegalTransition(from, request.to)) throw invalidTransition(from, request.to);
+
+  const reason = request.reason ?? null;
+  const patch: OrderPatch = { ...statusPatch(request.to, reason, now), ...request.patch };
+  // Going back to matching or to the dispatcher releases the driver the order held.
+  const releasesDriver = request.to === 'matching' || request.to === 'awaiting_dispatcher_decision';
+  if (releasesDriver) patch.driver_id = null;
+
+  const order = await updateOrderStatus(trx, current.id, request.to, patch);
+  await insertOrderEvent(trx, {
+    order_id: order.id,
+    version: order.version,
+    from_status: from,
+    to_status: request.to,
+    actor_user_id: actorUserId(request.actor),
+    actor_role: request.actor.role,
+    reason,
+    data: request.eventData ?? null,
+  });
+
+  const driverStatus = driverStatusFor(request.to);
+  const previousDriverId = current.driver_id;
+  if (driverStatus !== null) {
+    const affectedDriverId = order.driver_id ?? previousDriverId;
+    if (affectedDriverId !== null) await setDriverStatus(trx, affectedDriverId, driverStatus);
+  }
+
+  await insertOutboxMessages(trx, [
+    { topic: 'realtime.order-changed', payload: { order_id: order.id, version: order.version } },
+    ...(request.outbox ?? []),
+  ]);
+  return { order, previousStatus: from };
+}

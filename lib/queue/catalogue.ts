@@ -1,0 +1,59 @@
+/**
+ * The one catalogue of queues and jobs. Payloads are ids only, each with a yup schema whose
+ * InferType is the payload type.
+ *
+ * NEVER RENAME a queue or a job once shipped: jobs already in Redis carry these names, and a
+ * renamed one would be stranded with no processor.
+ */
+import * as yup from 'yup';
+
+export const queueNames = {
+  dispatch: 'dispatch',
+  sms: 'sms',
+  realtime: 'realtime',
+} as const;
+
+export type QueueName = (typeof queueNames)[keyof typeof queueNames];
+
+const orderIdSchema = yup
+  .string()
+  .matches(/^order_[0-9A-Z]{26}$/)
+  .required();
+const positiveId = () => yup.number().integer().positive().required();
+
+export const jobSchemas = {
+  /** Find a driver for the order and offer it (dispatch engine). */
+  'dispatch.match-order': yup.object({ order_id: orderIdSchema }).noUnknown().strict(),
+  /** Close an offer that was not answered in time; a no-op when already answered. */
+  'dispatch.expire-offer': yup.object({ offer_id: positiveId() }).noUnknown().strict(),
+  /** Send one stored SMS message. */
+  'sms.send': yup.object({ sms_message_id: positiveId() }).noUnknown().strict(),
+  /** Fan an order change out to realtime clients. */
+  'realtime.order-changed': yup
+    .object({ order_id: orderIdSchema, version: positiveId() })
+    .noUnknown()
+    .strict(),
+  /** Fan an offer change (new, closed) out to its driver. */
+  'realtime.offer-changed': yup.object({ offer_id: positiveId() }).noUnknown().strict(),
+} as const;
+
+export type JobName = keyof typeof jobSchemas;
+export type JobPayload<N extends JobName> = yup.InferType<(typeof jobSchemas)[N]>;
+
+/** Which queue carries each job. */
+export const jobQueue: Record<JobName, QueueName> = {
+  'dispatch.match-order': queueNames.dispatch,
+  'dispatch.expire-offer': queueNames.dispatch,
+  'sms.send': queueNames.sms,
+  'realtime.order-changed': queueNames.realtime,
+  'realtime.offer-changed': queueNames.realtime,
+};
+
+export const jobNames = Object.keys(jobSchemas) as JobName[];
+
+export const isJobName = (name: string): name is JobName => Object.hasOwn(jobSchemas, name);
+
+/** Validates a payload read from Redis; throws yup.ValidationError when it does not fit. */
+export function parseJobPayload<N extends JobName>(name: N, data: unknown): JobPayload<N> {
+  return jobSchemas[name].validateSync(data);
+}

@@ -1,0 +1,50 @@
+/** BullMQ producers for every queue of the catalogue, sharing one configuration. */
+import { Queue, type JobsOptions } from 'bullmq';
+import type { RedisSettings } from '../redis/redis.js';
+import {
+  jobQueue,
+  queueNames,
+  type JobName,
+  type JobPayload,
+  type QueueName,
+} from './catalogue.js';
+
+export type Queues = Record<QueueName, Queue>;
+
+/** Connection options for BullMQ (it keeps its own ioredis clients). */
+export function bullConnection(settings: RedisSettings): {
+  url: string;
+  maxRetriesPerRequest: null;
+} {
+  return { url: settings.url, maxRetriesPerRequest: null };
+}
+
+/** BullMQ keys live under `{prefix}:bull:{queue}`. */
+export const bullPrefix = (settings: RedisSettings): string => `${settings.prefix}:bull`;
+
+export function createQueues(settings: RedisSettings): Queues {
+  const make = (name: QueueName) =>
+    new Queue(name, {
+      connection: bullConnection(settings),
+      prefix: bullPrefix(settings),
+      defaultJobOptions: { removeOnComplete: { count: 1000 }, removeOnFail: { count: 5000 } },
+    });
+  return {
+    dispatch: make(queueNames.dispatch),
+    sms: make(queueNames.sms),
+    realtime: make(queueNames.realtime),
+  };
+}
+
+export async function addJob<N extends JobName>(
+  queues: Queues,
+  name: N,
+  payload: JobPayload<N>,
+  options: JobsOptions = {},
+): Promise<void> {
+  await queues[jobQueue[name]].add(name, payload, options);
+}
+
+export async function closeQueues(queues: Queues): Promise<void> {
+  await Promise.all(Object.values(queues).map((queue) => queue.close()));
+}

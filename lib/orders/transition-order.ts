@@ -1,8 +1,9 @@
 /**
  * The one way an order changes status. Inside the caller's transaction it locks the order,
  * checks the transition, bumps `version`, writes the order event, keeps the driver's status
- * in step and writes the outbox row that tells realtime clients, so the change and its
- * announcements commit or roll back together.
+ * in step and writes the outbox rows that tell realtime clients and, on entering matching or
+ * active_queue, owe a dispatch job — so the change and its consequences commit or roll back
+ * together.
  *
  * Safe under races: the row lock serialises changes to one order; `expectedStatuses` lets a
  * caller (an engine job, an offer answer) refuse to act on an order that has moved on.
@@ -21,6 +22,7 @@ import {
   type OutboxInsert,
 } from '../../db/repositories/outbox.repository.js';
 import { actorUserId, type Actor } from '../auth/actor.js';
+import { dispatchStartsAt, owedDispatch, type DispatchTiming } from '../dispatch/dispatch-owed.js';
 import { AppError } from '../errors/app-error.js';
 import {
   driverStatusFor,
@@ -78,10 +80,21 @@ function statusPatch(to: OrderStatus, reason: string | null, now: Date): OrderPa
   }
 }
 
+/** A match job is owed on entering matching (now) or active_queue (lead time before pickup). */
+function owedDispatchFor(order: OrderRow, now: Date, timing: DispatchTiming): OutboxInsert[] {
+  if (order.status === 'matching') return [owedDispatch(order.id, order.version, now)];
+  if (order.status === 'active_queue') {
+    const startsAt = dispatchStartsAt(order.desired_pickup_time, now, timing);
+    return [owedDispatch(order.id, order.version, startsAt)];
+  }
+  return [];
+}
+
 export async function transitionOrder(
   trx: Db,
   request: TransitionRequest,
   now: Date,
+  timing: DispatchTiming,
 ): Promise<TransitionResult> {
   const current = await lockOrder(trx, request.orderId);
   if (!current) throw new AppError('not_found');
@@ -118,6 +131,7 @@ export async function transitionOrder(
 
   await insertOutboxMessages(trx, [
     { topic: 'realtime.order-changed', payload: { order_id: order.id, version: order.version } },
+    ...owedDispatchFor(order, now, timing),
     ...(request.outbox ?? []),
   ]);
   return { order, previousStatus: from };

@@ -1,0 +1,87 @@
+/**
+ * The persistence side of the matching engine: driver reservation, offers and the drivers an
+ * order must not be offered to again. Every write here runs inside the caller's transaction.
+ */
+import type { Db } from '../database.js';
+import { OfferModel } from '../models/models.js';
+
+export type OfferRow = OfferModel;
+export type OfferStatus = OfferModel['status'];
+export type ExclusionReason = 'declined' | 'expired' | 'withdrew';
+
+/**
+ * Reserves a free, online driver for an offer. The conditional update is the reservation:
+ * two workers racing for one driver cannot both see a row come back.
+ */
+export async function reserveDriver(db: Db, driverId: number): Promise<boolean> {
+  const count = await db('drivers')
+    .where({ id: driverId, status: 'online_idle', is_online: true, is_active: true })
+    .update({ status: 'offered', updated_at: db.fn.now() });
+  return count === 1;
+}
+
+export interface OfferInsert {
+  order_id: string;
+  driver_id: number;
+  expires_at: Date;
+  distance_m: number | null;
+  score: number | null;
+  rank: number | null;
+}
+
+export async function insertOffer(db: Db, offer: OfferInsert): Promise<OfferRow> {
+  return OfferModel.query(db).insertAndFetch({ ...offer, status: 'pending' });
+}
+
+export async function findOfferById(db: Db, id: number): Promise<OfferRow | undefined> {
+  return OfferModel.query(db).findById(id);
+}
+
+/** Reads the offer and locks its row until the transaction ends. */
+export async function lockOffer(db: Db, id: number): Promise<OfferRow | undefined> {
+  return OfferModel.query(db).findById(id).forUpdate();
+}
+
+/** The offer with its order and the order's passenger, as the Offer view needs. */
+export async function findOfferWithOrder(db: Db, id: number): Promise<OfferRow | undefined> {
+  return OfferModel.query(db).findById(id).withGraphFetched('order.passenger');
+}
+
+export async function listPendingOffersWithOrder(db: Db, driverId: number): Promise<OfferRow[]> {
+  return OfferModel.query(db)
+    .where({ driver_id: driverId, status: 'pending' })
+    .orderBy('id')
+    .withGraphFetched('order.passenger');
+}
+
+/** Closes a pending offer; returns false when it was no longer pending. */
+export async function closeOffer(
+  db: Db,
+  id: number,
+  status: Exclude<OfferStatus, 'pending'>,
+  reason: string | null,
+): Promise<boolean> {
+  const count = await db('offers')
+    .where({ id, status: 'pending' })
+    .update({ status, reason, responded_at: db.fn.now() });
+  return count === 1;
+}
+
+export async function listExcludedDriverIds(db: Db, orderId: string): Promise<number[]> {
+  return db('order_excluded_drivers').where('order_id', orderId).pluck('driver_id') as Promise<
+    number[]
+  >;
+}
+
+/** Records that this order must not be offered to this driver again (first reason wins). */
+export async function excludeDriver(
+  db: Db,
+  orderId: string,
+  driverId: number,
+  reason: ExclusionReason,
+): Promise<void> {
+  await db('order_excluded_drivers')
+    .insert({ order_id: orderId, driver_id: driverId, reason })
+    .onConflict(['order_id', 'driver_id'])
+    .ignore();
+}

@@ -23,7 +23,7 @@ const bool = () =>
           : original,
     );
 
-const envSchema = yup.object({
+export const envSchema = yup.object({
   NODE_ENV: yup.string().oneOf(['development', 'test', 'production']).default('development'),
   PORT: yup.number().integer().min(0).max(65535).default(3000),
   REALTIME_PORT: yup.number().integer().min(0).max(65535).default(3001),
@@ -80,6 +80,14 @@ const envSchema = yup.object({
   CORS_ORIGINS: yup.string().default(''),
   BODY_LIMIT_KB: yup.number().integer().min(1).default(64),
   TRUST_PROXY: bool().default(false),
+  /** Writes (POST/PUT/PATCH/DELETE under /api/) per minute per signed-in user; 0 turns it off. */
+  RATE_LIMIT_USER_WRITES_PER_MINUTE: yup.number().integer().min(0).default(120),
+  /** Anonymous writes per minute per client IP; 0 turns it off. */
+  RATE_LIMIT_IP_WRITES_PER_MINUTE: yup.number().integer().min(0).default(60),
+  /** The worker's own HTTP port for /metrics and /healthz (web and realtime use their own). */
+  WORKER_METRICS_PORT: yup.number().integer().min(0).max(65535).default(9101),
+  /** When set, /metrics requires `Authorization: Bearer <METRICS_TOKEN>`. */
+  METRICS_TOKEN: yup.string().default(''),
   LOG_LEVEL: yup
     .string()
     .oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
@@ -103,6 +111,8 @@ export interface Config {
     corsOrigins: string[];
     trustProxy: boolean;
   };
+  rateLimit: { userWritesPerMinute: number; ipWritesPerMinute: number };
+  metrics: { workerPort: number; token: string };
   realtime: { port: number };
   databaseUrl: string;
   databasePoolMax: number;
@@ -202,6 +212,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       corsOrigins: commaList(env.CORS_ORIGINS),
       trustProxy: env.TRUST_PROXY,
     },
+    rateLimit: {
+      userWritesPerMinute: env.RATE_LIMIT_USER_WRITES_PER_MINUTE,
+      ipWritesPerMinute: env.RATE_LIMIT_IP_WRITES_PER_MINUTE,
+    },
+    metrics: { workerPort: env.WORKER_METRICS_PORT, token: env.METRICS_TOKEN },
     realtime: { port: env.REALTIME_PORT },
     databaseUrl: env.DATABASE_URL,
     databasePoolMax: env.DATABASE_POOL_MAX,

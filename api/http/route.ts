@@ -44,6 +44,17 @@ export interface RouteSpec<
 
 export type AnyRouteSpec = RouteSpec<Access, Schema | undefined, Schema | undefined>;
 
+/**
+ * A handler's answer when the status depends on the outcome (e.g. 200 for an idempotent
+ * replay instead of 201, 202 while a decision is pending); plain values use `spec.status`.
+ */
+export class Reply {
+  constructor(
+    readonly status: number,
+    readonly body: unknown,
+  ) {}
+}
+
 export interface RouteRegistry {
   add<
     A extends Access,
@@ -66,8 +77,8 @@ export function createRouteRegistry(router: AppRouter): RouteRegistry {
         const body = (spec.body ? parseInput(spec.body, ctx.request.body) : undefined) as never;
         const query = (spec.query ? parseInput(spec.query, ctx.query) : undefined) as never;
         const result = await spec.handler({ ctx, actor, body, query, params: ctx.params });
-        ctx.status = spec.status ?? 200;
-        ctx.body = result;
+        ctx.status = result instanceof Reply ? result.status : (spec.status ?? 200);
+        ctx.body = result instanceof Reply ? result.body : result;
       });
     },
   };

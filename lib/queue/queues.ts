@@ -23,12 +23,17 @@ export function bullConnection(settings: RedisSettings): {
 export const bullPrefix = (settings: RedisSettings): string => `${settings.prefix}:bull`;
 
 export function createQueues(settings: RedisSettings): Queues {
-  const make = (name: QueueName) =>
-    new Queue(name, {
+  const make = (name: QueueName) => {
+    const queue = new Queue(name, {
       connection: bullConnection(settings),
       prefix: bullPrefix(settings),
       defaultJobOptions: { removeOnComplete: { count: 1000 }, removeOnFail: { count: 5000 } },
     });
+    // Connection errors surface to callers as failed add() calls (the outbox keeps the row);
+    // the event itself only needs a listener so it is not thrown as unhandled.
+    queue.on('error', () => undefined);
+    return queue;
+  };
   return {
     dispatch: make(queueNames.dispatch),
     sms: make(queueNames.sms),

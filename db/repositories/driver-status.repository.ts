@@ -21,3 +21,8 @@ export async function setDriverStatus(
   });
   return driver?.status;
 }
+
+/** Reads the driver and locks the row until the transaction ends (serialises assignments). */
+export async function lockDriver(db: Db, driverId: number): Promise<DriverModel | undefined> {
+  return DriverModel.query(db).findById(driverId).forUpdate();
+}

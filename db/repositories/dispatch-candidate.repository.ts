@@ -1,0 +1,66 @@
+/**
+ * The facts the ranking needs about drivers found near a pickup, in ONE query: who among them
+ * is available (active, online, `online_idle`, fresh position), whether they are excluded
+ * from this order (declined, missed, withdrew) and their trips today.
+ */
+import type { Db } from '../database.js';
+import { driverHoldingStatuses } from '../../lib/orders/order-status.js';
+
+export interface CandidateDriverRow {
+  id: number;
+  name: string;
+  region_id: string;
+  car_model: string;
+  capacity: number;
+  wheelchair_accessible: boolean;
+  is_excluded: boolean;
+  trips_today: number;
+}
+
+export interface CandidateDriverQuery {
+  orderId: string;
+  driverIds: readonly number[];
+  /** Positions (drivers.last_location_update) older than this are stale. */
+  freshSince: Date;
+  /** "Today" is the local day (in `timeZone`) that contains this instant. */
+  now: Date;
+  timeZone: string;
+}
+
+/**
+ * A trip today: an order this driver holds or has finished (assigned … completed, no-show)
+ * whose `assigned_at` falls in the service's local day. Orders that went back to matching or
+ * were cancelled do not count.
+ */
+const tripStatuses = [...driverHoldingStatuses, 'completed', 'no_show'];
+
+export async function findCandidateDrivers(
+  db: Db,
+  query: CandidateDriverQuery,
+): Promise<CandidateDriverRow[]> {
+  if (query.driverIds.length === 0) return [];
+  const result = await db.raw<{ rows: CandidateDriverRow[] }>(
+    `WITH today AS (
+       SELECT date_trunc('day', :now::timestamptz AT TIME ZONE :tz) AT TIME ZONE :tz AS day_start,
+              (date_trunc('day', :now::timestamptz AT TIME ZONE :tz) + interval '1 day') AT TIME ZONE :tz AS day_end
+     )
+     SELECT d.id, d.name, d.region_id, d.car_model, d.capacity, d.wheelchair_accessible,
+            EXISTS (SELECT 1 FROM order_excluded_drivers x
+                     WHERE x.order_id = :orderId AND x.driver_id = d.id) AS is_excluded,
+            (SELECT count(*) FROM orders o, today
+              WHERE o.driver_id = d.id AND o.assigned_at >= today.day_start
+                AND o.assigned_at < today.day_end AND o.status = ANY(:tripStatuses))::int AS trips_today
+       FROM drivers d
+      WHERE d.id = ANY(:driverIds) AND d.is_active AND d.is_online AND d.status = 'online_idle'
+        AND d.last_location_update >= :freshSince`,
+    {
+      now: query.now.toISOString(),
+      tz: query.timeZone,
+      orderId: query.orderId,
+      tripStatuses,
+      driverIds: [...query.driverIds],
+      freshSince: query.freshSince,
+    },
+  );
+  return result.rows;
+}

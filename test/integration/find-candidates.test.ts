@@ -1,0 +1,196 @@
+import { expect } from 'chai';
+import { findRankedCandidates } from '../../lib/dispatch/find-candidates.js';
+import type { AppDeps } from '../../lib/deps.js';
+import { findOrderById, type OrderRow } from '../../db/repositories/order.repository.js';
+import { closeDeps, createTestDeps, resetState } from '../helpers/test-deps.js';
+import { createDriver, createPassenger, createRegion } from '../helpers/factories.js';
+
+// 10:00 UTC is 15:00 in Atyrau (UTC+5): the local day began at 19:00 UTC the day before.
+const now = new Date('2026-11-26T10:00:00Z');
+const pickup = { lat: 47.1067, lon: 51.9167 };
+/** About `km` north of the pickup. */
+const north = (km: number) => ({ lat: pickup.lat + km / 111.2, lon: pickup.lon });
+
+describe('findRankedCandidates', () => {
+  let deps: AppDeps;
+  let regionId: string;
+  let passengerId: number;
+  let passengerUserId: number;
+
+  before(() => {
+    deps = createTestDeps({}, { now: () => now });
+  });
+  after(() => closeDeps(deps));
+  beforeEach(async () => {
+    await resetState(deps);
+    regionId = (await createRegion(deps, { id: 'atyrau' })).id;
+    const { user, passenger } = await createPassenger(deps, regionId);
+    passengerId = passenger.id;
+    passengerUserId = user.id;
+  });
+
+  async function addDriver(
+    km: number,
+    overrides: Parameters<typeof createDriver>[2] & { region?: string; indexedAt?: Date } = {},
+  ) {
+    const at = north(km);
+    const { driver } = await createDriver(deps, overrides.region ?? regionId, {
+      current_lat: at.lat,
+      current_lon: at.lon,
+      last_location_update: now,
+      ...overrides,
+    });
+    await deps.positionIndex.upsert({
+      driverId: driver.id,
+      ...at,
+      recordedAt: overrides.indexedAt ?? now,
+    });
+    return driver.id;
+  }
+
+  async function addOrder(
+    overrides: Partial<{
+      status: string;
+      driver_id: number | null;
+      assigned_at: Date | null;
+      has_companion: boolean;
+      needs_wheelchair_access: boolean;
+    }> = {},
+  ): Promise<OrderRow> {
+    const id = `ord_${Math.random().toString(36).slice(2, 12)}`;
+    await deps.db.knex('orders').insert({
+      id,
+      passenger_id: passengerId,
+      region_id: regionId,
+      created_by_user_id: passengerUserId,
+      pickup_title: 'Home',
+      dropoff_title: 'Clinic',
+      pickup_lat: pickup.lat,
+      pickup_lon: pickup.lon,
+      dropoff_lat: 47.12,
+      dropoff_lon: 51.95,
+      status: 'matching',
+      seats_needed: overrides.has_companion ? 2 : 1,
+      ...overrides,
+    });
+    return (await findOrderById(deps.db.knex, id))!;
+  }
+
+  const ids = (search: { candidates: { driver_id: number }[] }) =>
+    search.candidates.map((c) => c.driver_id);
+
+  it('when drivers are offline, busy, inactive or stale, then only the free fresh ones are candidates', async () => {
+    const free = await addDriver(1);
+    await addDriver(0.5, { is_online: false, status: 'offline' });
+    await addDriver(0.6, { status: 'offered' });
+    const inactive = await addDriver(0.7);
+    await deps.db.knex('drivers').where('id', inactive).update({ is_active: false });
+    await addDriver(0.8, { last_location_update: new Date(now.getTime() - 121_000) });
+    await addDriver(0.9, { indexedAt: new Date(now.getTime() - 121_000) });
+    await addDriver(15.5);
+    const search = await findRankedCandidates(deps, await addOrder());
+    expect(ids(search)).to.deep.equal([free]);
+    expect(search.rejectionReason).to.equal(null);
+    expect(search.candidates[0]).to.include({ region_match: true, trips_today: 0, rank: 1 });
+    expect(search.candidates[0]!.distance_m).to.be.closeTo(1000, 5);
+  });
+
+  it('when the order needs a wheelchair and two seats, then only accessible vans with two seats remain', async () => {
+    await addDriver(0.5);
+    await addDriver(0.6, { wheelchair_accessible: true, capacity: 1 });
+    const van = await addDriver(2, { wheelchair_accessible: true, capacity: 2 });
+    const order = await addOrder({ needs_wheelchair_access: true, has_companion: true });
+    const search = await findRankedCandidates(deps, order);
+    expect(ids(search)).to.deep.equal([van]);
+    expect(search.excluded.map((e) => e.reason).sort()).to.deep.equal([
+      'not_accessible',
+      'too_small',
+    ]);
+  });
+
+  it('when a driver declined the order or is excluded by the caller, then it is left out', async () => {
+    const declined = await addDriver(0.5);
+    const skipped = await addDriver(0.7);
+    const next = await addDriver(1);
+    const order = await addOrder();
+    await deps.db
+      .knex('order_excluded_drivers')
+      .insert({ order_id: order.id, driver_id: declined, reason: 'declined' });
+    const search = await findRankedCandidates(deps, order, { excludeDriverIds: [skipped] });
+    expect(ids(search)).to.deep.equal([next]);
+  });
+
+  it('when a driver had trips today in local time, then fairness ranks the other first', async () => {
+    const busyToday = await addDriver(1);
+    const idleToday = await addDriver(2);
+    // 19:30 UTC yesterday is 00:30 today in Atyrau; 18:30 UTC is still yesterday there.
+    await addOrder({
+      status: 'completed',
+      driver_id: busyToday,
+      assigned_at: new Date('2026-11-25T19:30:00Z'),
+    });
+    await addOrder({
+      status: 'completed',
+      driver_id: idleToday,
+      assigned_at: new Date('2026-11-25T18:30:00Z'),
+    });
+    await addOrder({
+      status: 'cancelled',
+      driver_id: idleToday,
+      assigned_at: new Date('2026-11-26T08:00:00Z'),
+    });
+    const search = await findRankedCandidates(deps, await addOrder());
+    expect(search.candidates.map((c) => [c.driver_id, c.trips_today])).to.deep.equal([
+      [idleToday, 0],
+      [busyToday, 1],
+    ]);
+  });
+
+  const rejections: [string, () => Promise<unknown>, Parameters<typeof addOrder>[0], string][] = [
+    ['nobody is near the pickup', async () => addDriver(20), {}, 'no_driver_online'],
+    ['everyone near is busy', async () => addDriver(1, { status: 'on_trip' }), {}, 'all_busy'],
+    [
+      'the order needs a wheelchair and no van is free',
+      async () => addDriver(1),
+      { needs_wheelchair_access: true },
+      'no_accessible_vehicle',
+    ],
+    [
+      'the order needs two seats and every car has one',
+      async () => addDriver(1, { capacity: 1 }),
+      { has_companion: true },
+      'no_vehicle_big_enough',
+    ],
+  ];
+  for (const [when, arrange, order, code] of rejections) {
+    it(`when ${when}, then the rejection is ${code}`, async () => {
+      await arrange();
+      const search = await findRankedCandidates(deps, await addOrder(order));
+      expect(search.candidates).to.deep.equal([]);
+      expect(search.rejectionCode).to.equal(code);
+      expect(search.rejectionReason).to.be.a('string').and.have.length.greaterThan(20);
+    });
+  }
+
+  it('when every free driver declined, then the rejection is all_declined', async () => {
+    const only = await addDriver(1);
+    const order = await addOrder();
+    await deps.db
+      .knex('order_excluded_drivers')
+      .insert({ order_id: order.id, driver_id: only, reason: 'expired' });
+    const search = await findRankedCandidates(deps, order);
+    expect(search.rejectionCode).to.equal('all_declined');
+  });
+
+  it('when region mode is hard and only another region has drivers, then no_driver_in_region', async () => {
+    const hard = createTestDeps({ DISPATCH_REGION_MODE: 'hard' }, { now: () => now });
+    try {
+      await createRegion(deps, { id: 'other' });
+      await addDriver(1, { region: 'other' });
+      const search = await findRankedCandidates(hard, await addOrder());
+      expect(search.rejectionCode).to.equal('no_driver_in_region');
+    } finally {
+      await closeDeps(hard);
+    }
+  });
+});

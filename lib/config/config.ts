@@ -61,6 +61,8 @@ export const envSchema = yup.object({
   SMS_HTTP_URL_TEMPLATE: yup.string().default(''),
   SMS_HTTP_METHOD: yup.string().oneOf(['GET', 'POST']).default('GET'),
   SMS_HTTP_TIMEOUT_MS: yup.number().integer().min(100).default(5000),
+  /** A 2xx answer whose body matches this regular expression is a failed send (e.g. SMSC.kz). */
+  SMS_HTTP_FAILURE_PATTERN: yup.string().default(''),
   BOOKING_WINDOW_DAYS: yup.number().integer().min(1).default(30),
   GEOFENCE_ARRIVAL_METERS: yup.number().min(1).default(80),
   NO_SHOW_WAIT_SECONDS: yup.number().integer().min(0).default(300),
@@ -134,6 +136,8 @@ export interface Config {
     httpUrlTemplate: string;
     httpMethod: 'GET' | 'POST';
     httpTimeoutMs: number;
+    /** Empty: any 2xx answer is a success. */
+    httpFailurePattern: string;
   };
   orders: { bookingWindowDays: number; geofenceArrivalMeters: number; noShowWaitSeconds: number };
   dispatch: {
@@ -201,6 +205,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   if (env.SMS_PROVIDER === 'http' && env.SMS_HTTP_URL_TEMPLATE === '') {
     problems.push('SMS_HTTP_URL_TEMPLATE is required when SMS_PROVIDER=http');
   }
+  try {
+    new RegExp(env.SMS_HTTP_FAILURE_PATTERN);
+  } catch {
+    problems.push('SMS_HTTP_FAILURE_PATTERN is not a valid regular expression');
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     env: env.NODE_ENV,
@@ -241,6 +250,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       httpUrlTemplate: env.SMS_HTTP_URL_TEMPLATE,
       httpMethod: env.SMS_HTTP_METHOD,
       httpTimeoutMs: env.SMS_HTTP_TIMEOUT_MS,
+      httpFailurePattern: env.SMS_HTTP_FAILURE_PATTERN,
     },
     orders: {
       bookingWindowDays: env.BOOKING_WINDOW_DAYS,

@@ -13,6 +13,8 @@ export const errorCodes = [
   'conflict',
   'driver_unavailable',
   'offer_closed',
+  'outside_geofence',
+  'no_show_too_early',
   'profile_exists',
   'profile_required',
   'invalid_code',

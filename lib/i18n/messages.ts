@@ -17,6 +17,14 @@ export const errorMessages: Record<ErrorCode, Record<Locale, string>> = {
   conflict: { ru: 'Конфликт состояния', en: 'The resource is in a conflicting state' },
   driver_unavailable: { ru: 'Водитель недоступен', en: 'The driver is not available' },
   offer_closed: { ru: 'Предложение уже закрыто', en: 'The offer is no longer open' },
+  outside_geofence: {
+    ru: 'Водитель ещё не у точки посадки',
+    en: 'The driver is not at the pickup point yet',
+  },
+  no_show_too_early: {
+    ru: 'Слишком рано отмечать неявку пассажира',
+    en: 'It is too early to mark the passenger as a no-show',
+  },
   profile_exists: { ru: 'Профиль уже существует', en: 'The profile already exists' },
   profile_required: { ru: 'Сначала заполните профиль', en: 'A profile is required first' },
   invalid_code: { ru: 'Неверный код', en: 'The code is wrong' },

@@ -22,6 +22,8 @@ export const httpStatusOf: Record<ErrorCode, number> = {
   conflict: 409,
   driver_unavailable: 409,
   offer_closed: 409,
+  outside_geofence: 409,
+  no_show_too_early: 409,
   profile_exists: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,

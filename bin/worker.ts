@@ -10,6 +10,7 @@ await runProcess('worker', async (deps, logger) => {
     dispatch: {
       concurrency: deps.config.dispatch.workerConcurrency,
       timeoutMs: deps.config.dispatch.jobTimeoutMs,
+      lockMs: deps.config.dispatch.lockMs,
     },
     sms: { concurrency: 4, timeoutMs: deps.config.sms.httpTimeoutMs * 2 },
   });

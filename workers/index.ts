@@ -1,4 +1,9 @@
 /** Every processor the worker process runs, by job name. */
+import { expireOfferProcessor } from './dispatch/expire-offer.processor.js';
+import { matchOrderProcessor } from './dispatch/match-order.processor.js';
 import type { Processors } from './processors.js';
 
-export const workerProcessors: Processors = {};
+export const workerProcessors: Processors = {
+  'dispatch.match-order': matchOrderProcessor,
+  'dispatch.expire-offer': expireOfferProcessor,
+};

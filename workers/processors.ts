@@ -28,6 +28,8 @@ export interface QueueWorkerOptions {
   concurrency?: number;
   /** Per-job time budget; past it the job's signal aborts and the job fails (and retries). */
   timeoutMs?: number;
+  /** BullMQ lock (and stalled-check interval): how soon a crashed worker's job is taken over. */
+  lockMs?: number;
 }
 
 async function runWithBudget<T>(
@@ -83,6 +85,9 @@ export function startQueueWorkers(
         connection: bullConnection(deps.config.redis),
         prefix: bullPrefix(deps.config.redis),
         concurrency: queueOptions.concurrency ?? 4,
+        ...(queueOptions.lockMs
+          ? { lockDuration: queueOptions.lockMs, stalledInterval: queueOptions.lockMs }
+          : {}),
         autorun: true,
       },
     );

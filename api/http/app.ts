@@ -16,6 +16,7 @@ import { createRouteRegistry } from './route.js';
 import { registerAuthRoutes } from './routes/auth.routes.js';
 import { registerDispatchRoutes } from './routes/dispatch.routes.js';
 import { registerDocsRoutes } from './routes/docs.routes.js';
+import { registerOffersRoutes } from './routes/offers.routes.js';
 import { registerDriversRoutes } from './routes/drivers.routes.js';
 import { registerHealthRoutes } from './routes/health.routes.js';
 import { registerOrdersRoutes } from './routes/orders.routes.js';
@@ -41,6 +42,7 @@ export function createHttpApp(deps: AppDeps): HttpApp {
   registerDriversRoutes(routes, deps);
   registerOrdersRoutes(routes, deps);
   registerDispatchRoutes(routes, deps);
+  registerOffersRoutes(routes, deps);
   registerHealthRoutes(router, deps, () => draining);
   let document: Record<string, unknown> | undefined;
   registerDocsRoutes(router, () => (document ??= buildOpenApiDocument(routes.specs)));

@@ -85,3 +85,40 @@ export async function excludeDriver(
     .onConflict(['order_id', 'driver_id'])
     .ignore();
 }
+
+/** Frees a driver held by an offer (online_idle, or offline if they went offline meanwhile). */
+export async function releaseOfferedDriver(db: Db, driverId: number): Promise<void> {
+  await db('drivers')
+    .where({ id: driverId, status: 'offered' })
+    .update({
+      status: db.raw(`CASE WHEN is_online THEN 'online_idle' ELSE 'offline' END`),
+      updated_at: db.fn.now(),
+    });
+}
+
+/**
+ * When the order's current search began: its latest entry into matching from anywhere but
+ * an offer (a declined or expired offer continues the same search).
+ */
+export async function findSearchStartedAt(db: Db, orderId: string): Promise<Date | null> {
+  const row = (await db('order_events')
+    .where({ order_id: orderId, to_status: 'matching' })
+    .whereRaw(`from_status IS DISTINCT FROM 'offered'`)
+    .max({ at: 'created_at' })
+    .first()) as { at: Date | null } | undefined;
+  return row?.at ?? null;
+}
+
+/** The driver's trips today as the ranking saw them when the offer was made (its event). */
+export async function findOfferedTripsToday(
+  db: Db,
+  orderId: string,
+  offerId: number,
+): Promise<number | undefined> {
+  const row = (await db('order_events')
+    .where({ order_id: orderId, to_status: 'offered' })
+    .whereRaw(`(data->>'offer_id')::int = ?`, [offerId])
+    .select(db.raw(`(data->>'trips_today')::int AS trips_today`))
+    .first()) as { trips_today: number | null } | undefined;
+  return row?.trips_today ?? undefined;
+}

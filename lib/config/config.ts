@@ -79,6 +79,8 @@ export const envSchema = yup.object({
   DISPATCH_RETRY_BACKOFF_MS: yup.number().integer().min(10).default(5000),
   DISPATCH_WORKER_CONCURRENCY: yup.number().integer().min(1).default(8),
   DISPATCH_ASSIGN_WAIT_MS: yup.number().integer().min(0).default(5000),
+  /** BullMQ lock of a running dispatch job; a crashed worker's job is taken over after it. */
+  DISPATCH_LOCK_MS: yup.number().integer().min(500).default(30000),
   CORS_ORIGINS: yup.string().default(''),
   BODY_LIMIT_KB: yup.number().integer().min(1).default(64),
   TRUST_PROXY: bool().default(false),
@@ -154,6 +156,7 @@ export interface Config {
     retryBackoffMs: number;
     workerConcurrency: number;
     assignWaitMs: number;
+    lockMs: number;
   };
   logLevel: string;
 }
@@ -271,6 +274,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       retryBackoffMs: env.DISPATCH_RETRY_BACKOFF_MS,
       workerConcurrency: env.DISPATCH_WORKER_CONCURRENCY,
       assignWaitMs: env.DISPATCH_ASSIGN_WAIT_MS,
+      lockMs: env.DISPATCH_LOCK_MS,
     },
     logLevel: env.LOG_LEVEL,
   };

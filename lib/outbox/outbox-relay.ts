@@ -14,9 +14,10 @@ import {
 } from '../../db/repositories/outbox.repository.js';
 import { listenForNotifications } from '../../db/repositories/notifications.js';
 import type { Logger } from '../logger/logger.js';
-import { isJobName, jobQueue } from '../queue/catalogue.js';
+import { isJobName, jobQueue, jobRetryOptions } from '../queue/catalogue.js';
 import type { Queues } from '../queue/queues.js';
 import type { Clock } from '../clock/clock.js';
+import type { Config } from '../config/config.js';
 
 export interface OutboxRelayOptions {
   batchSize?: number;
@@ -35,6 +36,8 @@ interface RelayDeps {
   logger: Logger;
   clock: Clock;
   databaseUrl: string;
+  /** For each job's retry policy (lib/queue/catalogue.ts). */
+  config: Config;
 }
 
 export const outboxJobId = (row: Pick<OutboxRow, 'id' | 'job_id'>): string =>
@@ -42,10 +45,16 @@ export const outboxJobId = (row: Pick<OutboxRow, 'id' | 'job_id'>): string =>
 
 const publishTimeoutMs = 3000;
 
-async function publishRow(queues: Queues, row: OutboxRow, now: Date): Promise<void> {
+async function publishRow(
+  queues: Queues,
+  row: OutboxRow,
+  now: Date,
+  config: Config,
+): Promise<void> {
   if (!isJobName(row.topic)) throw new Error(`unknown outbox topic ${row.topic}`);
   const delay = Math.max(0, new Date(row.available_at).getTime() - now.getTime());
   const add = queues[jobQueue[row.topic]].add(row.topic, row.payload, {
+    ...jobRetryOptions(row.topic, config),
     jobId: outboxJobId(row),
     delay,
   });
@@ -70,7 +79,7 @@ async function publishBatch(deps: RelayDeps, batchSize: number): Promise<number>
     const published: number[] = [];
     for (const row of rows) {
       try {
-        await publishRow(deps.queues, row, deps.clock.now());
+        await publishRow(deps.queues, row, deps.clock.now(), deps.config);
         published.push(row.id);
       } catch (e: unknown) {
         // Keep the order of what is owed: stop at the first failure and retry later.

@@ -5,7 +5,9 @@
  * NEVER RENAME a queue or a job once shipped: jobs already in Redis carry these names, and a
  * renamed one would be stranded with no processor.
  */
+import type { BackoffOptions } from 'bullmq';
 import * as yup from 'yup';
+import type { Config } from '../config/config.js';
 
 export const queueNames = {
   dispatch: 'dispatch',
@@ -56,4 +58,36 @@ export const isJobName = (name: string): name is JobName => Object.hasOwn(jobSch
 /** Validates a payload read from Redis; throws yup.ValidationError when it does not fit. */
 export function parseJobPayload<N extends JobName>(name: N, data: unknown): JobPayload<N> {
   return jobSchemas[name].validateSync(data);
+}
+
+export interface JobRetryPolicy {
+  attempts: number;
+  backoff: BackoffOptions;
+}
+
+/**
+ * How many times each job is tried and how BullMQ waits between tries, in one place, applied
+ * by whatever enqueues the job (the outbox relay). Jobs not listed are tried once.
+ */
+export const jobRetryPolicies: { [N in JobName]?: (config: Config) => JobRetryPolicy } = {
+  // "No driver yet" is a retry: enough tries to keep searching past the give-up time (or the
+  // pickup time of a pre-booked order), even with every wait at its jittered minimum. The
+  // processor hands the order to a dispatcher on the last try, so it is never left behind.
+  'dispatch.match-order': ({ dispatch }) => ({
+    attempts:
+      Math.ceil(
+        (Math.max(dispatch.giveUpSeconds, dispatch.leadMinutes * 60) * 1000) /
+          (dispatch.retryBackoffMs * 0.8),
+      ) + 3,
+    backoff: { type: 'fixed', delay: dispatch.retryBackoffMs, jitter: 0.2 },
+  }),
+  // Closing an expired offer only fails on a lost connection or a timeout: retry soon.
+  'dispatch.expire-offer': () => ({
+    attempts: 10,
+    backoff: { type: 'exponential', delay: 500 },
+  }),
+};
+
+export function jobRetryOptions(name: JobName, config: Config): Partial<JobRetryPolicy> {
+  return jobRetryPolicies[name]?.(config) ?? {};
 }

@@ -1,0 +1,73 @@
+/** Offers: the driver's pending offers and their answers (accept, decline). */
+import * as yup from 'yup';
+import { acceptOffer, declineOffer } from '../../../lib/dispatch/answer-offer.js';
+import { listPendingOfferViews } from '../../../lib/dispatch/offer-view.js';
+import type { AppDeps } from '../../../lib/deps.js';
+import { AppError } from '../../../lib/errors/app-error.js';
+import { loadOrderView } from '../../../lib/orders/order-view.js';
+import { buildPage, paginationQuery, toPageWindow } from '../../../lib/pagination/paginate.js';
+import { bodyObject } from '../../../lib/validation/parse-input.js';
+import type { RouteRegistry } from '../route.js';
+
+const declineBody = bodyObject({ reason: yup.string().trim().max(500).optional() });
+
+/** A malformed id cannot name an offer: "not found", like any id outside the caller's scope. */
+function offerIdOf(params: Record<string, string>): number {
+  const raw = params.offer_id ?? '';
+  const id = /^\d{1,9}$/.test(raw) ? Number(raw) : 0;
+  if (id < 1) throw new AppError('not_found');
+  return id;
+}
+
+export function registerOffersRoutes(routes: RouteRegistry, deps: AppDeps): void {
+  routes.add({
+    method: 'get',
+    path: '/api/drivers/me/offers/',
+    summary: "The calling driver's pending offers",
+    tag: 'drivers',
+    access: ['driver'],
+    query: paginationQuery,
+    errors: [401, 403],
+    handler: async ({ ctx, actor, query }) => {
+      // A driver holds at most one pending offer (a unique index), so paging is in memory.
+      const offers =
+        actor.driverId === null
+          ? []
+          : await listPendingOfferViews(deps.db.knex, actor.driverId, deps.clock.now());
+      const window = toPageWindow(query);
+      return buildPage({
+        url: ctx.href,
+        request: query,
+        count: offers.length,
+        results: offers.slice(window.offset, window.offset + window.limit),
+      });
+    },
+  });
+
+  routes.add({
+    method: 'post',
+    path: '/api/dispatch/offers/:offer_id/accept/',
+    summary: 'Accept an offer (its driver only): the order is assigned to the driver',
+    tag: 'dispatch',
+    access: ['driver'],
+    errors: [401, 403, 404, 409],
+    handler: async ({ ctx, actor, params }) => {
+      const orderId = await acceptOffer(deps, actor, offerIdOf(params));
+      return { success: true, order: await loadOrderView(deps.db.knex, orderId, ctx.state.locale) };
+    },
+  });
+
+  routes.add({
+    method: 'post',
+    path: '/api/dispatch/offers/:offer_id/decline/',
+    summary: 'Decline an offer (its driver only): the order goes to the next candidate',
+    tag: 'dispatch',
+    access: ['driver'],
+    body: declineBody,
+    errors: [400, 401, 403, 404, 409],
+    handler: async ({ actor, body, params }) => {
+      await declineOffer(deps, actor, offerIdOf(params), body.reason ?? null);
+      return { success: true };
+    },
+  });
+}

@@ -1,0 +1,142 @@
+/**
+ * A driver's answer to an offer (accept, decline) and its expiry. Each runs in one
+ * transaction that locks the offer, then the order, then touches the driver — the same lock
+ * order as the matching engine — so an answer racing the expiry job or a cancellation is
+ * decided by whoever locks the offer first; the loser sees it closed (409 / no-op).
+ */
+import type { Db } from '../../db/database.js';
+import {
+  closeOffer,
+  excludeDriver,
+  findOfferedTripsToday,
+  lockOffer,
+  releaseOfferedDriver,
+  type ExclusionReason,
+  type OfferRow,
+} from '../../db/repositories/matching.repository.js';
+import { lockOrder } from '../../db/repositories/order.repository.js';
+import { insertOutboxMessages } from '../../db/repositories/outbox.repository.js';
+import { systemActor, type Actor, type UserActor } from '../auth/actor.js';
+import type { AppDeps } from '../deps.js';
+import { AppError } from '../errors/app-error.js';
+import { transitionOrder } from '../orders/transition-order.js';
+import { offerChanged } from './offer-outbox.js';
+
+type AnswerDeps = Pick<AppDeps, 'db' | 'clock' | 'config'>;
+
+/** The caller's own offer, locked; anyone else's is "not found" (do not reveal it exists). */
+async function lockOwnOffer(trx: Db, actor: UserActor, offerId: number): Promise<OfferRow> {
+  const offer = await lockOffer(trx, offerId);
+  if (!offer || actor.driverId === null || offer.driver_id !== actor.driverId) {
+    throw new AppError('not_found');
+  }
+  return offer;
+}
+
+/** How the engine explains its choice on the order, e.g. "engine: rank 1, 1.2 km". */
+export function assignmentReason(
+  offer: Pick<OfferRow, 'rank' | 'distance_m'>,
+  tripsToday?: number,
+) {
+  const parts = [`rank ${offer.rank ?? '?'}`];
+  if (offer.distance_m !== null) parts.push(`${(offer.distance_m / 1000).toFixed(1)} km`);
+  if (tripsToday !== undefined) parts.push(`${tripsToday} trips today`);
+  return `engine: ${parts.join(', ')}`;
+}
+
+/** Accepts the offer: order assigned to the driver, driver on the way. Returns the order id. */
+export async function acceptOffer(
+  deps: AnswerDeps,
+  actor: UserActor,
+  offerId: number,
+): Promise<string> {
+  return deps.db.transaction(async (trx) => {
+    const offer = await lockOwnOffer(trx, actor, offerId);
+    const now = deps.clock.now();
+    if (offer.status !== 'pending' || offer.expires_at <= now) throw new AppError('offer_closed');
+    const order = await lockOrder(trx, offer.order_id);
+    if (order?.status !== 'offered') throw new AppError('offer_closed');
+    const tripsToday = await findOfferedTripsToday(trx, offer.order_id, offer.id);
+    await closeOffer(trx, offer.id, 'accepted', null);
+    await transitionOrder(
+      trx,
+      {
+        orderId: offer.order_id,
+        to: 'assigned',
+        actor,
+        expectedStatuses: ['offered'],
+        patch: {
+          driver_id: offer.driver_id,
+          assignment_reason: assignmentReason(offer, tripsToday),
+        },
+        eventData: { offer_id: offer.id, driver_id: offer.driver_id },
+        outbox: [offerChanged(offer.id)],
+      },
+      now,
+      deps.config.dispatch,
+    );
+    return offer.order_id;
+  });
+}
+
+/**
+ * Closes a pending offer without an assignment (declined or expired): the driver is freed,
+ * never offered this order again, and the order goes back to matching, which owes the next
+ * match job. An order that already moved on (e.g. cancelled) is left as it is.
+ */
+async function closeUnanswered(
+  trx: Db,
+  deps: AnswerDeps,
+  offer: OfferRow,
+  status: 'declined' | 'expired',
+  actor: Actor,
+  reason: string | null,
+): Promise<void> {
+  await closeOffer(trx, offer.id, status, reason);
+  await excludeDriver(trx, offer.order_id, offer.driver_id, status satisfies ExclusionReason);
+  const order = await lockOrder(trx, offer.order_id);
+  const eventData = { offer_id: offer.id, driver_id: offer.driver_id, offer_status: status };
+  if (order?.status === 'offered') {
+    await transitionOrder(
+      trx,
+      {
+        orderId: offer.order_id,
+        to: 'matching',
+        actor,
+        reason,
+        expectedStatuses: ['offered'],
+        eventData,
+        outbox: [offerChanged(offer.id)],
+      },
+      deps.clock.now(),
+      deps.config.dispatch,
+    );
+  } else {
+    await insertOutboxMessages(trx, [offerChanged(offer.id)]);
+  }
+  // After the order: the engine locks order then driver too.
+  await releaseOfferedDriver(trx, offer.driver_id);
+}
+
+export async function declineOffer(
+  deps: AnswerDeps,
+  actor: UserActor,
+  offerId: number,
+  reason: string | null,
+): Promise<void> {
+  await deps.db.transaction(async (trx) => {
+    const offer = await lockOwnOffer(trx, actor, offerId);
+    if (offer.status !== 'pending') throw new AppError('offer_closed');
+    await closeUnanswered(trx, deps, offer, 'declined', actor, reason ?? 'declined by the driver');
+  });
+}
+
+/** The expiry job: a no-op when the offer was already answered or closed. */
+export async function expireOffer(deps: AnswerDeps, offerId: number): Promise<boolean> {
+  return deps.db.transaction(async (trx) => {
+    const offer = await lockOffer(trx, offerId);
+    if (offer?.status !== 'pending') return false;
+    await closeUnanswered(trx, deps, offer, 'expired', systemActor, 'offer expired');
+    return true;
+  });
+}

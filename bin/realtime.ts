@@ -1,16 +1,35 @@
-/** The realtime process: Socket.IO on its own port, any number of nodes. */
+/**
+ * The realtime process: Socket.IO on its own port, any number of nodes. Each node also
+ * consumes the `realtime` queue, so committed changes are fanned out while any node is up.
+ */
 import { createServer } from 'node:http';
 import { once } from 'node:events';
 import { createRealtimeServer } from '../api/realtime/server.js';
 import { runProcess } from '../lib/process/run-process.js';
+import { startQueueWorkers } from '../workers/processors.js';
+import { realtimeProcessors } from '../workers/realtime.processors.js';
 
 await runProcess('realtime', async (deps, logger) => {
   const httpServer = createServer((_req, res) => {
     res.writeHead(404).end();
   });
-  const realtime = createRealtimeServer(httpServer, deps);
+  const realtime = await createRealtimeServer(httpServer, deps);
   httpServer.listen(deps.config.realtime.port, deps.config.http.host);
   await once(httpServer, 'listening');
-  logger.info({ port: deps.config.realtime.port }, 'realtime listening');
-  return { stop: () => realtime.close() };
+  const workers = startQueueWorkers(deps, ['realtime'], realtimeProcessors, {
+    realtime: {
+      concurrency: deps.config.realtime.workerConcurrency,
+      timeoutMs: deps.config.realtime.jobTimeoutMs,
+    },
+  });
+  const address = httpServer.address();
+  const port = typeof address === 'object' && address ? address.port : deps.config.realtime.port;
+  logger.info({ port }, 'realtime listening');
+  return {
+    stop: async () => {
+      // Stop taking jobs first (in-flight ones finish), then drop the sockets.
+      await Promise.all(workers.map((worker) => worker.close()));
+      await realtime.close();
+    },
+  };
 });

@@ -27,6 +27,10 @@ export const envSchema = yup.object({
   NODE_ENV: yup.string().oneOf(['development', 'test', 'production']).default('development'),
   PORT: yup.number().integer().min(0).max(65535).default(3000),
   REALTIME_PORT: yup.number().integer().min(0).max(65535).default(3001),
+  REALTIME_WORKER_CONCURRENCY: yup.number().integer().min(1).default(16),
+  REALTIME_JOB_TIMEOUT_MS: yup.number().integer().min(100).default(10000),
+  /** At most one driver_location event per driver per this many milliseconds. */
+  REALTIME_LOCATION_THROTTLE_MS: yup.number().integer().min(0).default(1000),
   HOST: yup.string().default('0.0.0.0'),
   DATABASE_URL: yup.string().default('postgres://postgres@127.0.0.1:5432/invo'),
   DATABASE_POOL_MAX: yup.number().integer().min(1).default(10),
@@ -117,7 +121,12 @@ export interface Config {
   };
   rateLimit: { userWritesPerMinute: number; ipWritesPerMinute: number };
   metrics: { workerPort: number; token: string };
-  realtime: { port: number };
+  realtime: {
+    port: number;
+    workerConcurrency: number;
+    jobTimeoutMs: number;
+    locationThrottleMs: number;
+  };
   databaseUrl: string;
   databasePoolMax: number;
   redis: { url: string; prefix: string };
@@ -229,7 +238,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       ipWritesPerMinute: env.RATE_LIMIT_IP_WRITES_PER_MINUTE,
     },
     metrics: { workerPort: env.WORKER_METRICS_PORT, token: env.METRICS_TOKEN },
-    realtime: { port: env.REALTIME_PORT },
+    realtime: {
+      port: env.REALTIME_PORT,
+      workerConcurrency: env.REALTIME_WORKER_CONCURRENCY,
+      jobTimeoutMs: env.REALTIME_JOB_TIMEOUT_MS,
+      locationThrottleMs: env.REALTIME_LOCATION_THROTTLE_MS,
+    },
     databaseUrl: env.DATABASE_URL,
     databasePoolMax: env.DATABASE_POOL_MAX,
     redis: { url: env.REDIS_URL, prefix: env.REDIS_PREFIX },

@@ -109,6 +109,13 @@ export async function transitionOrder(
   // Going back to matching or to the dispatcher releases the driver the order held.
   const releasesDriver = request.to === 'matching' || request.to === 'awaiting_dispatcher_decision';
   if (releasesDriver) patch.driver_id = null;
+  // The event names the released driver: the realtime fan-out tells them and drops them
+  // from the order's room, since the order no longer shows who held it.
+  const releasedDriverId = releasesDriver ? current.driver_id : null;
+  const eventData =
+    releasedDriverId === null
+      ? (request.eventData ?? null)
+      : { ...request.eventData, released_driver_id: releasedDriverId };
 
   const order = await updateOrderStatus(trx, current.id, request.to, patch);
   await insertOrderEvent(trx, {
@@ -119,7 +126,7 @@ export async function transitionOrder(
     actor_user_id: actorUserId(request.actor),
     actor_role: request.actor.role,
     reason,
-    data: request.eventData ?? null,
+    data: eventData,
   });
 
   const driverStatus = driverStatusFor(request.to);

@@ -1,0 +1,52 @@
+/**
+ * Client events: each handler parses its input, calls one lib function and acks the result,
+ * `{ok: true, …}` or `{ok: false, error, code, fields?}` (the HTTP error body).
+ */
+import { AppError, isAppError } from '../../lib/errors/app-error.js';
+import type { AppDeps } from '../../lib/deps.js';
+import type { Locale } from '../../lib/i18n/messages.js';
+import { subscribeSchema, type AckError } from '../../lib/realtime/events.js';
+import { orderRoom } from '../../lib/realtime/rooms.js';
+import { subscribeToOrder } from '../../lib/realtime/subscribe-to-order.js';
+import { parseInput } from '../../lib/validation/parse-input.js';
+import { errorBody } from '../http/middleware/error-handler.js';
+import type { RealtimeSocket } from './server.js';
+
+function toAckError(e: unknown, locale: Locale, deps: Pick<AppDeps, 'logger'>): AckError {
+  const error = isAppError(e) ? e : new AppError('internal_error');
+  if (!isAppError(e)) deps.logger.error({ err: e }, 'socket event failed');
+  return { ...errorBody(error, locale), ok: false } as AckError;
+}
+
+/** Runs the work and acks its result; a client that passed no callback gets nothing. */
+function answer<T>(
+  socket: RealtimeSocket,
+  deps: Pick<AppDeps, 'logger'>,
+  ack: unknown,
+  work: () => Promise<T>,
+): void {
+  const reply = typeof ack === 'function' ? (ack as (result: T | AckError) => void) : () => {};
+  work().then(reply, (e: unknown) => reply(toAckError(e, socket.data.locale, deps)));
+}
+
+export function registerSocketHandlers(socket: RealtimeSocket, deps: AppDeps): void {
+  const { actor, locale } = socket.data;
+
+  socket.on('subscribe', (input, ack) =>
+    answer(socket, deps, ack, async () => {
+      const { order_id } = parseInput(subscribeSchema, input);
+      const order = await subscribeToOrder(deps, actor, order_id, locale, () =>
+        socket.join(orderRoom(order_id)),
+      );
+      return { ok: true as const, order };
+    }),
+  );
+
+  socket.on('unsubscribe', (input, ack) =>
+    answer(socket, deps, ack, async () => {
+      const { order_id } = parseInput(subscribeSchema, input);
+      await socket.leave(orderRoom(order_id));
+      return { ok: true as const };
+    }),
+  );
+}

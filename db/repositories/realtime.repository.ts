@@ -1,0 +1,55 @@
+/** The reads behind the realtime fan-out and socket authorization. */
+import type { Db } from '../database.js';
+import { OrderEventModel } from '../models/models.js';
+import type { OrderEventRow } from './order.repository.js';
+
+export interface OrderParties {
+  id: string;
+  passenger_id: number;
+  driver_id: number | null;
+}
+
+export async function findOrderParties(db: Db, orderId: string): Promise<OrderParties | undefined> {
+  return db('orders')
+    .where('id', orderId)
+    .first<OrderParties | undefined>('id', 'passenger_id', 'driver_id');
+}
+
+export async function hasPendingOffer(db: Db, orderId: string, driverId: number): Promise<boolean> {
+  const row = await db('offers')
+    .where({ order_id: orderId, driver_id: driverId, status: 'pending' })
+    .first<{ id: number } | undefined>('id');
+  return row !== undefined;
+}
+
+/** The order's events with a version in (afterVersion, upToVersion], oldest first. */
+export async function listOrderEventsBetween(
+  db: Db,
+  orderId: string,
+  afterVersion: number,
+  upToVersion: number,
+): Promise<OrderEventRow[]> {
+  return OrderEventModel.query(db)
+    .where('order_id', orderId)
+    .where('version', '>', afterVersion)
+    .where('version', '<=', upToVersion)
+    .orderBy('version');
+}
+
+export interface DriverActiveOrder {
+  id: string;
+  passenger_id: number;
+  status: string;
+}
+
+/** The order the driver holds in one of these statuses (at most one, by a unique index). */
+export async function findDriverOrderIn(
+  db: Db,
+  driverId: number,
+  statuses: readonly string[],
+): Promise<DriverActiveOrder | undefined> {
+  return db('orders')
+    .where('driver_id', driverId)
+    .whereIn('status', statuses)
+    .first<DriverActiveOrder | undefined>('id', 'passenger_id', 'status');
+}

@@ -1,0 +1,43 @@
+/**
+ * Tells realtime clients about a committed order change (a `realtime.order-changed` job).
+ *
+ * Catch-up, not one-event-per-job: the job reads the order as it is now and every event
+ * since the last version emitted, and publishes them through the version gate. So versions
+ * reach clients in order whatever order the jobs run in (two nodes, concurrency), none is
+ * emitted twice (a retried job, or the job of a version a sibling already covered publishes
+ * nothing), and a version whose job ran late is not lost.
+ */
+import { findOrderWithParties } from '../../db/repositories/order.repository.js';
+import { listOrderEventsBetween } from '../../db/repositories/realtime.repository.js';
+import type { AppDeps } from '../deps.js';
+import type { JobPayload } from '../queue/catalogue.js';
+import { lastEmittedOrderVersion, orderGateTtlMs, publishOrderVersions } from './fanout-channel.js';
+import { buildOrderMessages } from './order-emissions.js';
+
+/** Returns how many versioned messages were published (0 when already covered). */
+export async function fanOutOrderChange(
+  deps: Pick<AppDeps, 'db' | 'redis' | 'config' | 'clock'>,
+  change: JobPayload<'realtime.order-changed'>,
+): Promise<number> {
+  const prefix = deps.config.redis.prefix;
+  const recorded = await lastEmittedOrderVersion(deps.redis, prefix, change.order_id);
+  if (recorded !== null && recorded >= change.version) return 0;
+
+  const order = await findOrderWithParties(deps.db.knex, change.order_id);
+  if (!order) return 0;
+  // No gate recorded: either nothing was ever emitted for this order (created within the
+  // gate's lifetime, so start from its first version), or it sat idle longer than that
+  // (start from this job's version rather than replay old history).
+  const isYoung = order.created_at.getTime() > deps.clock.now().getTime() - orderGateTtlMs;
+  const floor = recorded ?? (isYoung ? 0 : change.version - 1);
+  if (order.version <= floor) return 0;
+
+  const events = await listOrderEventsBetween(deps.db.knex, order.id, floor, order.version);
+  return publishOrderVersions(
+    deps.redis,
+    prefix,
+    order.id,
+    floor,
+    buildOrderMessages(order, events),
+  );
+}

@@ -1,0 +1,48 @@
+/**
+ * A socket follows one order: authorize, join its room, then read the snapshot. Joining
+ * before reading means no change can fall between the snapshot and the first event (at
+ * worst the client sees a version twice and drops it by `version`); authorizing before
+ * joining means a refused socket never sits in the room, not even briefly.
+ *
+ * Scope, as for GET /api/orders/{id}/: a passenger their own orders, a driver the orders
+ * they hold or are being offered, staff all. Anything else is not_found (existence is not
+ * revealed).
+ */
+import { findOrderParties, hasPendingOffer } from '../../db/repositories/realtime.repository.js';
+import { isStaff, type UserActor } from '../auth/actor.js';
+import type { AppDeps } from '../deps.js';
+import { AppError } from '../errors/app-error.js';
+import type { Locale } from '../i18n/messages.js';
+import { loadOrderView, type OrderView } from '../orders/order-view.js';
+
+async function mayFollowOrder(
+  deps: Pick<AppDeps, 'db'>,
+  actor: UserActor,
+  orderId: string,
+): Promise<boolean> {
+  const order = await findOrderParties(deps.db.knex, orderId);
+  if (!order) return false;
+  if (isStaff(actor)) return true;
+  if (actor.role === 'passenger') return order.passenger_id === actor.passengerId;
+  if (actor.role === 'driver' && actor.driverId !== null) {
+    return (
+      order.driver_id === actor.driverId ||
+      (await hasPendingOffer(deps.db.knex, orderId, actor.driverId))
+    );
+  }
+  return false;
+}
+
+export async function subscribeToOrder(
+  deps: Pick<AppDeps, 'db'>,
+  actor: UserActor,
+  orderId: string,
+  locale: Locale,
+  join: () => void | Promise<void>,
+): Promise<OrderView> {
+  if (!(await mayFollowOrder(deps, actor, orderId))) throw new AppError('not_found');
+  await join();
+  const order = await loadOrderView(deps.db.knex, orderId, locale);
+  if (!order) throw new AppError('not_found');
+  return order;
+}

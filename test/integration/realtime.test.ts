@@ -1,0 +1,409 @@
+/**
+ * The realtime contract end to end: two real realtime processes, an outbox relay, real
+ * socket.io-client clients on both nodes, and changes committed through transitionOrder.
+ */
+import { randomUUID } from 'node:crypto';
+import { expect } from 'chai';
+import jwt from 'jsonwebtoken';
+import { ulid } from 'ulid';
+import { signAccessToken } from '../../lib/auth/access-token.js';
+import { systemActor } from '../../lib/auth/actor.js';
+import type { AppDeps } from '../../lib/deps.js';
+import type { OrderStatus } from '../../lib/orders/order-status.js';
+import { transitionOrder } from '../../lib/orders/transition-order.js';
+import { startOutboxRelay, type OutboxRelay } from '../../lib/outbox/outbox-relay.js';
+import { insertOutboxMessages } from '../../db/repositories/outbox.repository.js';
+import { closeOffer, insertOffer } from '../../db/repositories/matching.repository.js';
+import { revokeSession } from '../../db/repositories/session.repository.js';
+import {
+  createDriver,
+  createPassenger,
+  createRegion,
+  createUser,
+  tokenFor,
+} from '../helpers/factories.js';
+import {
+  connectClient,
+  handshakeRefusal,
+  startRealtimeNode,
+  whenConnected,
+  type ClientSocket,
+  type RealtimeNode,
+} from '../helpers/realtime-node.js';
+import { closeDeps, createTestDeps, resetState } from '../helpers/test-deps.js';
+
+interface Received {
+  event: string;
+  payload: any;
+}
+
+async function waitFor(check: () => boolean, what: string, timeoutMs = 8000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('realtime: two real nodes, real clients', function () {
+  this.timeout(60_000);
+  let deps: AppDeps;
+  let nodeA: RealtimeNode;
+  let nodeB: RealtimeNode;
+  let relay: OutboxRelay;
+  const sockets: ClientSocket[] = [];
+  const received = new Map<ClientSocket, Received[]>();
+
+  before(async () => {
+    deps = createTestDeps();
+    [nodeA, nodeB] = await Promise.all([startRealtimeNode(), startRealtimeNode()]);
+    relay = await startOutboxRelay({ ...deps, databaseUrl: deps.config.databaseUrl });
+  });
+
+  after(async () => {
+    await relay.stop();
+    await Promise.all([nodeA.stop(), nodeB.stop()]);
+    await closeDeps(deps);
+  });
+
+  beforeEach(async () => {
+    await resetState(deps);
+  });
+
+  afterEach(() => {
+    for (const socket of sockets.splice(0)) socket.disconnect();
+    received.clear();
+  });
+
+  /** A connected client that records every event it receives. */
+  async function client(node: RealtimeNode, token: string, locale?: string): Promise<ClientSocket> {
+    const socket = connectClient(node.url, token, locale ? { locale } : {});
+    sockets.push(socket);
+    const log: Received[] = [];
+    received.set(socket, log);
+    socket.onAny((event: string, payload: unknown) => log.push({ event, payload }));
+    await whenConnected(socket);
+    return socket;
+  }
+
+  const eventsOf = (socket: ClientSocket, event?: string) =>
+    (received.get(socket) ?? []).filter((r) => event === undefined || r.event === event);
+
+  async function world() {
+    const region = await createRegion(deps);
+    const alice = await createPassenger(deps, region.id);
+    const bob = await createPassenger(deps, region.id);
+    const driver = await createDriver(deps, region.id);
+    const otherDriver = await createDriver(deps, region.id);
+    const staff = await createUser(deps, 'dispatcher');
+    return { region, alice, bob, driver, otherDriver, staff };
+  }
+
+  async function createOrder(passengerId: number, userId: number, regionId: string) {
+    const id = `order_${ulid()}`;
+    await deps.db.knex('orders').insert({
+      id,
+      version: 1,
+      passenger_id: passengerId,
+      region_id: regionId,
+      created_by_user_id: userId,
+      pickup_title: 'Home',
+      dropoff_title: 'Clinic',
+      pickup_lat: 47.1,
+      pickup_lon: 51.9,
+      dropoff_lat: 47.12,
+      dropoff_lon: 51.95,
+      status: 'submitted',
+    });
+    return id;
+  }
+
+  async function move(orderId: string, to: OrderStatus, driverId?: number) {
+    await deps.db.transaction((trx) =>
+      transitionOrder(
+        trx,
+        {
+          orderId,
+          to,
+          actor: systemActor,
+          ...(driverId === undefined ? {} : { patch: { driver_id: driverId } }),
+        },
+        new Date(),
+        deps.config.dispatch,
+      ),
+    );
+  }
+
+  /** The status versions a socket saw, in arrival order. */
+  const statusVersions = (socket: ClientSocket) =>
+    eventsOf(socket, 'order_status_changed').map((r) => r.payload.version as number);
+
+  it('when the token is missing, forged, expired or revoked, then the handshake is refused', async () => {
+    const { alice } = await world();
+    const forged = jwt.sign(
+      { sub: String(alice.user.id), role: 'passenger', sid: randomUUID(), typ: 'access' },
+      'not-the-secret-0123456789-0123456789',
+    );
+    const sessionId = randomUUID();
+    await deps.db.knex('auth_sessions').insert({ id: sessionId, user_id: alice.user.id });
+    const expired = jwt.sign(
+      { sub: String(alice.user.id), role: 'passenger', sid: sessionId, typ: 'access' },
+      deps.config.jwt.secret,
+      { algorithm: 'HS256', expiresIn: -10 },
+    );
+    const revokedToken = signAccessToken(deps.config.jwt, {
+      userId: alice.user.id,
+      role: 'passenger',
+      sessionId,
+    });
+    await revokeSession(deps.db.knex, sessionId, 'logout');
+
+    const refusals = await Promise.all(
+      [undefined, forged, expired, revokedToken].map((token) => {
+        const socket = connectClient(nodeA.url, token);
+        sockets.push(socket);
+        return handshakeRefusal(socket);
+      }),
+    );
+    expect(refusals).to.deep.equal([
+      'unauthorized',
+      'invalid_token',
+      'invalid_token',
+      'token_revoked',
+    ]);
+
+    const good = connectClient(nodeB.url, await tokenFor(deps, alice.user));
+    sockets.push(good);
+    expect(await handshakeRefusal(good)).to.equal(null);
+  });
+
+  it('when an order moves, then each event reaches every socket of its parties on both nodes once, and no other socket', async () => {
+    const { region, alice, bob, driver, otherDriver, staff } = await world();
+    const aliceToken = await tokenFor(deps, alice.user);
+    const aliceOnA = await client(nodeA, aliceToken);
+    const aliceOnB = await client(nodeB, aliceToken, 'ru');
+    const bobOnB = await client(nodeB, await tokenFor(deps, bob.user));
+    const driverOnA = await client(nodeA, await tokenFor(deps, driver.user));
+    const otherDriverOnB = await client(nodeB, await tokenFor(deps, otherDriver.user));
+    const staffOnB = await client(nodeB, await tokenFor(deps, staff));
+    const staffOnA = await client(nodeA, await tokenFor(deps, staff));
+
+    const orderId = await createOrder(alice.passenger.id, alice.user.id, region.id);
+    // In the order's room AND in a personal room that also gets its events: still once each.
+    for (const socket of [aliceOnA, staffOnB]) {
+      const ack: any = await socket.emitWithAck('subscribe', { order_id: orderId });
+      expect(ack.ok).to.equal(true);
+      expect(ack.order).to.include({ id: orderId, version: 1, status: 'submitted' });
+    }
+
+    const steps: [OrderStatus, number | undefined][] = [
+      ['matching', undefined],
+      ['assigned', driver.driver.id],
+      ['driver_en_route', undefined],
+      ['arrived_waiting', undefined],
+      ['ride_ongoing', undefined],
+    ];
+    for (const [index, [to, driverId]] of steps.entries()) {
+      await move(orderId, to, driverId);
+      const version = index + 2;
+      await waitFor(
+        () => statusVersions(staffOnA).includes(version),
+        `version ${version} on the staff socket`,
+      );
+    }
+    await sleep(300); // room for a duplicate to show up, were there one
+
+    for (const socket of [aliceOnA, aliceOnB, staffOnA, staffOnB]) {
+      expect(statusVersions(socket)).to.deep.equal([2, 3, 4, 5, 6]);
+      expect(eventsOf(socket, 'order_update').map((r) => r.payload.version)).to.deep.equal([
+        2, 3, 4, 5, 6,
+      ]);
+      expect(eventsOf(socket, 'driver_assigned')).to.have.length(1);
+      expect(eventsOf(socket, 'driver_arrived')).to.have.length(1);
+    }
+    // The driver joins the audience when assigned (version 3).
+    expect(statusVersions(driverOnA)).to.deep.equal([3, 4, 5, 6]);
+    expect(eventsOf(driverOnA, 'driver_assigned')[0]!.payload).to.deep.include({
+      order_id: orderId,
+      version: 3,
+    });
+    expect(eventsOf(driverOnA, 'driver_assigned')[0]!.payload.driver).to.include({
+      id: driver.driver.id,
+    });
+    const changed = eventsOf(aliceOnB, 'order_status_changed')[1]!.payload;
+    expect(changed).to.deep.equal({
+      order_id: orderId,
+      status: 'assigned',
+      previous_status: 'matching',
+      status_display: 'Водитель назначен',
+      version: 3,
+    });
+    // Texts follow each socket's language (the test default is English).
+    expect(eventsOf(aliceOnA, 'order_status_changed')[1]!.payload.status_display).to.equal(
+      'Driver assigned',
+    );
+    expect(eventsOf(aliceOnB, 'order_update').at(-1)!.payload.status_display).to.equal('В пути');
+    expect(eventsOf(bobOnB)).to.deep.equal([]);
+    expect(eventsOf(otherDriverOnB)).to.deep.equal([]);
+  });
+
+  it('when changes are committed in a burst, then every socket sees each version once and in order', async () => {
+    const { region, alice, driver, staff } = await world();
+    const aliceOnA = await client(nodeA, await tokenFor(deps, alice.user));
+    const staffOnB = await client(nodeB, await tokenFor(deps, staff));
+    const orderId = await createOrder(alice.passenger.id, alice.user.id, region.id);
+
+    await move(orderId, 'matching');
+    await move(orderId, 'assigned', driver.driver.id);
+    await move(orderId, 'driver_en_route');
+    await move(orderId, 'matching'); // the driver withdrew
+    await move(orderId, 'assigned', driver.driver.id);
+    await move(orderId, 'cancelled');
+
+    for (const socket of [aliceOnA, staffOnB]) {
+      await waitFor(() => statusVersions(socket).includes(7), 'the last version');
+    }
+    await sleep(300);
+    for (const socket of [aliceOnA, staffOnB]) {
+      expect(statusVersions(socket)).to.deep.equal([2, 3, 4, 5, 6, 7]);
+      const snapshots = eventsOf(socket, 'order_update').map((r) => r.payload.version as number);
+      expect(snapshots.at(-1)).to.equal(7);
+      expect(snapshots).to.deep.equal([...new Set(snapshots)].sort((a, b) => a - b));
+      const versions = (received.get(socket) ?? [])
+        .map((r) => r.payload.version as number | undefined)
+        .filter((v) => v !== undefined);
+      expect(versions).to.deep.equal([...versions].sort((a, b) => a - b));
+    }
+  });
+
+  it('when a client subscribes outside its scope, then the ack refuses it as not found', async () => {
+    const { region, alice, bob, driver, otherDriver, staff } = await world();
+    const orderId = await createOrder(alice.passenger.id, alice.user.id, region.id);
+    await move(orderId, 'matching');
+    await move(orderId, 'assigned', driver.driver.id);
+    const bobSocket = await client(nodeA, await tokenFor(deps, bob.user));
+    const otherDriverSocket = await client(nodeB, await tokenFor(deps, otherDriver.user));
+    const driverSocket = await client(nodeA, await tokenFor(deps, driver.user));
+    const staffSocket = await client(nodeB, await tokenFor(deps, staff));
+
+    for (const socket of [bobSocket, otherDriverSocket]) {
+      const ack: any = await socket.emitWithAck('subscribe', { order_id: orderId });
+      expect(ack).to.include({ ok: false, code: 'not_found' });
+      expect(ack).not.to.have.property('order');
+    }
+    const bad: any = await bobSocket.emitWithAck('subscribe', { order_id: 5, extra: 1 });
+    expect(bad).to.include({ ok: false, code: 'validation_failed' });
+    expect(bad.fields).to.have.keys('order_id', 'extra');
+
+    for (const socket of [driverSocket, staffSocket]) {
+      const ack: any = await socket.emitWithAck('subscribe', { order_id: orderId });
+      expect(ack).to.include({ ok: true });
+      expect(ack.order).to.include({ id: orderId, version: 3, status: 'assigned' });
+    }
+
+    await move(orderId, 'driver_en_route');
+    await waitFor(() => statusVersions(staffSocket).includes(4), 'version 4');
+    await sleep(200);
+    expect(eventsOf(bobSocket)).to.deep.equal([]);
+    expect(eventsOf(otherDriverSocket)).to.deep.equal([]);
+  });
+
+  it('when an offer is made and then expires, then only its driver gets new_offer and offer_closed, once each', async () => {
+    const { region, alice, driver, otherDriver } = await world();
+    const orderId = await createOrder(alice.passenger.id, alice.user.id, region.id);
+    await move(orderId, 'matching');
+    const driverOnA = await client(nodeA, await tokenFor(deps, driver.user));
+    const driverOnB = await client(nodeB, await tokenFor(deps, driver.user));
+    const otherOnB = await client(nodeB, await tokenFor(deps, otherDriver.user));
+
+    const offer = await deps.db.transaction(async (trx) => {
+      const made = await insertOffer(trx, {
+        order_id: orderId,
+        driver_id: driver.driver.id,
+        expires_at: new Date(Date.now() + 20_000),
+        distance_m: 850,
+        score: 1,
+        rank: 1,
+      });
+      await insertOutboxMessages(trx, [
+        { topic: 'realtime.offer-changed', payload: { offer_id: made.id } },
+      ]);
+      return made;
+    });
+    // The offered driver may follow the order until the offer closes.
+    const ack: any = await driverOnB.emitWithAck('subscribe', { order_id: orderId });
+    expect(ack.ok).to.equal(true);
+    for (const socket of [driverOnA, driverOnB]) {
+      await waitFor(() => eventsOf(socket, 'new_offer').length > 0, 'new_offer');
+    }
+    expect(eventsOf(driverOnA, 'new_offer')[0]!.payload).to.include({
+      id: offer.id,
+      order_id: orderId,
+      status: 'pending',
+    });
+    expect(eventsOf(driverOnA, 'new_offer')[0]!.payload.passenger).to.have.keys('id', 'full_name');
+
+    await deps.db.transaction(async (trx) => {
+      await closeOffer(trx, offer.id, 'expired', 'no answer');
+      await insertOutboxMessages(trx, [
+        { topic: 'realtime.offer-changed', payload: { offer_id: offer.id } },
+        // A duplicate announcement (a retried job) must not reach clients twice.
+        { topic: 'realtime.offer-changed', payload: { offer_id: offer.id } },
+      ]);
+    });
+    for (const socket of [driverOnA, driverOnB]) {
+      await waitFor(() => eventsOf(socket, 'offer_closed').length > 0, 'offer_closed');
+    }
+    await sleep(300);
+    for (const socket of [driverOnA, driverOnB]) {
+      expect(eventsOf(socket).map((r) => r.event)).to.deep.equal(['new_offer', 'offer_closed']);
+      expect(eventsOf(socket, 'offer_closed')[0]!.payload).to.deep.equal({
+        offer_id: offer.id,
+        order_id: orderId,
+        status: 'expired',
+      });
+    }
+    expect(eventsOf(otherOnB)).to.deep.equal([]);
+
+    // The closed offer took the driver out of the order's room.
+    await move(orderId, 'cancelled');
+    await sleep(500);
+    expect(eventsOf(driverOnB, 'order_update')).to.deep.equal([]);
+  });
+
+  it('when a client reconnects and re-subscribes, then it gets the current snapshot', async () => {
+    const { region, alice, driver } = await world();
+    const orderId = await createOrder(alice.passenger.id, alice.user.id, region.id);
+    const socket = await client(nodeA, await tokenFor(deps, alice.user));
+    const first: any = await socket.emitWithAck('subscribe', { order_id: orderId });
+    expect(first.order.version).to.equal(1);
+
+    socket.disconnect();
+    await move(orderId, 'matching');
+    await move(orderId, 'assigned', driver.driver.id);
+    socket.connect();
+    await whenConnected(socket);
+    const again: any = await socket.emitWithAck('subscribe', { order_id: orderId });
+    expect(again.order).to.include({ version: 3, status: 'assigned' });
+    expect(again.order.driver).to.include({ id: driver.driver.id });
+  });
+
+  it('when a realtime node is down, then a committed change still reaches the clients of the node that is up', async () => {
+    const { region, alice, staff } = await world();
+    const orderId = await createOrder(alice.passenger.id, alice.user.id, region.id);
+    const aliceOnA = await client(nodeA, await tokenFor(deps, alice.user));
+    const aliceOnB = await client(nodeB, await tokenFor(deps, alice.user));
+    const staffOnB = await client(nodeB, await tokenFor(deps, staff));
+
+    await nodeA.stop();
+    await waitFor(() => !aliceOnA.connected, 'the node-A client to drop');
+    await move(orderId, 'matching');
+    await waitFor(() => statusVersions(aliceOnB).includes(2), 'version 2 on node B');
+    await waitFor(() => statusVersions(staffOnB).includes(2), 'version 2 for staff on node B');
+    await sleep(200);
+    expect(statusVersions(aliceOnB)).to.deep.equal([2]);
+    expect(statusVersions(aliceOnA)).to.deep.equal([]);
+  });
+});

@@ -70,6 +70,10 @@ export interface JobRetryPolicy {
  * by whatever enqueues the job (the outbox relay). Jobs not listed are tried once.
  */
 export const jobRetryPolicies: { [N in JobName]?: (config: Config) => JobRetryPolicy } = {
+  // Fan-outs are idempotent (version gate, publish-once keys): retry a lost connection at once,
+  // a few times, since a realtime update that comes late is worth less every second.
+  'realtime.order-changed': () => ({ attempts: 5, backoff: { type: 'exponential', delay: 200 } }),
+  'realtime.offer-changed': () => ({ attempts: 5, backoff: { type: 'exponential', delay: 200 } }),
   // "No driver yet" is a retry: enough tries to keep searching past the give-up time (or the
   // pickup time of a pre-booked order), even with every wait at its jittered minimum. The
   // processor hands the order to a dispatcher on the last try, so it is never left behind.

@@ -1,0 +1,113 @@
+/**
+ * A dispatcher's "find a driver now" (`POST /api/dispatch/assign/{id}/` without a driver):
+ * the order (re)enters matching, the engine runs at once in this process rather than waiting
+ * for a worker, and the caller waits a few seconds (DISPATCH_ASSIGN_WAIT_MS) for a decision:
+ * a driver accepted (assigned), or the engine handed the order back to the dispatcher.
+ *
+ * Safe alongside the workers: entering matching owes the usual match job, and whichever run
+ * locks the order first makes the offer; the other finds it no longer matching.
+ */
+import { findOrderById, type OrderRow } from '../../db/repositories/order.repository.js';
+import type { UserActor } from '../auth/actor.js';
+import type { AppDeps } from '../deps.js';
+import { AppError } from '../errors/app-error.js';
+import type { Locale } from '../i18n/messages.js';
+import {
+  driverHoldingStatuses,
+  terminalStatuses,
+  type OrderStatus,
+} from '../orders/order-status.js';
+import { loadOrderView, type OrderView } from '../orders/order-view.js';
+import { invalidTransition, transitionOrder } from '../orders/transition-order.js';
+import { matchOrder, NoDriverYetError } from './match-order.js';
+
+export type DispatchNowResult =
+  | {
+      decided: true;
+      success: boolean;
+      driver_id: number | null;
+      reason: string | null;
+      order: OrderView;
+    }
+  | { decided: false; order: OrderView };
+
+/** Statuses from which a dispatcher may start the engine by hand. */
+const startableFrom: readonly OrderStatus[] = ['awaiting_dispatcher_decision', 'active_queue'];
+const pollIntervalMs = 100;
+
+async function enterMatching(deps: AppDeps, actor: UserActor, order: OrderRow): Promise<void> {
+  await deps.db.transaction((trx) =>
+    transitionOrder(
+      trx,
+      {
+        orderId: order.id,
+        to: 'matching',
+        actor,
+        reason: 'dispatcher: find a driver now',
+        expectedStatuses: startableFrom,
+      },
+      deps.clock.now(),
+      deps.config.dispatch,
+    ),
+  );
+}
+
+function decisionOf(
+  order: OrderRow,
+  startedVersion: number,
+): Omit<Extract<DispatchNowResult, { decided: true }>, 'order'> | null {
+  const status = order.status as OrderStatus;
+  if (driverHoldingStatuses.includes(status) || status === 'completed') {
+    return {
+      decided: true,
+      success: true,
+      driver_id: order.driver_id,
+      reason: order.assignment_reason,
+    };
+  }
+  const handedBack = status === 'awaiting_dispatcher_decision' && order.version > startedVersion;
+  if (handedBack || terminalStatuses.includes(status)) {
+    return {
+      decided: true,
+      success: false,
+      driver_id: null,
+      reason: order.rejection_reason ?? order.cancel_reason,
+    };
+  }
+  return null;
+}
+
+export async function runDispatchNow(
+  deps: AppDeps,
+  actor: UserActor,
+  orderId: string,
+  locale: Locale,
+): Promise<DispatchNowResult> {
+  const order = await findOrderById(deps.db.knex, orderId);
+  if (!order) throw new AppError('not_found');
+  if (startableFrom.includes(order.status as OrderStatus)) await enterMatching(deps, actor, order);
+  else if (order.status !== 'matching' && order.status !== 'offered') {
+    throw invalidTransition(order.status, 'matching');
+  }
+  const startedVersion = (await findOrderById(deps.db.knex, orderId))?.version ?? order.version;
+
+  try {
+    await matchOrder(deps, orderId);
+  } catch (e: unknown) {
+    // No driver yet: the owed job keeps searching with backoff; report what we know.
+    if (!(e instanceof NoDriverYetError)) throw e;
+  }
+
+  const deadline = Date.now() + deps.config.dispatch.assignWaitMs;
+  for (;;) {
+    const current = await findOrderById(deps.db.knex, orderId);
+    if (!current) throw new AppError('not_found');
+    const decision = decisionOf(current, startedVersion);
+    if (decision || Date.now() >= deadline) {
+      const view = await loadOrderView(deps.db.knex, orderId, locale);
+      if (!view) throw new AppError('not_found');
+      return decision ? { ...decision, order: view } : { decided: false, order: view };
+    }
+    await new Promise((resolve) => setTimeout(resolve, pollIntervalMs));
+  }
+}

@@ -1,0 +1,94 @@
+import { expect } from 'chai';
+import type { UserActor } from '../../lib/auth/actor.js';
+import type { AppDeps } from '../../lib/deps.js';
+import { acceptOffer } from '../../lib/dispatch/answer-offer.js';
+import { runDispatchNow } from '../../lib/dispatch/run-dispatch-now.js';
+import { systemActor } from '../../lib/auth/actor.js';
+import { transitionOrder } from '../../lib/orders/transition-order.js';
+import { closeDeps, createTestDeps, resetState } from '../helpers/test-deps.js';
+import { createPassenger, createRegion, createUser } from '../helpers/factories.js';
+import { createOrderIn, placeDriver } from '../helpers/dispatch-fixtures.js';
+
+describe('runDispatchNow', () => {
+  let deps: AppDeps;
+  let passenger: { id: number; user_id: number; region_id: string };
+  let dispatcher: UserActor;
+  let regionId: string;
+
+  before(() => {
+    deps = createTestDeps({ DISPATCH_ASSIGN_WAIT_MS: '1500' });
+  });
+  after(() => closeDeps(deps));
+  beforeEach(async () => {
+    await resetState(deps);
+    regionId = (await createRegion(deps, { id: 'atyrau' })).id;
+    passenger = (await createPassenger(deps, regionId)).passenger;
+    const user = await createUser(deps, 'dispatcher');
+    dispatcher = {
+      kind: 'user',
+      userId: user.id,
+      role: 'dispatcher',
+      sessionId: 's',
+      passengerId: null,
+      driverId: null,
+    };
+  });
+
+  /** An order the engine handed back to the dispatcher. */
+  async function handedBackOrder(): Promise<string> {
+    const orderId = await createOrderIn(deps, passenger);
+    await deps.db.transaction((trx) =>
+      transitionOrder(
+        trx,
+        { orderId, to: 'awaiting_dispatcher_decision', actor: systemActor, reason: 'nobody' },
+        deps.clock.now(),
+        deps.config.dispatch,
+      ),
+    );
+    return orderId;
+  }
+
+  it('when the offered driver accepts within the wait, then a decision naming the driver', async () => {
+    const { driver } = await placeDriver(deps, regionId, 1);
+    const orderId = await handedBackOrder();
+    const driverActor: UserActor = { ...dispatcher, role: 'driver', driverId: driver.id };
+    const accepting = (async () => {
+      for (let i = 0; i < 50; i++) {
+        const offer = (await deps.db.knex('offers').where({ order_id: orderId }).first()) as
+          { id: number } | undefined;
+        if (offer) return acceptOffer(deps, driverActor, offer.id);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      throw new Error('no offer made');
+    })();
+    const result = await runDispatchNow(deps, dispatcher, orderId, 'en');
+    await accepting;
+    expect(result).to.include({ decided: true, success: true, driver_id: driver.id });
+    expect(result.order.status).to.equal('assigned');
+  });
+
+  it('when nobody answers within the wait, then no decision and the order is still being dispatched', async () => {
+    await placeDriver(deps, regionId, 1);
+    const orderId = await handedBackOrder();
+    const started = Date.now();
+    const result = await runDispatchNow(deps, dispatcher, orderId, 'en');
+    expect(Date.now() - started).to.be.at.least(1400);
+    expect(result.decided).to.equal(false);
+    expect(result.order.status).to.equal('offered');
+  });
+
+  it('when the order already has its driver, then 409', async () => {
+    const { driver } = await placeDriver(deps, regionId, 1);
+    const orderId = await createOrderIn(deps, passenger);
+    await deps.db.transaction((trx) =>
+      transitionOrder(
+        trx,
+        { orderId, to: 'assigned', actor: systemActor, patch: { driver_id: driver.id } },
+        deps.clock.now(),
+        deps.config.dispatch,
+      ),
+    );
+    const error = await runDispatchNow(deps, dispatcher, orderId, 'en').catch((e: unknown) => e);
+    expect(error).to.have.property('code', 'invalid_transition');
+  });
+});

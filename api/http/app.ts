@@ -1,7 +1,8 @@
 /**
  * The Koa application, without `listen`, so tests can mount it on port 0. Middleware order:
- * request context (id, locale, log) → errors in the contract's shape → body parsing →
- * authentication → routes.
+ * request context (id, locale, log) → security headers, CORS, request metrics → errors in the
+ * contract's shape → /metrics → body parsing → authentication → write rate limits → /admin
+ * (Bull Board) → routes.
  */
 import Koa from 'koa';
 import { Router } from '@koa/router';
@@ -9,6 +10,14 @@ import { HttpMethodEnum, koaBody } from 'koa-body';
 import type { AppDeps } from '../../lib/deps.js';
 import type { AppState } from './context.js';
 import { authenticate } from './middleware/authenticate.js';
+import { corsForOrigins } from './middleware/cors.js';
+import { metricsEndpoint, observeHttpRequests } from './middleware/http-metrics.js';
+import { rateLimitWrites } from './middleware/rate-limit-writes.js';
+import { securityHeaders } from './middleware/security-headers.js';
+import { createHttpMetrics } from '../../lib/metrics/http-metrics.js';
+import { createMetricsRegistry } from '../../lib/metrics/metrics-registry.js';
+import { createWriteRateLimiter } from '../../lib/security/write-rate-limit.js';
+import { adminPages } from './routes/admin.routes.js';
 import { errorHandler } from './middleware/error-handler.js';
 import { requestContext, trailingSlash } from './middleware/request-context.js';
 import { buildOpenApiDocument } from './openapi/openapi-document.js';
@@ -47,8 +56,13 @@ export function createHttpApp(deps: AppDeps): HttpApp {
   let document: Record<string, unknown> | undefined;
   registerDocsRoutes(router, () => (document ??= buildOpenApiDocument(routes.specs)));
 
+  const metrics = createMetricsRegistry();
   app.use(requestContext(deps.logger, deps.config.defaultLocale));
+  app.use(securityHeaders(deps.config.isProduction));
+  app.use(corsForOrigins(deps.config.http.corsOrigins));
+  app.use(observeHttpRequests(createHttpMetrics(metrics)));
   app.use(errorHandler);
+  app.use(metricsEndpoint(metrics, deps.config.metrics.token));
   app.use(trailingSlash);
   app.use(
     koaBody({
@@ -67,6 +81,12 @@ export function createHttpApp(deps: AppDeps): HttpApp {
     }),
   );
   app.use(authenticate(deps));
+  app.use(
+    rateLimitWrites(
+      createWriteRateLimiter(deps.redis, deps.config.redis.prefix, deps.config.rateLimit),
+    ),
+  );
+  app.use(adminPages(deps));
   app.use(router.routes());
   app.use(router.allowedMethods());
 

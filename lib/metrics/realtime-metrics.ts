@@ -1,0 +1,13 @@
+/** Realtime process: how many sockets this node holds right now. */
+import { Gauge, type Registry } from 'prom-client';
+
+export function registerSocketGauge(registry: Registry, countSockets: () => number): void {
+  new Gauge({
+    name: 'invo_realtime_connected_sockets',
+    help: 'Socket.IO connections held by this realtime node',
+    registers: [registry],
+    collect() {
+      this.set(countSockets());
+    },
+  });
+}

@@ -1,0 +1,117 @@
+import { expect } from 'chai';
+import { closeDeps, createTestDeps, resetState } from '../helpers/test-deps.js';
+import { startTestApp, type TestApp } from '../helpers/test-app.js';
+import { createUser, tokenFor } from '../helpers/factories.js';
+import type { AppDeps } from '../../lib/deps.js';
+import type { UserRole } from '../../lib/auth/actor.js';
+import { queueNames } from '../../lib/queue/catalogue.js';
+
+describe('Bull Board at /admin/queues (staff only)', () => {
+  let deps: AppDeps;
+  let app: TestApp;
+  before(async () => {
+    deps = createTestDeps();
+    app = await startTestApp(deps);
+  });
+  beforeEach(() => resetState(deps));
+  after(async () => {
+    await app.close();
+    await closeDeps(deps);
+  });
+
+  const raw = (path: string, init: RequestInit = {}) =>
+    fetch(`${app.baseUrl}${path}`, { redirect: 'manual', ...init });
+  const tokenOf = async (role: UserRole) => tokenFor(deps, await createUser(deps, role));
+  const login = (token: string) =>
+    raw('/admin/login', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ token }).toString(),
+    });
+  const cookieOf = (res: Response) => (res.headers.get('set-cookie') ?? '').split(';')[0]!;
+
+  it('when a browser comes without a session, then it is sent to the login form', async () => {
+    const res = await raw('/admin/queues/', { headers: { accept: 'text/html' } });
+    expect(res.status).to.equal(302);
+    expect(res.headers.get('location')).to.equal('/admin/login');
+    const form = await raw('/admin/login');
+    expect(form.status).to.equal(200);
+    const html = await form.text();
+    expect(html).to.include('<form method="post" action="/admin/login">');
+    expect(html).to.include('name="token"');
+  });
+
+  it('when an API client comes without a token, then 401 in the contract shape', async () => {
+    const res = await app.request('GET', '/admin/queues/api/queues');
+    expect(res.status).to.equal(401);
+    expect(res.body.code).to.equal('unauthorized');
+  });
+
+  for (const role of ['passenger', 'driver'] as const) {
+    it(`when a ${role} sends a Bearer token or logs in, then 403 and no cookie`, async () => {
+      const token = await tokenOf(role);
+      const bearer = await app.request('GET', '/admin/queues/api/queues', { token });
+      expect(bearer.status).to.equal(403);
+      const res = await login(token);
+      expect(res.status).to.equal(403);
+      expect(res.headers.get('set-cookie')).to.equal(null);
+    });
+  }
+
+  it('when the pasted token is forged, then 401 and no cookie', async () => {
+    const res = await login('not-a-token');
+    expect(res.status).to.equal(401);
+    expect(res.headers.get('set-cookie')).to.equal(null);
+  });
+
+  for (const role of ['dispatcher', 'admin'] as const) {
+    it(`when a ${role} logs in, then an HttpOnly SameSite=Strict cookie opens the board on every queue`, async () => {
+      const token = await tokenOf(role);
+      const res = await login(token);
+      expect(res.status).to.equal(303);
+      expect(res.headers.get('location')).to.equal('/admin/queues/');
+      const setCookie = res.headers.get('set-cookie')!;
+      expect(setCookie).to.include('HttpOnly');
+      expect(setCookie).to.include('SameSite=Strict');
+      expect(setCookie).to.include('Path=/admin');
+      expect(setCookie).to.not.include('Secure'); // only in production
+
+      const page = await raw('/admin/queues/', { headers: { cookie: cookieOf(res) } });
+      expect(page.status).to.equal(200);
+      expect(await page.text()).to.include('<div id="root">');
+
+      const api = await raw('/admin/queues/api/queues', { headers: { cookie: cookieOf(res) } });
+      expect(api.status).to.equal(200);
+      const body = (await api.json()) as { queues: { name: string }[] };
+      expect(body.queues.map((q) => q.name).sort()).to.deep.equal(Object.values(queueNames).sort());
+    });
+  }
+
+  it('when staff use a Bearer header, then the board API answers', async () => {
+    const res = await app.request('GET', '/admin/queues/api/queues', {
+      token: await tokenOf('dispatcher'),
+    });
+    expect(res.status).to.equal(200);
+  });
+
+  it('when staff log out, then the cookie is cleared; when the session is revoked, then the cookie stops working', async () => {
+    const token = await tokenOf('admin');
+    const cookie = cookieOf(await login(token));
+    const out = await raw('/admin/logout', { method: 'POST', headers: { cookie } });
+    expect(out.status).to.equal(303);
+    expect(out.headers.get('set-cookie')).to.match(/^invo_admin=; .*Max-Age=0/);
+
+    await deps.db.knex('auth_sessions').update({ revoked_at: new Date() });
+    const res = await raw('/admin/queues/api/queues', { headers: { cookie } });
+    expect(res.status).to.equal(401);
+  });
+
+  it('when a state change comes from another origin, then 403', async () => {
+    const cookie = cookieOf(await login(await tokenOf('admin')));
+    const res = await raw(`/admin/queues/api/queues/${queueNames.sms}/pause`, {
+      method: 'PUT',
+      headers: { cookie, origin: 'https://evil.example.com' },
+    });
+    expect(res.status).to.equal(403);
+  });
+});

@@ -1,7 +1,111 @@
-/** auth endpoints of the contract. */
+/** Auth endpoints of the contract: phone login by SMS code, token refresh, logout, sign-up. */
+import * as yup from 'yup';
+import { authMessages } from '../../../lib/auth/auth-messages.js';
+import { createOtpDeps } from '../../../lib/auth/otp-deps.js';
+import { registerPassenger } from '../../../lib/auth/register-passenger.js';
+import { requestOtp } from '../../../lib/auth/request-otp.js';
+import { closeSession, rotateRefreshToken } from '../../../lib/auth/session-tokens.js';
+import { verifyOtp } from '../../../lib/auth/verify-otp.js';
 import type { AppDeps } from '../../../lib/deps.js';
+import { bodyObject } from '../../../lib/validation/parse-input.js';
 import type { RouteRegistry } from '../route.js';
 
-export function registerAuthRoutes(_routes: RouteRegistry, _deps: AppDeps): void {
-  // Filled in by the auth work.
+const phoneField = () => yup.string().max(32).required();
+const tokenField = () => yup.string().max(4096);
+
+const phoneLoginBody = bodyObject({ phone: phoneField() });
+const verifyOtpBody = bodyObject({
+  phone: phoneField(),
+  code: yup
+    .string()
+    .matches(/^\d{6}$/, 'The code is 6 digits')
+    .required(),
+});
+const refreshBody = bodyObject({ refresh: tokenField().required() });
+const logoutBody = bodyObject({ refresh: tokenField().optional() });
+const registerPassengerBody = bodyObject({
+  full_name: yup.string().max(200).matches(/\S/, 'Enter the full name').required(),
+  region_id: yup.string().max(64).required(),
+  disability_category: yup
+    .string()
+    .oneOf(['I группа', 'II группа', 'III группа', 'Ребенок-инвалид'])
+    .required(),
+  allowed_companion: yup.boolean().optional(),
+  mobility_aid: yup
+    .string()
+    .oneOf(['none', 'cane_or_walker', 'folding_wheelchair', 'wheelchair'])
+    .optional(),
+});
+
+export function registerAuthRoutes(routes: RouteRegistry, deps: AppDeps): void {
+  const otpDeps = createOtpDeps(deps);
+  const tag = 'Auth';
+
+  routes.add({
+    method: 'post',
+    path: '/api/auth/phone-login/',
+    summary: 'Send a login code by SMS',
+    tag,
+    access: 'public',
+    body: phoneLoginBody,
+    errors: [429, 503],
+    handler: ({ ctx, body }) =>
+      requestOtp(otpDeps, { phone: body.phone, ip: ctx.ip, locale: ctx.state.locale }),
+  });
+
+  routes.add({
+    method: 'post',
+    path: '/api/auth/verify-otp/',
+    summary: 'Log in with the SMS code; returns tokens and the profile',
+    tag,
+    access: 'public',
+    body: verifyOtpBody,
+    errors: [403, 429, 503],
+    handler: ({ ctx, body }) =>
+      verifyOtp(otpDeps, { phone: body.phone, code: body.code, ip: ctx.ip }),
+  });
+
+  routes.add({
+    method: 'post',
+    path: '/api/auth/refresh/',
+    summary: 'Trade a refresh token for a new pair (reuse revokes the session)',
+    tag,
+    access: 'public',
+    body: refreshBody,
+    errors: [401],
+    handler: ({ body }) => rotateRefreshToken(deps, body.refresh),
+  });
+
+  routes.add({
+    method: 'post',
+    path: '/api/auth/logout/',
+    summary: 'End the session: its access and refresh tokens stop working at once',
+    tag,
+    access: 'authenticated',
+    body: logoutBody,
+    handler: async ({ ctx, actor, body }) => {
+      await closeSession(deps, actor, body.refresh);
+      return { message: authMessages.loggedOut[ctx.state.locale] };
+    },
+  });
+
+  routes.add({
+    method: 'post',
+    path: '/api/auth/register-passenger/',
+    summary: 'Create the passenger profile of a new user',
+    tag,
+    access: ['passenger'],
+    body: registerPassengerBody,
+    status: 201,
+    errors: [409],
+    handler: async ({ actor, body }) => ({
+      passenger: await registerPassenger(deps, actor, {
+        full_name: body.full_name.trim(),
+        region_id: body.region_id,
+        disability_category: body.disability_category,
+        allowed_companion: body.allowed_companion ?? false,
+        mobility_aid: body.mobility_aid ?? 'none',
+      }),
+    }),
+  });
 }

@@ -42,7 +42,10 @@ export const createRegionSchema = bodyObject({
 });
 
 /** `is_active: true` brings a deactivated region back. */
-export const updateRegionSchema = bodyObject({ ...editable, is_active: yup.boolean() });
+export const updateRegionSchema = bodyObject({
+  ...editable,
+  is_active: yup.boolean().oneOf([true], 'Use DELETE to deactivate'),
+});
 
 export type CreateRegionInput = yup.InferType<typeof createRegionSchema>;
 export type UpdateRegionInput = yup.InferType<typeof updateRegionSchema>;

@@ -1,0 +1,10 @@
+/** Path parameters that name rows by integer id. */
+import { AppError } from '../../lib/errors/app-error.js';
+
+/** A malformed id cannot name anything: "not found", like an id outside the caller's scope. */
+export function idParam(params: Record<string, string>, name = 'id'): number {
+  const raw = params[name] ?? '';
+  const id = /^\d{1,9}$/.test(raw) ? Number(raw) : 0;
+  if (id < 1) throw new AppError('not_found');
+  return id;
+}

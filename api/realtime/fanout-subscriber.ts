@@ -48,9 +48,6 @@ function applyAction(io: RealtimeIo, action: FanoutAction): void {
     case 'leave':
       io.local.in(action.rooms).socketsLeave(action.room);
       return;
-    case 'disconnect':
-      io.local.in(action.rooms).disconnectSockets(true);
-      return;
   }
 }
 

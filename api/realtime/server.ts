@@ -1,21 +1,21 @@
 /**
  * The Socket.IO server, scaled out with the Redis adapter. The handshake checks the access
- * token (auth.token or ?token=) and its session, so expired, forged and revoked tokens never
- * connect; each socket joins its own room, its session's room and its language's room, and
- * its client events go to thin handlers. Events reach sockets through the fan-out subscriber.
+ * token and its session; each socket joins its own room and its language's room, and its
+ * client events go to thin handlers. Events reach sockets through
+ * the fan-out subscriber; a periodic sweep drops sockets whose login was revoked since.
  */
 import type { Server as HttpServer } from 'node:http';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { Server, type Socket } from 'socket.io';
-import { authenticateAccessToken } from '../../lib/auth/access-token.js';
 import type { UserActor } from '../../lib/auth/actor.js';
 import type { AppDeps } from '../../lib/deps.js';
-import { isAppError } from '../../lib/errors/app-error.js';
-import { pickLocale, type Locale } from '../../lib/i18n/messages.js';
+import type { Locale } from '../../lib/i18n/messages.js';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../lib/realtime/events.js';
-import { localeRoom, personalRoom, sessionRoom } from '../../lib/realtime/rooms.js';
+import { localeRoom, personalRoom } from '../../lib/realtime/rooms.js';
 import { createRedis } from '../../lib/redis/redis.js';
 import { startFanoutSubscriber } from './fanout-subscriber.js';
+import { authenticateSocket } from './handshake.js';
+import { startSessionSweep } from './session-sweep.js';
 import { registerSocketHandlers } from './socket-handlers.js';
 
 export interface SocketData {
@@ -41,23 +41,6 @@ export interface RealtimeServer {
   close(): Promise<void>;
 }
 
-const handshakeToken = (socket: RealtimeSocket): string => {
-  const fromAuth = (socket.handshake.auth as { token?: unknown }).token;
-  const fromQuery = socket.handshake.query.token;
-  return typeof fromAuth === 'string' ? fromAuth : typeof fromQuery === 'string' ? fromQuery : '';
-};
-
-const handshakeLocale = (socket: RealtimeSocket, fallback: Locale): Locale => {
-  const fromAuth = (socket.handshake.auth as { locale?: unknown }).locale;
-  return pickLocale(
-    typeof fromAuth === 'string' ? fromAuth : socket.handshake.headers['accept-language'],
-    fallback,
-  );
-};
-
-/** A refused handshake: the client's `connect_error` carries the code in message and data. */
-const refusal = (code: string): Error => Object.assign(new Error(code), { data: { code } });
-
 export async function createRealtimeServer(
   httpServer: HttpServer,
   deps: AppDeps,
@@ -71,36 +54,21 @@ export async function createRealtimeServer(
     adapter: createAdapter(pub, sub, { key: `${deps.config.redis.prefix}:socket.io` }),
   });
 
-  io.use((socket, next) => {
-    const token = handshakeToken(socket);
-    if (!token) {
-      next(refusal('unauthorized'));
-      return;
-    }
-    authenticateAccessToken(deps.db.knex, deps.config.jwt, token).then(
-      (actor) => {
-        socket.data.actor = actor;
-        socket.data.locale = handshakeLocale(socket, deps.config.defaultLocale);
-        next();
-      },
-      (e: unknown) => {
-        if (!isAppError(e)) deps.logger.error({ err: e }, 'socket handshake failed');
-        next(refusal(isAppError(e) ? e.code : 'service_unavailable'));
-      },
-    );
-  });
+  io.use(authenticateSocket(deps));
 
   io.on('connection', (socket) => {
     const { actor, locale } = socket.data;
-    void socket.join([personalRoom(actor), sessionRoom(actor.sessionId), localeRoom(locale)]);
+    void socket.join([personalRoom(actor), localeRoom(locale)]);
     registerSocketHandlers(socket, deps);
   });
 
   const fanout = await startFanoutSubscriber(io, deps);
+  const sweep = startSessionSweep(io, deps);
 
   return {
     io,
     close: async () => {
+      sweep.stop();
       await fanout.close();
       await io.close();
       pub.disconnect();

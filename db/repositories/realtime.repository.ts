@@ -53,3 +53,38 @@ export async function findDriverOrderIn(
     .whereIn('status', statuses)
     .first<DriverActiveOrder | undefined>('id', 'passenger_id', 'status');
 }
+
+export interface LiveSession {
+  session_id: string;
+  user_id: number;
+  role: string;
+  passenger_id: number | null;
+  driver_id: number | null;
+}
+
+/**
+ * Of these sessions, the ones still live (not revoked, user active), with the profiles the
+ * session's actor has now — the batch form of findActiveSessionActor.
+ */
+export async function listLiveSessions(db: Db, sessionIds: string[]): Promise<LiveSession[]> {
+  const ids = sessionIds.filter((id) => /^[0-9a-f-]{36}$/i.test(id));
+  if (ids.length === 0) return [];
+  return db('auth_sessions as s')
+    .join('users as u', 'u.id', 's.user_id')
+    .leftJoin('passengers as p', function () {
+      this.on('p.user_id', 'u.id').andOnVal('p.is_active', true);
+    })
+    .leftJoin('drivers as d', function () {
+      this.on('d.user_id', 'u.id').andOnVal('d.is_active', true);
+    })
+    .whereIn('s.id', ids)
+    .where('u.is_active', true)
+    .whereNull('s.revoked_at')
+    .select<LiveSession[]>(
+      's.id as session_id',
+      'u.id as user_id',
+      'u.role',
+      'p.id as passenger_id',
+      'd.id as driver_id',
+    );
+}

@@ -31,6 +31,8 @@ export const envSchema = yup.object({
   REALTIME_JOB_TIMEOUT_MS: yup.number().integer().min(100).default(10000),
   /** At most one driver_location event per driver per this many milliseconds. */
   REALTIME_LOCATION_THROTTLE_MS: yup.number().integer().min(0).default(1000),
+  /** How often connected sockets are re-checked against their session (0 turns it off). */
+  REALTIME_SESSION_CHECK_SECONDS: yup.number().integer().min(0).default(30),
   HOST: yup.string().default('0.0.0.0'),
   DATABASE_URL: yup.string().default('postgres://postgres@127.0.0.1:5432/invo'),
   DATABASE_POOL_MAX: yup.number().integer().min(1).default(10),
@@ -126,6 +128,7 @@ export interface Config {
     workerConcurrency: number;
     jobTimeoutMs: number;
     locationThrottleMs: number;
+    sessionCheckSeconds: number;
   };
   databaseUrl: string;
   databasePoolMax: number;
@@ -243,6 +246,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       workerConcurrency: env.REALTIME_WORKER_CONCURRENCY,
       jobTimeoutMs: env.REALTIME_JOB_TIMEOUT_MS,
       locationThrottleMs: env.REALTIME_LOCATION_THROTTLE_MS,
+      sessionCheckSeconds: env.REALTIME_SESSION_CHECK_SECONDS,
     },
     databaseUrl: env.DATABASE_URL,
     databasePoolMax: env.DATABASE_POOL_MAX,

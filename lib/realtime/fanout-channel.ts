@@ -27,9 +27,7 @@ export type Emission = {
 export type FanoutAction =
   | Emission
   /** Sockets in `rooms` leave `room` (a driver released from an order, an offer closed). */
-  | { type: 'leave'; rooms: string[]; room: string }
-  /** Disconnects every socket in these rooms (a revoked login session). */
-  | { type: 'disconnect'; rooms: string[] };
+  | { type: 'leave'; rooms: string[]; room: string };
 
 /** Actions run in order by every node on its own sockets. */
 export type FanoutMessage = FanoutAction[];

@@ -6,8 +6,6 @@ export const passengerRoom = (passengerId: number) => `passenger:${passengerId}`
 export const driverRoom = (driverId: number) => `driver:${driverId}`;
 export const staffRoom = 'staff';
 export const orderRoom = (orderId: string) => `order:${orderId}`;
-/** Every socket of one login session, so a logout can disconnect them on every node. */
-export const sessionRoom = (sessionId: string) => `session:${sessionId}`;
 /** Sockets by the language of their texts (`status_display`). */
 export const localeRoom = (locale: Locale) => `locale:${locale}`;
 

@@ -58,7 +58,8 @@ describe('realtime: two real nodes, real clients', function () {
 
   before(async () => {
     deps = createTestDeps();
-    [nodeA, nodeB] = await Promise.all([startRealtimeNode(), startRealtimeNode()]);
+    const env = { REALTIME_SESSION_CHECK_SECONDS: '1' };
+    [nodeA, nodeB] = await Promise.all([startRealtimeNode(env), startRealtimeNode(env)]);
     relay = await startOutboxRelay({ ...deps, databaseUrl: deps.config.databaseUrl });
   });
 
@@ -177,6 +178,23 @@ describe('realtime: two real nodes, real clients', function () {
     const good = connectClient(nodeB.url, await tokenFor(deps, alice.user));
     sockets.push(good);
     expect(await handshakeRefusal(good)).to.equal(null);
+  });
+
+  it('when the session of a connected socket is revoked, then the socket is dropped and its sibling session stays', async () => {
+    const { alice } = await world();
+    const sessionId = randomUUID();
+    await deps.db.knex('auth_sessions').insert({ id: sessionId, user_id: alice.user.id });
+    const token = signAccessToken(deps.config.jwt, {
+      userId: alice.user.id,
+      role: 'passenger',
+      sessionId,
+    });
+    const revoked = await client(nodeA, token);
+    const kept = await client(nodeB, await tokenFor(deps, alice.user));
+    await revokeSession(deps.db.knex, sessionId, 'logout');
+    await waitFor(() => !revoked.connected, 'the revoked socket to drop', 5000);
+    await sleep(1200);
+    expect(kept.connected).to.equal(true);
   });
 
   it('when an order moves, then each event reaches every socket of its parties on both nodes once, and no other socket', async () => {

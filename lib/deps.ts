@@ -33,12 +33,17 @@ export function createDeps(config: Config, logger: Logger, clock: Clock = system
     queues: createQueues(config.redis),
     logger,
     clock,
-    positionIndex: createRedisDriverPositionIndex(redis, config.redis.prefix),
+    positionIndex: createRedisDriverPositionIndex(redis, config.redis.prefix, {
+      clock,
+      // Long enough that a driver in a tunnel keeps their place; stale ones never match anyway.
+      pruneAfterMs: config.dispatch.positionFreshSeconds * 5 * 1000,
+    }),
   };
 }
 
 export async function closeDeps(deps: AppDeps): Promise<void> {
   await closeQueues(deps.queues);
+  await deps.positionIndex.close();
   deps.redis.disconnect();
   await deps.db.close();
 }

@@ -93,6 +93,8 @@ export async function findRankedCandidates(
   const settings = rankingSettings(deps.config);
   const now = deps.clock.now();
   const freshSince = new Date(now.getTime() - deps.config.dispatch.positionFreshSeconds * 1000);
+  // One round trip makes the search see every position written before it, by any process.
+  await deps.positionIndex.sync();
   const nearby = await deps.positionIndex.nearby({
     lat: order.pickup_lat,
     lon: order.pickup_lon,

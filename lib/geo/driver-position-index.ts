@@ -1,13 +1,22 @@
 /**
- * The index of live driver positions on H3 cells, in Redis so every worker on every machine
- * sees the same drivers. Each driver sits in exactly one cell set; a move updates the
- * position and the cell membership in one MULTI, so a search never sees a driver twice.
- * A search walks rings of cells outward from the pickup's cell up to the radius.
+ * The index of live driver positions. Redis holds the truth, shared by every process on every
+ * machine (lib/geo/position-store.ts: a positions hash plus a numbered change stream written
+ * atomically with it). A process that searches keeps an in-memory mirror on H3 cells
+ * (lib/geo/position-mirror.ts), loaded from a consistent snapshot and then kept exact by
+ * applying the change stream in sequence order; a gap reloads the snapshot. Searches walk
+ * rings of cells outward in memory, without a Redis round trip.
+ *
+ * Consistency: a process sees its own writes in its next search (it waits for the mirror to
+ * apply them); other processes' writes arrive within the stream's delivery time (about a
+ * millisecond on one network). Stale positions drop out of answers at once and are pruned
+ * from Redis (conditionally, so a fresh update is never lost) after `pruneAfterMs`.
  */
-import { getHexagonEdgeLengthAvg, gridDisk, latLngToCell } from 'h3-js';
+import type { Clock } from '../clock/clock.js';
+import { systemClock } from '../clock/clock.js';
 import type { Redis } from '../redis/redis.js';
-import { redisKey } from '../redis/redis.js';
-import { haversineMeters } from './haversine.js';
+import { cellAt } from './hex-rings.js';
+import { createPositionMirror } from './position-mirror.js';
+import { compareStreamIds, createPositionStore, type PositionChange } from './position-store.js';
 
 export interface DriverPosition {
   driverId: number;
@@ -30,91 +39,169 @@ export interface NearbyQuery {
 }
 
 export interface DriverPositionIndex {
+  /** Stores the position unless a newer one is already stored. */
   upsert(position: DriverPosition): Promise<void>;
   remove(driverId: number): Promise<void>;
   /** Drivers within the radius with a fresh position, nearest first (ties by id). */
   nearby(query: NearbyQuery): Promise<NearbyDriver[]>;
+  /** Waits until this process's mirror holds every change made so far by anyone. */
+  sync(): Promise<void>;
+  /** Stops following changes and pruning; closes the dedicated Redis connection. */
+  close(): Promise<void>;
 }
 
-/** Resolution 8: cells about 0.46 km across an edge, a few per city block cluster. */
-export const indexResolution = 8;
-const edgeMeters = getHexagonEdgeLengthAvg(indexResolution, 'm');
-
-export function cellOf(lat: number, lon: number): string {
-  return latLngToCell(lat, lon, indexResolution);
+export interface PositionIndexOptions {
+  clock?: Clock;
+  /** Positions older than this are removed from Redis by the pruner (default 10 minutes). */
+  pruneAfterMs?: number;
+  pruneIntervalMs?: number;
+  /** How long a search waits for its own process's writes to reach the mirror. */
+  ownWriteWaitMs?: number;
+  streamMaxLength?: number;
+  blockMs?: number;
 }
 
-/** Rings needed so that every point within the radius lies in a searched cell. */
-export function ringsFor(radiusMeters: number): number {
-  return Math.ceil(radiusMeters / (edgeMeters * Math.sqrt(3))) + 1;
-}
+/** The H3 cell (mirror resolution) a position falls in. */
+export const cellOf = (lat: number, lon: number): string => cellAt(lat, lon);
 
-export function createRedisDriverPositionIndex(redis: Redis, prefix: string): DriverPositionIndex {
-  const positionsKey = redisKey(prefix, 'geo', 'positions');
-  const cellKey = (cell: string) => redisKey(prefix, 'geo', 'cell', cell);
-  const encode = (p: DriverPosition, cell: string) =>
-    `${p.lat},${p.lon},${p.recordedAt.getTime()},${cell}`;
-  const decode = (driverId: number, raw: string) => {
-    const [lat, lon, at, cell] = raw.split(',');
-    return {
-      driverId,
-      lat: Number(lat),
-      lon: Number(lon),
-      recordedAt: new Date(Number(at)),
-      cell: cell ?? '',
-    };
-  };
+export function createRedisDriverPositionIndex(
+  redis: Redis,
+  prefix: string,
+  options: PositionIndexOptions = {},
+): DriverPositionIndex {
+  const clock = options.clock ?? systemClock;
+  const store = createPositionStore(redis, prefix, { streamMaxLength: options.streamMaxLength });
+  const mirror = createPositionMirror();
+  let blocking: Redis | undefined;
+  let started: Promise<void> | undefined;
+  let closed = false;
+  let pruneTimer: NodeJS.Timeout | undefined;
+  let appliedSeq = 0;
+  let appliedStreamId = '0-0';
+  let ownLatestStreamId = '0-0';
+  const waiters = new Set<{ streamId: string; resolve: () => void }>();
+
+  function release(): void {
+    for (const waiter of waiters) {
+      if (compareStreamIds(appliedStreamId, waiter.streamId) >= 0) {
+        waiters.delete(waiter);
+        waiter.resolve();
+      }
+    }
+  }
+
+  function waitForStreamId(streamId: string, timeoutMs: number): Promise<void> {
+    if (compareStreamIds(appliedStreamId, streamId) >= 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const waiter = { streamId, resolve: () => (clearTimeout(timer), resolve()) };
+      // A stalled stream must not stall dispatch: answer from the mirror as it is.
+      const timer = setTimeout(() => (waiters.delete(waiter), resolve()), timeoutMs);
+      waiters.add(waiter);
+    });
+  }
+
+  async function load(): Promise<void> {
+    const snapshot = await store.snapshot();
+    mirror.clear();
+    for (const [driverId, position] of snapshot.positions) mirror.set(driverId, position);
+    appliedSeq = snapshot.seq;
+    appliedStreamId = snapshot.streamId;
+    release();
+  }
+
+  /** Applies changes in sequence; false on a gap (trimmed stream, flushed keys). */
+  function apply(changes: PositionChange[]): boolean {
+    for (const change of changes) {
+      if (change.seq !== appliedSeq + 1) return false;
+      if (change.position) mirror.set(change.driverId, change.position);
+      else mirror.delete(change.driverId);
+      appliedSeq = change.seq;
+      appliedStreamId = change.streamId;
+    }
+    return true;
+  }
+
+  async function follow(client: Redis): Promise<void> {
+    const blockMs = options.blockMs ?? 1000;
+    while (!closed) {
+      try {
+        const changes = await store.readChanges(client, appliedStreamId, blockMs, 1000);
+        if (changes.length === 0) {
+          // Quiet stream: make sure the keys were not flushed under us.
+          if ((await store.head()).seq < appliedSeq) await load();
+        } else if (!apply(changes)) await load();
+        release();
+      } catch {
+        if (closed) return;
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    }
+  }
+
+  async function prune(): Promise<void> {
+    const beforeMs = clock.now().getTime() - (options.pruneAfterMs ?? 600_000);
+    const stale = mirror.staleBefore(beforeMs);
+    await Promise.all(stale.map((s) => store.remove(s.driverId, s.recordedAtMs)));
+  }
+
+  function start(): Promise<void> {
+    started ??= (async () => {
+      await load();
+      blocking = redis.duplicate();
+      void follow(blocking);
+      pruneTimer = setInterval(
+        () => void prune().catch(() => undefined),
+        options.pruneIntervalMs ?? 60_000,
+      );
+      pruneTimer.unref();
+    })().catch((e: unknown) => {
+      // Redis was unreachable: the next search tries again.
+      started = undefined;
+      throw e;
+    });
+    return started;
+  }
+
+  function noteOwnWrite(streamId: string | null): void {
+    if (streamId && compareStreamIds(streamId, ownLatestStreamId) > 0) ownLatestStreamId = streamId;
+  }
 
   return {
     async upsert(position) {
-      const cell = cellOf(position.lat, position.lon);
-      const previous = await redis.hget(positionsKey, String(position.driverId));
-      const multi = redis.multi();
-      if (previous) {
-        const old = decode(position.driverId, previous);
-        if (old.recordedAt.getTime() > position.recordedAt.getTime()) return;
-        if (old.cell !== cell) multi.srem(cellKey(old.cell), String(position.driverId));
-      }
-      multi.sadd(cellKey(cell), String(position.driverId));
-      multi.hset(positionsKey, String(position.driverId), encode(position, cell));
-      await multi.exec();
+      const result = await store.upsert(position.driverId, {
+        lat: position.lat,
+        lon: position.lon,
+        recordedAtMs: position.recordedAt.getTime(),
+      });
+      noteOwnWrite(result.streamId);
     },
 
     async remove(driverId) {
-      const previous = await redis.hget(positionsKey, String(driverId));
-      if (!previous) return;
-      const multi = redis.multi();
-      multi.srem(cellKey(decode(driverId, previous).cell), String(driverId));
-      multi.hdel(positionsKey, String(driverId));
-      await multi.exec();
+      noteOwnWrite((await store.remove(driverId)).streamId);
     },
 
     async nearby(query) {
-      const cells = gridDisk(cellOf(query.lat, query.lon), ringsFor(query.radiusMeters));
-      const pipeline = redis.pipeline();
-      for (const cell of cells) pipeline.smembers(cellKey(cell));
-      const members = (await pipeline.exec()) ?? [];
-      const ids = members.flatMap(([, value]) => (Array.isArray(value) ? (value as string[]) : []));
-      if (ids.length === 0) return [];
-      const raws = await redis.hmget(positionsKey, ...ids);
-      const found: NearbyDriver[] = [];
-      ids.forEach((id, i) => {
-        const raw = raws[i];
-        if (!raw) return;
-        const p = decode(Number(id), raw);
-        if (p.recordedAt < query.freshSince) return;
-        const distanceMeters = haversineMeters(query.lat, query.lon, p.lat, p.lon);
-        if (distanceMeters > query.radiusMeters) return;
-        found.push({
-          driverId: p.driverId,
-          lat: p.lat,
-          lon: p.lon,
-          recordedAt: p.recordedAt,
-          distanceMeters,
-        });
-      });
-      found.sort((a, b) => a.distanceMeters - b.distanceMeters || a.driverId - b.driverId);
-      return query.limit === undefined ? found : found.slice(0, query.limit);
+      await start();
+      await waitForStreamId(ownLatestStreamId, options.ownWriteWaitMs ?? 2000);
+      return mirror.search(query);
+    },
+
+    async sync() {
+      await start();
+      const head = await store.head();
+      if (head.seq < appliedSeq || (head.seq === appliedSeq && head.streamId !== appliedStreamId)) {
+        await load();
+      }
+      await waitForStreamId(head.streamId, options.ownWriteWaitMs ?? 2000);
+    },
+
+    close() {
+      closed = true;
+      if (pruneTimer) clearInterval(pruneTimer);
+      blocking?.disconnect();
+      for (const waiter of waiters) waiter.resolve();
+      waiters.clear();
+      return Promise.resolve();
     },
   };
 }

@@ -1,0 +1,187 @@
+/**
+ * The shared source of truth for driver positions, in Redis: a hash driver id → position and,
+ * written by the same Lua script (atomic), a sequence number and a stream of changes that
+ * every process's in-memory mirror follows. A change carries its sequence number, so a mirror
+ * that finds a gap (stream trimmed while it lagged, keys flushed) reloads the snapshot instead
+ * of drifting.
+ */
+import { createHash } from 'node:crypto';
+import type { Redis } from '../redis/redis.js';
+import { redisKey } from '../redis/redis.js';
+
+export interface StoredPosition {
+  lat: number;
+  lon: number;
+  recordedAtMs: number;
+}
+
+/** One entry of the change stream: a new position, or null when the driver left the index. */
+export interface PositionChange {
+  streamId: string;
+  seq: number;
+  driverId: number;
+  position: StoredPosition | null;
+}
+
+export interface PositionSnapshot {
+  seq: number;
+  /** The stream id of change `seq`; follow the stream after it. */
+  streamId: string;
+  positions: Map<number, StoredPosition>;
+}
+
+/** Where the previous position's timestamp sits in the encoded value "lat,lon,recordedAtMs". */
+const previousAt = `local prev = redis.call('HGET', KEYS[1], ARGV[1])
+local prevAt = prev and tonumber(string.match(prev, '^[^,]*,[^,]*,([^,]*)'))`;
+const appendChange = `local seq = redis.call('INCR', KEYS[2])
+local id = redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[4], '*', 's', seq, 'd', ARGV[1], 'v', ARGV[2])
+return {seq, id}`;
+
+/** ARGV: driver id, encoded position, recorded-at ms, stream max length. Older writes lose. */
+const upsertScript = `${previousAt}
+if prevAt and prevAt > tonumber(ARGV[3]) then return 0 end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+${appendChange}`;
+
+/** ARGV: driver id, '' , only-if-recorded-at-or-before ms ('' = always), stream max length. */
+const removeScript = `${previousAt}
+if not prev then return 0 end
+if ARGV[3] ~= '' and prevAt and prevAt > tonumber(ARGV[3]) then return 0 end
+redis.call('HDEL', KEYS[1], ARGV[1])
+${appendChange}`;
+
+const sha1 = (text: string) => createHash('sha1').update(text).digest('hex');
+
+export const encodePosition = (p: StoredPosition) => `${p.lat},${p.lon},${p.recordedAtMs}`;
+
+export function decodePosition(raw: string): StoredPosition | null {
+  if (raw === '') return null;
+  const [lat, lon, at] = raw.split(',');
+  return { lat: Number(lat), lon: Number(lon), recordedAtMs: Number(at) };
+}
+
+/** Compares stream ids "ms-n" numerically. */
+export function compareStreamIds(a: string, b: string): number {
+  const [am = 0, an = 0] = a.split('-').map(Number);
+  const [bm = 0, bn = 0] = b.split('-').map(Number);
+  return am - bm || an - bn;
+}
+
+export interface WriteResult {
+  /** Null when nothing changed (an older position, or nothing to remove). */
+  streamId: string | null;
+}
+
+export interface PositionStore {
+  upsert(driverId: number, position: StoredPosition): Promise<WriteResult>;
+  /** Removes the driver; with `ifRecordedAtOrBeforeMs`, only a position not newer than that. */
+  remove(driverId: number, ifRecordedAtOrBeforeMs?: number): Promise<WriteResult>;
+  snapshot(): Promise<PositionSnapshot>;
+  /** The latest sequence number and its stream id, to check a mirror is caught up. */
+  head(): Promise<{ seq: number; streamId: string }>;
+  /** Changes after `afterStreamId`, waiting up to `blockMs` on the given (dedicated) client. */
+  readChanges(
+    client: Redis,
+    afterStreamId: string,
+    blockMs: number,
+    count: number,
+  ): Promise<PositionChange[]>;
+}
+
+export interface PositionStoreOptions {
+  /** Changes kept in the stream (approximate); a mirror lagging further reloads. */
+  streamMaxLength?: number;
+}
+
+export function createPositionStore(
+  redis: Redis,
+  prefix: string,
+  options: PositionStoreOptions = {},
+): PositionStore {
+  const positionsKey = redisKey(prefix, 'geo', 'positions');
+  const seqKey = redisKey(prefix, 'geo', 'seq');
+  const streamKey = redisKey(prefix, 'geo', 'changes');
+  const maxLength = String(options.streamMaxLength ?? 100_000);
+
+  async function runScript(script: string, args: string[]): Promise<WriteResult> {
+    const keys = [positionsKey, seqKey, streamKey];
+    let reply: unknown;
+    try {
+      reply = await redis.evalsha(sha1(script), 3, ...keys, ...args);
+    } catch (e: unknown) {
+      if (!(e instanceof Error) || !e.message.startsWith('NOSCRIPT')) throw e;
+      reply = await redis.eval(script, 3, ...keys, ...args);
+    }
+    return { streamId: Array.isArray(reply) ? String(reply[1]) : null };
+  }
+
+  return {
+    upsert: (driverId, p) =>
+      runScript(upsertScript, [
+        String(driverId),
+        encodePosition(p),
+        String(p.recordedAtMs),
+        maxLength,
+      ]),
+
+    remove: (driverId, ifRecordedAtOrBeforeMs) =>
+      runScript(removeScript, [
+        String(driverId),
+        '',
+        ifRecordedAtOrBeforeMs === undefined ? '' : String(ifRecordedAtOrBeforeMs),
+        maxLength,
+      ]),
+
+    async snapshot() {
+      const replies = await redis
+        .multi()
+        .get(seqKey)
+        .hgetall(positionsKey)
+        .xrevrange(streamKey, '+', '-', 'COUNT', 1)
+        .exec();
+      if (!replies) throw new Error('position snapshot transaction was aborted');
+      for (const [error] of replies) if (error) throw error;
+      const seq = Number(replies[0]?.[1] ?? 0);
+      const hash = (replies[1]?.[1] ?? {}) as Record<string, string>;
+      const last = (replies[2]?.[1] ?? []) as [string, string[]][];
+      const positions = new Map<number, StoredPosition>();
+      for (const [id, raw] of Object.entries(hash)) {
+        const position = decodePosition(raw);
+        if (position) positions.set(Number(id), position);
+      }
+      return { seq, streamId: last[0]?.[0] ?? '0-0', positions };
+    },
+
+    async head() {
+      const replies = await redis
+        .multi()
+        .get(seqKey)
+        .xrevrange(streamKey, '+', '-', 'COUNT', 1)
+        .exec();
+      const last = (replies?.[1]?.[1] ?? []) as [string, string[]][];
+      return { seq: Number(replies?.[0]?.[1] ?? 0), streamId: last[0]?.[0] ?? '0-0' };
+    },
+
+    async readChanges(client, afterStreamId, blockMs, count) {
+      const reply = await client.xread(
+        'COUNT',
+        count,
+        'BLOCK',
+        blockMs,
+        'STREAMS',
+        streamKey,
+        afterStreamId,
+      );
+      const entries = reply?.[0]?.[1] ?? [];
+      return entries.map(([streamId, fields]) => {
+        const field = (name: string) => fields[fields.indexOf(name) + 1] ?? '';
+        return {
+          streamId,
+          seq: Number(field('s')),
+          driverId: Number(field('d')),
+          position: decodePosition(field('v')),
+        };
+      });
+    },
+  };
+}

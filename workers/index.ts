@@ -2,8 +2,10 @@
 import { expireOfferProcessor } from './dispatch/expire-offer.processor.js';
 import { matchOrderProcessor } from './dispatch/match-order.processor.js';
 import type { Processors } from './processors.js';
+import { sendSmsProcessor } from './sms/send-sms.processor.js';
 
 export const workerProcessors: Processors = {
   'dispatch.match-order': matchOrderProcessor,
   'dispatch.expire-offer': expireOfferProcessor,
+  'sms.send': sendSmsProcessor,
 };

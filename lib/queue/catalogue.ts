@@ -90,6 +90,9 @@ export const jobRetryPolicies: { [N in JobName]?: (config: Config) => JobRetryPo
     attempts: 10,
     backoff: { type: 'exponential', delay: 500 },
   }),
+  // A gateway hiccup (5xx, timeout) passes in seconds; give up after about 30 s, well within
+  // the code's lifetime. A 4xx that cannot succeed stops at once (UnrecoverableError).
+  'sms.send': () => ({ attempts: 5, backoff: { type: 'exponential', delay: 2000 } }),
 };
 
 export function jobRetryOptions(name: JobName, config: Config): Partial<JobRetryPolicy> {

@@ -6,6 +6,9 @@
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import * as yup from 'yup';
 import type { AppDeps } from '../lib/deps.js';
+import type { Logger } from '../lib/logger/logger.js';
+import { runWithRequestId } from '../lib/logger/request-scope.js';
+import { splitJobEnvelope } from '../lib/queue/job-envelope.js';
 import {
   isJobName,
   jobNames,
@@ -19,7 +22,13 @@ import { bullConnection, bullPrefix } from '../lib/queue/queues.js';
 
 export type Processor<N extends JobName> = (
   payload: JobPayload<N>,
-  context: { job: Job; signal: AbortSignal; deps: AppDeps },
+  context: {
+    job: Job;
+    signal: AbortSignal;
+    deps: AppDeps;
+    /** Logger for this job: queue, job name, job id and the causing request id. */
+    log: Logger;
+  },
 ) => Promise<unknown>;
 
 export type Processors = { [N in JobName]?: Processor<N> };
@@ -68,17 +77,27 @@ export function startQueueWorkers(
       async (job: Job) => {
         if (!isJobName(job.name)) throw new UnrecoverableError(`unknown job ${job.name}`);
         const name = job.name;
+        const envelope = splitJobEnvelope(job.data);
+        const log = deps.logger.child({
+          queue,
+          job: name,
+          jobId: job.id,
+          ...(envelope.requestId ? { requestId: envelope.requestId } : {}),
+        });
         let payload: JobPayload<typeof name>;
         try {
-          payload = parseJobPayload(name, job.data);
+          payload = parseJobPayload(name, envelope.payload);
         } catch (e: unknown) {
           if (e instanceof yup.ValidationError)
             throw new UnrecoverableError(`bad payload: ${e.message}`);
           throw e;
         }
         const processor = processors[name] as Processor<typeof name>;
-        return runWithBudget(queueOptions.timeoutMs, (signal) =>
-          processor(payload, { job, signal, deps }),
+        // Outbox rows and jobs this job writes carry the same request id onwards.
+        return runWithRequestId(envelope.requestId, () =>
+          runWithBudget(queueOptions.timeoutMs, (signal) =>
+            processor(payload, { job, signal, deps, log }),
+          ),
         );
       },
       {

@@ -1,5 +1,6 @@
 /** The transactional outbox: rows written with the change they announce, relayed to BullMQ. */
 import type { Db } from '../database.js';
+import { currentRequestId } from '../../lib/logger/request-scope.js';
 
 export interface OutboxInsert {
   topic: string;
@@ -8,6 +9,8 @@ export interface OutboxInsert {
   jobId?: string;
   /** When the job should run; the relay publishes at once with the matching delay. */
   availableAt?: Date;
+  /** The API request behind it; defaults to the request (or job) in progress. */
+  requestId?: string | null;
 }
 
 export interface OutboxRow {
@@ -17,16 +20,19 @@ export interface OutboxRow {
   job_id: string | null;
   available_at: Date;
   attempts: number;
+  request_id: string | null;
 }
 
 export async function insertOutboxMessages(db: Db, messages: OutboxInsert[]): Promise<void> {
   if (messages.length === 0) return;
+  const requestId = currentRequestId();
   await db('outbox_messages').insert(
     messages.map((m) => ({
       topic: m.topic,
       payload: JSON.stringify(m.payload),
       job_id: m.jobId ?? null,
       available_at: m.availableAt ?? db.fn.now(),
+      request_id: m.requestId === undefined ? requestId : m.requestId,
     })),
   );
 }
@@ -34,7 +40,7 @@ export async function insertOutboxMessages(db: Db, messages: OutboxInsert[]): Pr
 /** Locks a batch of unpublished rows for this relay; others skip them (SKIP LOCKED). */
 export async function claimUnpublishedOutbox(db: Db, limit: number): Promise<OutboxRow[]> {
   return db('outbox_messages')
-    .select('id', 'topic', 'payload', 'job_id', 'available_at', 'attempts')
+    .select('id', 'topic', 'payload', 'job_id', 'available_at', 'attempts', 'request_id')
     .whereNull('published_at')
     .orderBy('id')
     .limit(limit)

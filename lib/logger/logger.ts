@@ -2,7 +2,7 @@
  * Structured JSON logs. Secrets, codes, tokens and phone numbers are redacted by key,
  * wherever they sit in a logged object, so a careless `log.info({body})` cannot leak them.
  */
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
 
 export type { Logger };
 
@@ -19,8 +19,13 @@ const redactedKeys = [
   'jwt',
 ];
 
-export function createLogger(options: { level: string; name: string }): Logger {
-  return pino({
+export function createLogger(options: {
+  level: string;
+  name: string;
+  /** Where lines go (stdout by default); tests pass a capturing stream. */
+  destination?: DestinationStream;
+}): Logger {
+  const settings: pino.LoggerOptions = {
     name: options.name,
     level: options.level,
     redact: {
@@ -34,7 +39,8 @@ export function createLogger(options: { level: string; name: string }): Logger {
       censor: '[redacted]',
     },
     timestamp: pino.stdTimeFunctions.isoTime,
-  });
+  };
+  return options.destination ? pino(settings, options.destination) : pino(settings);
 }
 
 /** Masks a phone for human-facing diagnostics: +7777*****77. */

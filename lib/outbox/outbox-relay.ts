@@ -15,6 +15,7 @@ import {
 import { listenForNotifications } from '../../db/repositories/notifications.js';
 import type { Logger } from '../logger/logger.js';
 import { isJobName, jobQueue, jobRetryOptions } from '../queue/catalogue.js';
+import { withRequestId } from '../queue/job-envelope.js';
 import type { Queues } from '../queue/queues.js';
 import type { Clock } from '../clock/clock.js';
 import type { Config } from '../config/config.js';
@@ -53,7 +54,9 @@ async function publishRow(
 ): Promise<void> {
   if (!isJobName(row.topic)) throw new Error(`unknown outbox topic ${row.topic}`);
   const delay = Math.max(0, new Date(row.available_at).getTime() - now.getTime());
-  const add = queues[jobQueue[row.topic]].add(row.topic, row.payload, {
+  // The causing request's id rides along as the job envelope's `request_id` (logs only).
+  const data = withRequestId(row.payload, row.request_id);
+  const add = queues[jobQueue[row.topic]].add(row.topic, data, {
     ...jobRetryOptions(row.topic, config),
     jobId: outboxJobId(row),
     delay,

@@ -8,6 +8,8 @@ import {
   type JobPayload,
   type QueueName,
 } from './catalogue.js';
+import { currentRequestId } from '../logger/request-scope.js';
+import { withRequestId } from './job-envelope.js';
 
 export type Queues = Record<QueueName, Queue>;
 
@@ -47,7 +49,7 @@ export async function addJob<N extends JobName>(
   payload: JobPayload<N>,
   options: JobsOptions = {},
 ): Promise<void> {
-  await queues[jobQueue[name]].add(name, payload, options);
+  await queues[jobQueue[name]].add(name, withRequestId(payload, currentRequestId()), options);
 }
 
 export async function closeQueues(queues: Queues): Promise<void> {

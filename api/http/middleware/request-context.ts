@@ -3,19 +3,21 @@ import { randomUUID } from 'node:crypto';
 import type { Middleware } from 'koa';
 import { pickLocale, type Locale } from '../../../lib/i18n/messages.js';
 import type { Logger } from '../../../lib/logger/logger.js';
+import { isRequestId, runWithRequestId } from '../../../lib/logger/request-scope.js';
 import type { AppState } from '../context.js';
 
 export function requestContext(logger: Logger, defaultLocale: Locale): Middleware<AppState> {
   return async (ctx, next) => {
     const incoming = ctx.get('x-request-id');
-    const requestId = /^[A-Za-z0-9._-]{8,64}$/.test(incoming) ? incoming : randomUUID();
+    const requestId = isRequestId(incoming) ? incoming : randomUUID();
     ctx.state.requestId = requestId;
     ctx.state.locale = pickLocale(ctx.get('accept-language') || undefined, defaultLocale);
     ctx.state.log = logger.child({ requestId });
     ctx.set('x-request-id', requestId);
     const started = process.hrtime.bigint();
     try {
-      await next();
+      // Outbox rows and jobs written while serving this request carry its id.
+      await runWithRequestId(requestId, next);
     } finally {
       const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
       ctx.state.log.info(

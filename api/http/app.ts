@@ -23,6 +23,7 @@ import { requestContext, trailingSlash } from './middleware/request-context.js';
 import { buildOpenApiDocument } from './openapi/openapi-document.js';
 import { createRouteRegistry } from './route.js';
 import { registerAuthRoutes } from './routes/auth.routes.js';
+import { registerCandidatesRoutes } from './routes/candidates.routes.js';
 import { registerDispatchRoutes } from './routes/dispatch.routes.js';
 import { registerDocsRoutes } from './routes/docs.routes.js';
 import { registerOffersRoutes } from './routes/offers.routes.js';
@@ -51,6 +52,7 @@ export function createHttpApp(deps: AppDeps): HttpApp {
   registerDriversRoutes(routes, deps);
   registerOrdersRoutes(routes, deps);
   registerDispatchRoutes(routes, deps);
+  registerCandidatesRoutes(routes, deps);
   registerOffersRoutes(routes, deps);
   registerHealthRoutes(router, deps, () => draining);
   let document: Record<string, unknown> | undefined;

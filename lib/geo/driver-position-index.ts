@@ -101,7 +101,11 @@ export function createRedisDriverPositionIndex(
   }
 
   async function load(): Promise<void> {
+    const ownBefore = ownLatestStreamId;
     const snapshot = await store.snapshot();
+    // Own writes acknowledged before the snapshot are in it, or were flushed away: either
+    // way there is nothing more of them to wait for.
+    if (ownLatestStreamId === ownBefore) ownLatestStreamId = '0-0';
     mirror.clear();
     for (const [driverId, position] of snapshot.positions) mirror.set(driverId, position);
     appliedSeq = snapshot.seq;

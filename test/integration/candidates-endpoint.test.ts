@@ -1,0 +1,116 @@
+import { expect } from 'chai';
+import type { AppDeps } from '../../lib/deps.js';
+import { findRankedCandidates } from '../../lib/dispatch/find-candidates.js';
+import { findOrderById } from '../../db/repositories/order.repository.js';
+import { createOrderIn, placeDriver } from '../helpers/dispatch-fixtures.js';
+import { createPassenger, createRegion, createUser, tokenFor } from '../helpers/factories.js';
+import { startTestApp, type TestApp } from '../helpers/test-app.js';
+import { closeDeps, createTestDeps, resetState } from '../helpers/test-deps.js';
+
+describe('GET /api/dispatch/candidates/{order_id}/', () => {
+  let deps: AppDeps;
+  let app: TestApp;
+  let dispatcherToken: string;
+  let passenger: Awaited<ReturnType<typeof createPassenger>>;
+  let regionId: string;
+
+  before(async () => {
+    deps = createTestDeps();
+    app = await startTestApp(deps);
+  });
+  after(async () => {
+    await app.close();
+    await closeDeps(deps);
+  });
+  beforeEach(async () => {
+    await resetState(deps);
+    regionId = (await createRegion(deps, { id: 'atyrau' })).id;
+    passenger = await createPassenger(deps, regionId);
+    dispatcherToken = await tokenFor(deps, await createUser(deps, 'dispatcher'));
+  });
+
+  const orderOf = () => createOrderIn(deps, { ...passenger.passenger, user_id: passenger.user.id });
+
+  it('when a dispatcher asks, then the candidates come ranked exactly as the engine ranks them, with each factor', async () => {
+    await createRegion(deps, { id: 'other' });
+    const near = await placeDriver(deps, regionId, 0.8);
+    const fair = await placeDriver(deps, regionId, 2.0);
+    const van = await placeDriver(deps, regionId, 0.5, { wheelchair_accessible: true });
+    const foreign = await placeDriver(deps, 'other', 0.3);
+    const orderId = await orderOf();
+    // The near driver already drove today, so the fair one (within 2 km extra) goes first.
+    await deps.db.knex('orders').insert({
+      id: 'done_today',
+      passenger_id: passenger.passenger.id,
+      region_id: regionId,
+      created_by_user_id: passenger.user.id,
+      pickup_title: 'A',
+      dropoff_title: 'B',
+      pickup_lat: 47.1,
+      pickup_lon: 51.9,
+      dropoff_lat: 47.2,
+      dropoff_lon: 51.9,
+      status: 'completed',
+      driver_id: near.driver.id,
+      assigned_at: deps.clock.now(),
+    });
+
+    const res = await app.request('GET', `/api/dispatch/candidates/${orderId}/`, {
+      token: dispatcherToken,
+    });
+    expect(res.status).to.equal(200);
+    expect(res.body).to.include({ order_id: orderId, count: 4, rejection_reason: null });
+    expect(res.body.candidates.map((c: any) => c.driver_id)).to.deep.equal([
+      fair.driver.id,
+      near.driver.id,
+      van.driver.id,
+      foreign.driver.id,
+    ]);
+    expect(res.body.candidates[0]).to.include.keys(
+      'driver_id',
+      'name',
+      'region_id',
+      'car_model',
+      'capacity',
+      'wheelchair_accessible',
+      'distance_m',
+      'region_match',
+      'trips_today',
+      'score',
+      'rank',
+    );
+    expect(res.body.candidates[1]).to.include({ trips_today: 1, rank: 2, region_match: true });
+    expect(res.body.candidates[2]).to.include({ held_for_accessibility: true });
+    expect(res.body.candidates[3]).to.include({ region_match: false, region_id: 'other' });
+
+    const engine = await findRankedCandidates(deps, (await findOrderById(deps.db.knex, orderId))!);
+    expect(res.body.candidates).to.deep.equal(engine.candidates);
+  });
+
+  it('when nobody can take the order, then the list is empty with the reason', async () => {
+    const orderId = await orderOf();
+    const res = await app.request('GET', `/api/dispatch/candidates/${orderId}/`, {
+      token: dispatcherToken,
+    });
+    expect(res.status).to.equal(200);
+    expect(res.body).to.include({ count: 0 });
+    expect(res.body.rejection_reason).to.match(/No driver is online/);
+  });
+
+  it('when the order does not exist, then 404', async () => {
+    const res = await app.request('GET', '/api/dispatch/candidates/order_missing/', {
+      token: dispatcherToken,
+    });
+    expect(res.status).to.equal(404);
+  });
+
+  it('when a passenger or a driver asks, then 403; without a token, 401', async () => {
+    const orderId = await orderOf();
+    const path = `/api/dispatch/candidates/${orderId}/`;
+    const passengerToken = await tokenFor(deps, passenger.user);
+    const driverToken = await tokenFor(deps, (await placeDriver(deps, regionId, 1)).user);
+    expect((await app.request('GET', path, { token: passengerToken })).status).to.equal(403);
+    expect((await app.request('GET', path, { token: driverToken })).status).to.equal(403);
+    expect((await app.request('GET', path)).status).to.equal(401);
+  });
+});

@@ -1,6 +1,6 @@
 /** Passengers: profile reads (orders need the profile's rules: companion, mobility aid). */
 import type { Db } from '../database.js';
-import { PassengerModel } from '../models/models.js';
+import { PassengerModel, UserModel } from '../models/models.js';
 
 export type PassengerRow = PassengerModel;
 
@@ -49,7 +49,10 @@ export async function pagePassengers(
     if (!filters.includeInactive) q.where('passengers.is_active', true);
     if (filters.region_id) q.where('passengers.region_id', filters.region_id);
     if (filters.phone) {
-      q.whereIn('passengers.user_id', db('users').select('id').where('phone', filters.phone));
+      q.whereIn(
+        'passengers.user_id',
+        UserModel.query(db).select('id').where('phone', filters.phone),
+      );
     }
   });
   const count = await base.clone().resultSize();

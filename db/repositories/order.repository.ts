@@ -68,3 +68,62 @@ export const orderGraph = '[passenger.[user, region], driver.[user, region]]';
 export async function findOrderWithParties(db: Db, id: string): Promise<OrderRow | undefined> {
   return OrderModel.query(db).findById(id).withGraphFetched(orderGraph);
 }
+
+export type OrderInsert = Pick<
+  OrderModel,
+  | 'id'
+  | 'passenger_id'
+  | 'region_id'
+  | 'created_by_user_id'
+  | 'idempotency_key'
+  | 'pickup_title'
+  | 'dropoff_title'
+  | 'pickup_lat'
+  | 'pickup_lon'
+  | 'dropoff_lat'
+  | 'dropoff_lon'
+  | 'pickup_object_name'
+  | 'dropoff_object_name'
+  | 'desired_pickup_time'
+  | 'has_companion'
+  | 'seats_needed'
+  | 'needs_wheelchair_access'
+  | 'note'
+  | 'status'
+  | 'created_at'
+  | 'updated_at'
+>;
+
+/** Inserts a new order at version 1. */
+export async function insertOrder(db: Db, order: OrderInsert): Promise<OrderRow> {
+  return OrderModel.query(db).insertAndFetch({ ...order, version: 1 });
+}
+
+export async function findOrderByIdempotencyKey(
+  db: Db,
+  createdByUserId: number,
+  key: string,
+): Promise<OrderRow | undefined> {
+  return OrderModel.query(db).findOne({
+    created_by_user_id: createdByUserId,
+    idempotency_key: key,
+  });
+}
+
+/**
+ * Whether a database error is a unique violation of this index. Objection wraps pg's error
+ * (UniqueViolationError: `constraint`, `nativeError.code`); raw knex leaves it bare.
+ */
+function isUniqueViolationOf(e: unknown, constraint: string): boolean {
+  const error = e as { code?: string; constraint?: string; nativeError?: { code?: string } };
+  const code = error.code ?? error.nativeError?.code;
+  return code === '23505' && error.constraint === constraint;
+}
+
+/** Whether a database error is the idempotency index refusing a second order for one key. */
+export const isIdempotencyConflict = (e: unknown): boolean =>
+  isUniqueViolationOf(e, 'orders_idempotency');
+
+/** Whether a database error is the one-active-order-per-driver index refusing an assignment. */
+export const isDriverAlreadyHeld = (e: unknown): boolean =>
+  isUniqueViolationOf(e, 'orders_one_active_per_driver');

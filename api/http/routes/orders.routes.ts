@@ -1,7 +1,178 @@
-/** orders endpoints of the contract. */
+/** orders endpoints of the contract: booking, reads within scope, status changes, withdrawal. */
+import * as yup from 'yup';
+import type { UserActor } from '../../../lib/auth/actor.js';
 import type { AppDeps } from '../../../lib/deps.js';
-import type { RouteRegistry } from '../route.js';
+import { AppError } from '../../../lib/errors/app-error.js';
+import { changeOrderStatus } from '../../../lib/orders/change-order-status.js';
+import { createOrder } from '../../../lib/orders/create-order.js';
+import {
+  changeStatusBody,
+  createOrderBody,
+  orderListQuery,
+  withdrawBody,
+  type OrderListQuery,
+} from '../../../lib/orders/order.schemas.js';
+import { loadOrderView, type OrderView } from '../../../lib/orders/order-view.js';
+import {
+  getOrder,
+  getOrderEvents,
+  listOrdersInScope,
+  type OrderListRequest,
+} from '../../../lib/orders/read-orders.js';
+import { withdrawFromOrder } from '../../../lib/orders/withdraw-from-order.js';
+import { parseInput } from '../../../lib/validation/parse-input.js';
+import type { AppContext } from '../context.js';
+import { Reply, type RouteRegistry } from '../route.js';
 
-export function registerOrdersRoutes(_routes: RouteRegistry, _deps: AppDeps): void {
-  // Filled in by the orders work.
+const tag = 'orders';
+const idempotencyKeySchema = yup.object({
+  'idempotency-key': yup
+    .string()
+    .matches(/^[\x21-\x7e]{1,200}$/, 'Use 1 to 200 visible ASCII characters'),
+});
+
+/** A path id that must be a positive integer; anything else names nothing (404). */
+function partyId(raw: string | undefined): number {
+  const id = Number(raw);
+  if (!/^\d{1,9}$/.test(raw ?? '') || id < 1) throw new AppError('not_found');
+  return id;
+}
+
+async function viewOf(deps: AppDeps, ctx: AppContext, orderId: string): Promise<OrderView> {
+  const view = await loadOrderView(deps.db.knex, orderId, ctx.state.locale);
+  if (!view) throw new AppError('not_found');
+  return view;
+}
+
+export function registerOrdersRoutes(routes: RouteRegistry, deps: AppDeps): void {
+  const list = (
+    ctx: AppContext,
+    actor: UserActor,
+    query: OrderListQuery,
+    party?: OrderListRequest['party'],
+  ) =>
+    listOrdersInScope(deps.db.knex, actor, {
+      query,
+      url: ctx.href,
+      locale: ctx.state.locale,
+      party,
+    });
+
+  routes.add({
+    method: 'get',
+    path: '/api/orders/',
+    summary:
+      'Orders in the caller’s scope (passenger: own; driver: assigned; staff: all), newest first',
+    tag,
+    access: 'authenticated',
+    query: orderListQuery,
+    handler: ({ ctx, actor, query }) => list(ctx, actor, query),
+  });
+
+  routes.add({
+    method: 'post',
+    path: '/api/orders/',
+    summary: 'Book a ride (a passenger for themself; staff with passenger_id)',
+    tag,
+    access: ['passenger', 'dispatcher', 'admin'],
+    body: createOrderBody,
+    status: 201,
+    errors: [404, 413],
+    headers: [
+      {
+        name: 'Idempotency-Key',
+        description:
+          'Retry-safe booking: the same key from the same user answers 200 with the first order',
+      },
+    ],
+    handler: async ({ ctx, actor, body }) => {
+      const headers = parseInput(idempotencyKeySchema, {
+        'idempotency-key': ctx.get('idempotency-key') || undefined,
+      });
+      const key = headers['idempotency-key'] ?? null;
+      const { orderId, replayed } = await createOrder(deps, actor, body, key);
+      if (replayed) ctx.set('Idempotent-Replayed', 'true');
+      return new Reply(replayed ? 200 : 201, await viewOf(deps, ctx, orderId));
+    },
+  });
+
+  routes.add({
+    method: 'get',
+    path: '/api/orders/passenger/:id/',
+    summary: 'A passenger’s orders (the passenger themself or staff)',
+    tag,
+    access: 'authenticated',
+    query: orderListQuery,
+    errors: [404],
+    handler: ({ ctx, actor, query, params }) =>
+      list(ctx, actor, query, { passengerId: partyId(params.id) }),
+  });
+
+  routes.add({
+    method: 'get',
+    path: '/api/orders/driver/:id/',
+    summary: 'A driver’s orders (the driver themself or staff)',
+    tag,
+    access: 'authenticated',
+    query: orderListQuery,
+    errors: [404],
+    handler: ({ ctx, actor, query, params }) =>
+      list(ctx, actor, query, { driverId: partyId(params.id) }),
+  });
+
+  routes.add({
+    method: 'get',
+    path: '/api/orders/:id/',
+    summary: 'One order (404 outside the caller’s scope)',
+    tag,
+    access: 'authenticated',
+    errors: [404],
+    handler: ({ ctx, actor, params }) =>
+      getOrder(deps.db.knex, actor, params.id ?? '', ctx.state.locale),
+  });
+
+  routes.add({
+    method: 'get',
+    path: '/api/orders/:id/events/',
+    summary: 'The order’s history: from, to, who, why, when',
+    tag,
+    access: 'authenticated',
+    errors: [404],
+    handler: ({ actor, params }) => getOrderEvents(deps.db.knex, actor, params.id ?? ''),
+  });
+
+  routes.add({
+    method: 'patch',
+    path: '/api/orders/:id/status/',
+    summary: 'Change the status (role rules, driver geofence and no-show wait); 409 if illegal',
+    tag,
+    access: 'authenticated',
+    body: changeStatusBody,
+    errors: [404, 409],
+    handler: async ({ ctx, actor, body, params }) => {
+      const order = await changeOrderStatus(deps, actor, {
+        orderId: params.id ?? '',
+        to: body.status,
+        reason: body.reason,
+      });
+      return viewOf(deps, ctx, order.id);
+    },
+  });
+
+  routes.add({
+    method: 'post',
+    path: '/api/orders/:id/withdraw/',
+    summary: 'The assigned driver gives the order back before the ride (back to matching)',
+    tag,
+    access: ['driver'],
+    body: withdrawBody,
+    errors: [404, 409],
+    handler: async ({ ctx, actor, body, params }) => {
+      const order = await withdrawFromOrder(deps, actor, {
+        orderId: params.id ?? '',
+        reason: body.reason,
+      });
+      return viewOf(deps, ctx, order.id);
+    },
+  });
 }

@@ -1,0 +1,130 @@
+/**
+ * A status change asked for through the API (`PATCH /api/orders/{id}/status/`). It adds the
+ * caller's rules to transitionOrder's legality: who may ask for what, the assigned driver's
+ * geofence on arrival and the wait before a no-show. Staff may make any legal change except
+ * the two that need the dispatcher's tools (`offered`, `assigned`).
+ *
+ * Leaving `offered` by this route (cancel, back to matching) closes the open offer in the
+ * same transaction and frees the offered driver, so no offer outlives its order's state.
+ */
+import type { Db } from '../../db/database.js';
+import { lockDriver } from '../../db/repositories/driver-status.repository.js';
+import { cancelPendingOfferOfOrder } from '../../db/repositories/offer.repository.js';
+import { lockOrder, type OrderRow } from '../../db/repositories/order.repository.js';
+import { insertOutboxMessages } from '../../db/repositories/outbox.repository.js';
+import type { UserActor } from '../auth/actor.js';
+import type { AppDeps } from '../deps.js';
+import { AppError } from '../errors/app-error.js';
+import { haversineMeters } from '../geo/haversine.js';
+import { isOrderInScope } from './order-scope.js';
+import {
+  isLegalTransition,
+  orderStatuses,
+  roleMayRequest,
+  type OrderStatus,
+} from './order-status.js';
+import { invalidTransition, transitionOrder } from './transition-order.js';
+
+export type ChangeStatusDeps = Pick<AppDeps, 'db' | 'config' | 'clock'>;
+
+export interface ChangeStatusRequest {
+  orderId: string;
+  to: OrderStatus;
+  reason?: string | null;
+}
+
+/** Statuses only the engine or the manual assignment set: they need an offer or a driver. */
+const dispatchOnly: readonly OrderStatus[] = ['offered', 'assigned'];
+
+/** 403 when the role may never ask for `to`, 409 when illegal now, 403 when not from here. */
+function checkRequest(actor: UserActor, from: OrderStatus, to: OrderStatus): void {
+  const mayEverRequest = orderStatuses.some((s) => roleMayRequest(actor.role, s, to));
+  if (!mayEverRequest) throw new AppError('forbidden');
+  if (!isLegalTransition(from, to)) throw invalidTransition(from, to);
+  if (!roleMayRequest(actor.role, from, to)) throw new AppError('forbidden');
+}
+
+/** The assigned driver's own rules: at the pickup to arrive, after the wait for a no-show. */
+async function checkDriverRules(
+  deps: ChangeStatusDeps,
+  trx: Db,
+  order: OrderRow,
+  to: OrderStatus,
+  now: Date,
+): Promise<void> {
+  if (to === 'arrived_waiting') {
+    const driver = order.driver_id === null ? undefined : await lockDriver(trx, order.driver_id);
+    const limitMeters = deps.config.orders.geofenceArrivalMeters;
+    const freshMs = deps.config.dispatch.positionFreshSeconds * 1000;
+    const fix = driver?.last_location_update;
+    if (!driver || driver.current_lat === null || driver.current_lon === null || !fix) {
+      throw new AppError('outside_geofence', { extra: { reason: 'no_position' } });
+    }
+    if (now.getTime() - fix.getTime() > freshMs) {
+      throw new AppError('outside_geofence', { extra: { reason: 'position_stale' } });
+    }
+    const distance = haversineMeters(
+      driver.current_lat,
+      driver.current_lon,
+      order.pickup_lat,
+      order.pickup_lon,
+    );
+    if (distance > limitMeters) {
+      throw new AppError('outside_geofence', {
+        extra: {
+          reason: 'too_far',
+          distance_m: Math.round(distance),
+          geofence_m: limitMeters,
+        },
+      });
+    }
+  }
+  if (to === 'no_show') {
+    const waitSeconds = deps.config.orders.noShowWaitSeconds;
+    const waitedSeconds = order.arrived_at
+      ? Math.floor((now.getTime() - order.arrived_at.getTime()) / 1000)
+      : 0;
+    if (waitedSeconds < waitSeconds) {
+      throw new AppError('no_show_too_early', {
+        extra: { waited_seconds: waitedSeconds, wait_seconds: waitSeconds },
+      });
+    }
+  }
+}
+
+export async function changeOrderStatus(
+  deps: ChangeStatusDeps,
+  actor: UserActor,
+  request: ChangeStatusRequest,
+): Promise<OrderRow> {
+  const { orderId, to } = request;
+  const now = deps.clock.now();
+  return deps.db.transaction(async (trx) => {
+    const order = await lockOrder(trx, orderId);
+    if (!order || !isOrderInScope(actor, order)) throw new AppError('not_found');
+    const from = order.status as OrderStatus;
+    checkRequest(actor, from, to);
+    if (dispatchOnly.includes(to)) {
+      throw new AppError('validation_failed', {
+        fields: { status: ['Use POST /api/dispatch/assign/{order_id}/ to assign a driver'] },
+      });
+    }
+    if (actor.role === 'driver') await checkDriverRules(deps, trx, order, to, now);
+
+    const result = await transitionOrder(
+      trx,
+      { orderId, to, actor, reason: request.reason ?? null, expectedStatuses: [from] },
+      now,
+      deps.config.dispatch,
+    );
+    if (from === 'offered') {
+      const closed = await cancelPendingOfferOfOrder(trx, orderId, `order ${to}`, now);
+      if (closed) {
+        await insertOutboxMessages(trx, [
+          { topic: 'realtime.offer-changed', payload: { offer_id: closed.offerId } },
+        ]);
+      }
+    }
+    return result.order;
+  });
+}

@@ -1,7 +1,44 @@
 /** dispatch endpoints of the contract. */
 import type { AppDeps } from '../../../lib/deps.js';
-import type { RouteRegistry } from '../route.js';
+import { runDispatchNow } from '../../../lib/dispatch/run-dispatch-now.js';
+import { AppError } from '../../../lib/errors/app-error.js';
+import { assignDriverManually } from '../../../lib/orders/assign-driver-manually.js';
+import { assignBody } from '../../../lib/orders/order.schemas.js';
+import { loadOrderView } from '../../../lib/orders/order-view.js';
+import { staffRoles } from '../middleware/authenticate.js';
+import { Reply, type RouteRegistry } from '../route.js';
 
-export function registerDispatchRoutes(_routes: RouteRegistry, _deps: AppDeps): void {
-  // Filled in by the dispatch work.
+const tag = 'dispatch';
+
+export function registerDispatchRoutes(routes: RouteRegistry, deps: AppDeps): void {
+  routes.add({
+    method: 'post',
+    path: '/api/dispatch/assign/:order_id/',
+    summary:
+      'Staff: assign a chosen driver (409 driver_unavailable with extra.reason), or without ' +
+      'driver_id run the engine now (200 when decided, 202 {status: "matching"} otherwise)',
+    tag,
+    access: staffRoles,
+    body: assignBody,
+    errors: [404, 409],
+    handler: async ({ ctx, actor, body, params }) => {
+      const orderId = params.order_id ?? '';
+      const locale = ctx.state.locale;
+      if (body.driver_id === undefined) {
+        const result = await runDispatchNow(deps, actor, orderId, locale);
+        if (!result.decided) {
+          return new Reply(202, { success: false, status: 'matching', order: result.order });
+        }
+        const { success, driver_id, reason, order } = result;
+        return { success, driver_id, reason, order };
+      }
+      const order = await assignDriverManually(deps, actor, {
+        orderId,
+        driverId: body.driver_id,
+      });
+      const view = await loadOrderView(deps.db.knex, order.id, locale);
+      if (!view) throw new AppError('not_found');
+      return { success: true, driver_id: order.driver_id, reason: 'manual', order: view };
+    },
+  });
 }

@@ -47,7 +47,7 @@ describe('OTP SMS delivery through the queue to an HTTP gateway', () => {
     deps = createTestDeps({
       SMS_PROVIDER: 'http',
       SMS_HTTP_URL_TEMPLATE: `http://127.0.0.1:${port}/send?login=demo&to={phone}&text={text}`,
-      SMS_HTTP_TIMEOUT_MS: '1000',
+      SMS_HTTP_TIMEOUT_MS: '3000',
     });
     await resetState(deps);
     app = await startTestApp(deps);

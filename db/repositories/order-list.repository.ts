@@ -35,16 +35,19 @@ export async function listOrders(
     query.where((q) => {
       q.whereILike('orders.pickup_title', pattern)
         .orWhereILike('orders.dropoff_title', pattern)
-        .orWhereExists(
-          OrderModel.relatedQuery('passenger')
-            .joinRelated('user')
+        .orWhereExists((sub) => {
+          sub
+            .select(1)
+            .from('passengers as sp')
+            .join('users as su', 'su.id', 'sp.user_id')
+            .whereRaw('sp.id = orders.passenger_id')
             .where((p) => {
-              p.whereILike('passengers.full_name', pattern);
+              p.whereILike('sp.full_name', pattern);
               // Phones are stored as E.164. Match digits without the first one, so a national
               // "8 777 …" and an international "+7 777 …" both find the same passenger.
-              if (digits.length >= 4) p.orWhere('user.phone', 'like', `%${digits.slice(1)}%`);
-            }),
-        );
+              if (digits.length >= 4) p.orWhere('su.phone', 'like', `%${digits.slice(1)}%`);
+            });
+        });
     });
   }
   const count = await query.clone().resultSize();

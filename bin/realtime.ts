@@ -5,15 +5,23 @@
 import { createServer } from 'node:http';
 import { once } from 'node:events';
 import { createRealtimeServer } from '../api/realtime/server.js';
+import { createMetricsRegistry } from '../lib/metrics/metrics-registry.js';
+import { serveOperationalRequest } from '../lib/metrics/metrics-server.js';
+import { registerSocketGauge } from '../lib/metrics/realtime-metrics.js';
 import { runProcess } from '../lib/process/run-process.js';
 import { startQueueWorkers } from '../workers/processors.js';
 import { realtimeProcessors } from '../workers/realtime.processors.js';
 
 await runProcess('realtime', async (deps, logger) => {
-  const httpServer = createServer((_req, res) => {
-    res.writeHead(404).end();
+  const registry = createMetricsRegistry();
+  // Socket.IO answers its own path; /metrics and /healthz are served beside it.
+  const httpServer = createServer((req, res) => {
+    if (!serveOperationalRequest(req, res, registry, deps.config.metrics.token, logger)) {
+      res.writeHead(404).end();
+    }
   });
   const realtime = await createRealtimeServer(httpServer, deps);
+  registerSocketGauge(registry, () => realtime.io.of('/').sockets.size);
   httpServer.listen(deps.config.realtime.port, deps.config.http.host);
   await once(httpServer, 'listening');
   const workers = startQueueWorkers(deps, ['realtime'], realtimeProcessors, {

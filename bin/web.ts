@@ -1,6 +1,7 @@
 /** The web process: the Koa API. Creates and migrates the database on first start. */
 import { createServer } from 'node:http';
 import { once } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createHttpApp } from '../api/http/app.js';
 import { migrateLatest } from '../db/database.js';
 import { runProcess } from '../lib/process/run-process.js';
@@ -10,13 +11,23 @@ await runProcess('web', async (deps, logger) => {
   if (applied.length > 0) logger.info({ applied }, 'migrations applied');
   const http = createHttpApp(deps);
   const handle = http.app.callback();
-  const server = createServer((req, res) => void handle(req, res));
+  let draining = false;
+  const server = createServer((req, res) => {
+    // While draining, ask keep-alive clients to reconnect (to another node).
+    if (draining) res.setHeader('Connection', 'close');
+    void handle(req, res);
+  });
   server.listen(deps.config.http.port, deps.config.http.host);
   await once(server, 'listening');
-  logger.info({ port: deps.config.http.port }, 'web listening');
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : deps.config.http.port;
+  logger.info({ port }, 'web listening');
   return {
     stop: async () => {
+      draining = true;
       http.startDraining();
+      logger.info({ seconds: deps.config.shutdownDrainSeconds }, 'draining');
+      await sleep(deps.config.shutdownDrainSeconds * 1000);
       // Stop accepting, let requests in flight finish, then close idle keep-alive sockets.
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();

@@ -1,4 +1,8 @@
 /** The worker process: the outbox relay and the BullMQ processors (dispatch, SMS). */
+import { registerDispatchMetrics } from '../lib/metrics/dispatch-metrics.js';
+import { createMetricsRegistry } from '../lib/metrics/metrics-registry.js';
+import { startMetricsServer } from '../lib/metrics/metrics-server.js';
+import { createJobMetrics, registerQueueDepths } from '../lib/metrics/queue-metrics.js';
 import { startOutboxRelay } from '../lib/outbox/outbox-relay.js';
 import { runProcess } from '../lib/process/run-process.js';
 import { workerProcessors } from '../workers/index.js';
@@ -14,12 +18,26 @@ await runProcess('worker', async (deps, logger) => {
     },
     sms: { concurrency: 4, timeoutMs: deps.config.sms.httpTimeoutMs * 2 },
   });
-  logger.info('worker running');
+  const registry = createMetricsRegistry();
+  registerQueueDepths(registry, deps.queues, logger);
+  registerDispatchMetrics(registry, deps.db.knex, logger);
+  const jobMetrics = createJobMetrics(registry);
+  for (const worker of workers) jobMetrics.observeWorker(worker);
+  const metrics = await startMetricsServer({
+    port: deps.config.metrics.workerPort,
+    host: deps.config.http.host,
+    registry,
+    token: deps.config.metrics.token,
+    logger,
+  });
+  logger.info({ metricsPort: metrics.port }, 'worker running');
   return {
     stop: async () => {
       await relay.stop();
-      // close() waits for jobs in flight; anything not finished is handed back as stalled.
+      // close() takes no new jobs and waits for those in flight to finish; a job cut off by
+      // the force-exit timer keeps its lock until it expires and is then taken over (stalled).
       await Promise.all(workers.map((worker) => worker.close()));
+      await metrics.close();
     },
   };
 });

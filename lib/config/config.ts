@@ -98,6 +98,19 @@ export const envSchema = yup.object({
   WORKER_METRICS_PORT: yup.number().integer().min(0).max(65535).default(9101),
   /** When set, /metrics requires `Authorization: Bearer <METRICS_TOKEN>`. */
   METRICS_TOKEN: yup.string().default(''),
+  /**
+   * On SIGTERM the web keeps serving this long with /readyz at 503, so the load balancer
+   * takes it out of rotation before it stops accepting connections.
+   */
+  SHUTDOWN_DRAIN_SECONDS: yup
+    .number()
+    .integer()
+    .min(0)
+    .when('NODE_ENV', {
+      is: 'production',
+      then: (schema) => schema.default(5),
+      otherwise: (schema) => schema.default(0),
+    }),
   LOG_LEVEL: yup
     .string()
     .oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
@@ -123,6 +136,7 @@ export interface Config {
   };
   rateLimit: { userWritesPerMinute: number; ipWritesPerMinute: number };
   metrics: { workerPort: number; token: string };
+  shutdownDrainSeconds: number;
   realtime: {
     port: number;
     workerConcurrency: number;
@@ -241,6 +255,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       ipWritesPerMinute: env.RATE_LIMIT_IP_WRITES_PER_MINUTE,
     },
     metrics: { workerPort: env.WORKER_METRICS_PORT, token: env.METRICS_TOKEN },
+    shutdownDrainSeconds: env.SHUTDOWN_DRAIN_SECONDS ?? 0,
     realtime: {
       port: env.REALTIME_PORT,
       workerConcurrency: env.REALTIME_WORKER_CONCURRENCY,

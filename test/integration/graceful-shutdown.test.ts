@@ -1,0 +1,152 @@
+import { request } from 'node:http';
+import { expect } from 'chai';
+import { io as connectSocket } from 'socket.io-client';
+import type { AppDeps } from '../../lib/deps.js';
+import { matchJobId } from '../../lib/dispatch/dispatch-owed.js';
+import { closeDeps, createTestDeps, resetState } from '../helpers/test-deps.js';
+import { createPassenger, createRegion, createUser, tokenFor } from '../helpers/factories.js';
+import { createOrderIn, placeDriver } from '../helpers/dispatch-fixtures.js';
+import { startWorkerProcess, type WorkerProcess } from '../helpers/worker-processes.js';
+import { startServiceProcess, type ServiceProcess } from '../helpers/service-process.js';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function until(check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await sleep(50);
+  }
+}
+
+describe('graceful shutdown on SIGTERM (real processes)', function () {
+  this.timeout(60_000);
+  let deps: AppDeps;
+  const workers: WorkerProcess[] = [];
+  const services: ServiceProcess[] = [];
+  before(() => {
+    deps = createTestDeps();
+  });
+  beforeEach(() => resetState(deps));
+  afterEach(async () => {
+    await Promise.all(workers.splice(0).map((w) => w.kill('SIGKILL')));
+    for (const s of services.splice(0)) if (s.child.exitCode === null) s.child.kill('SIGKILL');
+  });
+  after(() => closeDeps(deps));
+
+  it('when a worker is stopped while orders are being dispatched and another starts, then every order is offered exactly once and no job runs twice', async () => {
+    const orderCount = 12;
+    const region = await createRegion(deps);
+    const { passenger } = await createPassenger(deps, region.id);
+    for (let i = 0; i < orderCount; i += 1) await placeDriver(deps, region.id, 0.5 + i * 0.2);
+    const env = { DISPATCH_OFFER_TIMEOUT_SECONDS: '120' };
+    const first = await startWorkerProcess(env);
+    workers.push(first);
+
+    const orderIds: string[] = [];
+    const creating = (async () => {
+      for (let i = 0; i < orderCount; i += 1) {
+        orderIds.push(await createOrderIn(deps, passenger));
+        await sleep(40);
+      }
+    })();
+    const offers = async () => Number((await deps.db.knex('offers').count({ n: '*' }))[0]!.n);
+    await until(async () => (await offers()) >= 1);
+    const firstExit = new Promise<number | null>((resolve) =>
+      first.child.once('exit', (code) => resolve(code)),
+    );
+    first.child.kill('SIGTERM'); // mid-way: orders keep arriving while it drains
+    await creating;
+    expect(await firstExit, first.output()).to.equal(0);
+    const offeredByFirst = await offers();
+    expect(offeredByFirst).to.be.within(1, orderCount - 1);
+
+    const second = await startWorkerProcess(env);
+    workers.push(second);
+    await until(async () => (await offers()) >= orderCount);
+    await sleep(300); // a doubled job would show up now
+    await second.kill('SIGTERM');
+    expect(second.child.exitCode).to.equal(0);
+
+    const perOrder: { order_id: string; n: number }[] = await deps.db
+      .knex('offers')
+      .select('order_id')
+      .count({ n: '*' })
+      .groupBy('order_id');
+    expect(perOrder).to.have.length(orderCount);
+    expect(perOrder.every((row) => Number(row.n) === 1)).to.equal(true);
+    const offeredEvents = await deps.db
+      .knex('order_events')
+      .where({ to_status: 'offered' })
+      .count({ n: '*' });
+    expect(Number(offeredEvents[0]!.n)).to.equal(orderCount);
+    for (const orderId of orderIds) {
+      const job = await deps.queues.dispatch.getJob(matchJobId(orderId, 2));
+      expect(await job?.getState(), orderId).to.equal('completed');
+      expect(job?.attemptsStarted, orderId).to.equal(1);
+    }
+  });
+
+  it('when the web gets SIGTERM, then /readyz turns 503 while draining, a request in flight still gets its answer, and it exits 0', async () => {
+    const web = await startServiceProcess('bin/web.ts', 'web listening', {
+      PORT: '0',
+      SHUTDOWN_DRAIN_SECONDS: '1',
+    });
+    services.push(web);
+    const base = `http://127.0.0.1:${web.port}`;
+    expect((await fetch(`${base}/readyz`)).status).to.equal(200);
+
+    // A request whose body is still arriving when the signal comes.
+    const body = JSON.stringify({ refresh: 'not-a-token' });
+    const inFlight = new Promise<number>((resolve, reject) => {
+      const req = request(
+        `${base}/api/auth/refresh/`,
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'content-length': body.length },
+        },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
+      req.on('error', reject);
+      req.write(body.slice(0, 5));
+      setTimeout(() => req.end(body.slice(5)), 1500);
+    });
+    await sleep(100);
+    web.child.kill('SIGTERM');
+    await sleep(300);
+    const draining = await fetch(`${base}/readyz`);
+    expect(draining.status).to.equal(503);
+    expect(((await draining.json()) as { checks: { draining: boolean } }).checks.draining).to.equal(
+      true,
+    );
+    expect(await inFlight).to.be.within(400, 499);
+    expect(await web.exited).to.equal(0);
+  });
+
+  it('when the realtime node gets SIGTERM, then its sockets are closed by the server and it exits 0', async () => {
+    const node = await startServiceProcess('bin/realtime.ts', 'realtime listening', {
+      REALTIME_PORT: '0',
+    });
+    services.push(node);
+    const token = await tokenFor(deps, await createUser(deps, 'dispatcher'));
+    const socket = connectSocket(`http://127.0.0.1:${node.port}`, {
+      auth: { token },
+      transports: ['websocket'],
+      reconnection: false,
+    });
+    await new Promise<void>((resolve, reject) => {
+      socket.once('connect', () => resolve());
+      socket.once('connect_error', reject);
+    });
+    const metrics = await (await fetch(`http://127.0.0.1:${node.port}/metrics`)).text();
+    expect(metrics).to.include('invo_realtime_connected_sockets 1');
+    const disconnected = new Promise<string>((resolve) => socket.once('disconnect', resolve));
+    node.child.kill('SIGTERM');
+    expect(await disconnected).to.be.oneOf(['io server disconnect', 'transport close']);
+    expect(await node.exited).to.equal(0);
+    socket.close();
+  });
+});

@@ -31,7 +31,10 @@ export interface StoredOtp {
 }
 
 export type OtpCheck =
-  { outcome: 'accepted' } | { outcome: 'wrong'; attemptsLeft: number } | { outcome: 'dead' };
+  | { outcome: 'accepted' }
+  /** `attemptsLeft` is null where tries are not counted (test numbers). */
+  | { outcome: 'wrong'; attemptsLeft: number | null }
+  | { outcome: 'dead' };
 
 /**
  * Decides a try against the stored code. `dead` covers no code, an expired code and a code

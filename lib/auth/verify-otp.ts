@@ -45,7 +45,7 @@ async function spendCode(deps: OtpDeps, phone: string, code: string): Promise<Ot
   if (testCode !== undefined) {
     return isSameCode(testCode, code)
       ? { outcome: 'accepted' }
-      : { outcome: 'wrong', attemptsLeft: 0 };
+      : { outcome: 'wrong', attemptsLeft: null };
   }
   return deps.db.transaction(async (trx) => {
     const stored = await lockOtpCode(trx, phone);
@@ -70,7 +70,8 @@ export async function verifyOtp(
   const check = await spendCode(deps, phone, input.code);
   if (check.outcome === 'dead') throw new AppError('code_expired');
   if (check.outcome === 'wrong') {
-    throw new AppError('invalid_code', { extra: { attempts_left: check.attemptsLeft } });
+    const extra = check.attemptsLeft === null ? {} : { attempts_left: check.attemptsLeft };
+    throw new AppError('invalid_code', { extra });
   }
   await deps.limits.forgetPhone('verify', phone);
 

@@ -227,6 +227,7 @@ describe('auth: phone login, tokens, logout, passenger sign-up', () => {
       const wrong = await post('verify-otp/', { phone: '87777777777', code: '222222' });
       expect(wrong.status).to.equal(400);
       expect(wrong.body.code).to.equal('invalid_code');
+      expect(wrong.body).not.to.have.property('attempts_left');
       const res = await post('verify-otp/', { phone: '87777777777', code: '111111' });
       expect(res.status).to.equal(200);
       expect(res.body.user.phone).to.equal('+77777777777');

@@ -1,0 +1,132 @@
+import { expect } from 'chai';
+import { UnrecoverableError, type Worker } from 'bullmq';
+import type { AppDeps } from '../../lib/deps.js';
+import { addJob } from '../../lib/queue/queues.js';
+import { registerDispatchMetrics } from '../../lib/metrics/dispatch-metrics.js';
+import { createMetricsRegistry } from '../../lib/metrics/metrics-registry.js';
+import { startMetricsServer, type MetricsServer } from '../../lib/metrics/metrics-server.js';
+import { createJobMetrics, registerQueueDepths } from '../../lib/metrics/queue-metrics.js';
+import { startQueueWorkers } from '../../workers/processors.js';
+import { closeDeps, createTestDeps, resetState } from '../helpers/test-deps.js';
+import { createPassenger, createRegion } from '../helpers/factories.js';
+import { createOrderIn, placeDriver } from '../helpers/dispatch-fixtures.js';
+
+async function until(check: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+describe('worker /metrics: queues, jobs, dispatch outcomes', () => {
+  let deps: AppDeps;
+  let server: MetricsServer | undefined;
+  let workers: Worker[] = [];
+  before(() => {
+    deps = createTestDeps();
+  });
+  beforeEach(() => resetState(deps));
+  afterEach(async () => {
+    await Promise.all(workers.map((w) => w.close()));
+    workers = [];
+    await server?.close();
+  });
+  after(() => closeDeps(deps));
+
+  const scrape = async (token?: string) => {
+    const res = await fetch(`http://127.0.0.1:${server!.port}/metrics`, {
+      headers: token ? { authorization: `Bearer ${token}` } : {},
+    });
+    return { status: res.status, text: await res.text() };
+  };
+
+  it('when jobs wait, complete and fail, then depths and outcomes per job name are exposed', async () => {
+    const registry = createMetricsRegistry();
+    registerQueueDepths(registry, deps.queues);
+    const jobMetrics = createJobMetrics(registry);
+    server = await startMetricsServer({
+      port: 0,
+      host: '127.0.0.1',
+      registry,
+      token: '',
+      logger: deps.logger,
+    });
+    await addJob(deps.queues, 'sms.send', { sms_message_id: 1 });
+    await addJob(deps.queues, 'sms.send', { sms_message_id: 2 });
+    await addJob(deps.queues, 'sms.send', { sms_message_id: 3 });
+    expect((await scrape()).text).to.include('invo_queue_jobs{queue="sms",state="wait"} 3');
+
+    workers = startQueueWorkers(deps, ['sms'], {
+      'sms.send': (payload) => {
+        if (payload.sms_message_id === 3) throw new UnrecoverableError('gateway refused');
+        return Promise.resolve();
+      },
+    });
+    for (const worker of workers) jobMetrics.observeWorker(worker);
+    await until(async () =>
+      (await scrape()).text.includes(
+        'invo_jobs_total{queue="sms",job="sms.send",outcome="failed"} 1',
+      ),
+    );
+    const { text } = await scrape();
+    expect(text).to.include('invo_jobs_total{queue="sms",job="sms.send",outcome="completed"} 2');
+    expect(text).to.include('invo_queue_jobs{queue="sms",state="wait"} 0');
+    expect(text).to.include('invo_queue_jobs{queue="sms",state="failed"} 1');
+    expect(text).to.include('invo_queue_jobs{queue="dispatch",state="delayed"} 0');
+    expect(text).to.match(/invo_job_duration_seconds_count\{queue="sms",job="sms.send"\} 3/);
+    expect((await fetch(`http://127.0.0.1:${server.port}/healthz`)).status).to.equal(200);
+  });
+
+  it('when offers were made and an order was assigned, then offer outcomes and time to assignment come from the database', async () => {
+    const registry = createMetricsRegistry();
+    registerDispatchMetrics(registry, deps.db.knex);
+    server = await startMetricsServer({
+      port: 0,
+      host: '127.0.0.1',
+      registry,
+      token: 'scrape-me-please',
+      logger: deps.logger,
+    });
+    const region = await createRegion(deps);
+    const { passenger } = await createPassenger(deps, region.id);
+    const { driver } = await placeDriver(deps, region.id, 1);
+    const orderId = await createOrderIn(deps, passenger);
+    const matchingAt = (await deps.db
+      .knex('order_events')
+      .where({ order_id: orderId, to_status: 'matching' })
+      .first()) as { created_at: Date };
+    const statuses = ['accepted', 'declined', 'declined', 'expired', 'pending'];
+    for (const status of statuses) {
+      await deps.db.knex('offers').insert({
+        order_id: orderId,
+        driver_id: driver.id,
+        status,
+        expires_at: new Date(Date.now() + 60_000),
+      });
+    }
+    await deps.db.knex('order_events').insert({
+      order_id: orderId,
+      version: 99,
+      from_status: 'offered',
+      to_status: 'assigned',
+      actor_role: 'driver',
+      created_at: new Date(matchingAt.created_at.getTime() + 42_000),
+    });
+
+    expect((await scrape()).status).to.equal(401);
+    const { status, text } = await scrape('scrape-me-please');
+    expect(status).to.equal(200);
+    expect(text).to.include('invo_dispatch_offers_total{outcome="accepted"} 1');
+    expect(text).to.include('invo_dispatch_offers_total{outcome="declined"} 2');
+    expect(text).to.include('invo_dispatch_offers_total{outcome="expired"} 1');
+    expect(text).to.include('invo_dispatch_offers_total{outcome="cancelled"} 0');
+    expect(text).to.include('# TYPE invo_dispatch_time_to_assignment_seconds histogram');
+    expect(text).to.include('invo_dispatch_time_to_assignment_seconds_bucket{le="30"} 0');
+    expect(text).to.include('invo_dispatch_time_to_assignment_seconds_bucket{le="60"} 1');
+    expect(text).to.include('invo_dispatch_time_to_assignment_seconds_bucket{le="+Inf"} 1');
+    expect(text).to.include('invo_dispatch_time_to_assignment_seconds_count 1');
+    const sum = /invo_dispatch_time_to_assignment_seconds_sum (\S+)/.exec(text)?.[1];
+    expect(Number(sum)).to.be.closeTo(42, 0.01); // PostgreSQL keeps microseconds, Date ms
+  });
+});

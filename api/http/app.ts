@@ -22,6 +22,7 @@ import { errorHandler } from './middleware/error-handler.js';
 import { requestContext, trailingSlash } from './middleware/request-context.js';
 import { buildOpenApiDocument } from './openapi/openapi-document.js';
 import { createRouteRegistry } from './route.js';
+import { registerAuditRoutes } from './routes/audit.routes.js';
 import { registerAuthRoutes } from './routes/auth.routes.js';
 import { registerCandidatesRoutes } from './routes/candidates.routes.js';
 import { registerDispatchRoutes } from './routes/dispatch.routes.js';
@@ -32,6 +33,7 @@ import { registerHealthRoutes } from './routes/health.routes.js';
 import { registerOrdersRoutes } from './routes/orders.routes.js';
 import { registerPassengersRoutes } from './routes/passengers.routes.js';
 import { registerRegionsRoutes } from './routes/regions.routes.js';
+import { registerUsersRoutes } from './routes/users.routes.js';
 
 export interface HttpApp {
   app: Koa<AppState>;
@@ -50,6 +52,8 @@ export function createHttpApp(deps: AppDeps): HttpApp {
   registerRegionsRoutes(routes, deps);
   registerPassengersRoutes(routes, deps);
   registerDriversRoutes(routes, deps);
+  registerUsersRoutes(routes, deps);
+  registerAuditRoutes(routes, deps);
   registerOrdersRoutes(routes, deps);
   registerDispatchRoutes(routes, deps);
   registerCandidatesRoutes(routes, deps);

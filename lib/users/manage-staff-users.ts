@@ -1,0 +1,114 @@
+/**
+ * Staff accounts (dispatchers and admins): admins create, edit and deactivate, dispatchers
+ * read. Every write is audited in its own transaction. The last active admin can be neither
+ * demoted nor deactivated, or nobody could manage the service any more.
+ */
+import type { Db } from '../../db/database.js';
+import {
+  countActiveAdmins,
+  findUserById,
+  pageStaffUsers,
+  revokeSessionsOfUser,
+  updateUserById,
+  type UserRow,
+} from '../../db/repositories/user-account.repository.js';
+import type { Actor } from '../auth/actor.js';
+import { normalizePhone } from '../auth/phone.js';
+import { recordAudit } from '../audit/audit-trail.js';
+import type { AppDeps } from '../deps.js';
+import { AppError } from '../errors/app-error.js';
+import { toPageWindow, type PageRequest } from '../pagination/paginate.js';
+import { toUserView, type UserView } from '../passengers/passenger-view.js';
+import { claimUserForRole } from './claim-user.js';
+import type { CreateStaffUserInput, StaffRole, UpdateStaffUserInput } from './user.schemas.js';
+
+export type StaffUserView = UserView & { is_active: boolean; created_at: string };
+
+type PeopleDeps = Pick<AppDeps, 'db' | 'config'>;
+
+const toStaffUserView = (user: UserRow): StaffUserView => ({
+  ...toUserView(user),
+  is_active: user.is_active,
+  created_at: new Date(user.created_at).toISOString(),
+});
+
+const isStaffRow = (user: UserRow | undefined): user is UserRow =>
+  user !== undefined && (user.role === 'dispatcher' || user.role === 'admin');
+
+async function requireStaffRow(db: Db, id: number): Promise<UserRow> {
+  const user = await findUserById(db, id);
+  if (!isStaffRow(user)) throw new AppError('not_found');
+  return user;
+}
+
+async function ensureAnAdminRemains(trx: Db): Promise<void> {
+  if ((await countActiveAdmins(trx)) === 0) {
+    throw new AppError('conflict', { extra: { reason: 'last_admin' } });
+  }
+}
+
+export async function listStaffUsers(
+  deps: PeopleDeps,
+  filters: { role?: StaffRole | undefined; include_inactive?: boolean | undefined },
+  page: PageRequest,
+): Promise<{ count: number; results: StaffUserView[] }> {
+  const { count, rows } = await pageStaffUsers(
+    deps.db.knex,
+    { role: filters.role, includeInactive: filters.include_inactive === true },
+    toPageWindow(page),
+  );
+  return { count, results: rows.map(toStaffUserView) };
+}
+
+export async function getStaffUser(deps: PeopleDeps, id: number): Promise<StaffUserView> {
+  return toStaffUserView(await requireStaffRow(deps.db.knex, id));
+}
+
+export async function createStaffUser(
+  deps: PeopleDeps,
+  actor: Actor,
+  input: CreateStaffUserInput,
+): Promise<{ user: StaffUserView; created: boolean }> {
+  const phone = normalizePhone(input.phone, deps.config.defaultCountry);
+  return deps.db.transaction(async (trx) => {
+    const claimed = await claimUserForRole(trx, phone, input.role, input.email ?? null);
+    if (!claimed.created && !claimed.promoted) {
+      throw new AppError('conflict', { fields: { phone: ['This phone already has an account'] } });
+    }
+    await recordAudit(trx, actor, 'create', 'user', claimed.user.id, {
+      role: input.role,
+      email: input.email ?? null,
+    });
+    return { user: toStaffUserView(claimed.user), created: claimed.created };
+  });
+}
+
+export async function updateStaffUser(
+  deps: PeopleDeps,
+  actor: Actor,
+  id: number,
+  input: UpdateStaffUserInput,
+): Promise<StaffUserView> {
+  return deps.db.transaction(async (trx) => {
+    await requireStaffRow(trx, id);
+    const user = await updateUserById(trx, id, input);
+    await ensureAnAdminRemains(trx);
+    await recordAudit(trx, actor, 'update', 'user', id, { ...input });
+    return toStaffUserView(user);
+  });
+}
+
+export async function deactivateStaffUser(
+  deps: PeopleDeps,
+  actor: Actor,
+  id: number,
+): Promise<void> {
+  await deps.db.transaction(async (trx) => {
+    const existing = await requireStaffRow(trx, id);
+    if (!existing.is_active) return;
+    await updateUserById(trx, id, { is_active: false });
+    await ensureAnAdminRemains(trx);
+    await revokeSessionsOfUser(trx, id);
+    await recordAudit(trx, actor, 'deactivate', 'user', id, { is_active: false });
+  });
+}

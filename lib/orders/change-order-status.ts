@@ -21,6 +21,7 @@ import {
   isLegalTransition,
   orderStatuses,
   roleMayRequest,
+  type ActorRole,
   type OrderStatus,
 } from './order-status.js';
 import { invalidTransition, transitionOrder } from './transition-order.js';
@@ -36,12 +37,27 @@ export interface ChangeStatusRequest {
 /** Statuses only the engine or the manual assignment set: they need an offer or a driver. */
 const dispatchOnly: readonly OrderStatus[] = ['offered', 'assigned'];
 
-/** 403 when the role may never ask for `to`, 409 when illegal now, 403 when not from here. */
+/**
+ * Why this role may not ask for `from → to` through the API, or null when it may:
+ * `forbidden` (403) when the role may never ask for `to`, or not from here; `illegal` (409)
+ * when the machine has no such transition. Pure, table-tested.
+ */
+export function statusRequestRefusal(
+  role: ActorRole,
+  from: OrderStatus,
+  to: OrderStatus,
+): 'forbidden' | 'illegal' | null {
+  const mayEverRequest = orderStatuses.some((s) => roleMayRequest(role, s, to));
+  if (!mayEverRequest) return 'forbidden';
+  if (!isLegalTransition(from, to)) return 'illegal';
+  if (!roleMayRequest(role, from, to)) return 'forbidden';
+  return null;
+}
+
 function checkRequest(actor: UserActor, from: OrderStatus, to: OrderStatus): void {
-  const mayEverRequest = orderStatuses.some((s) => roleMayRequest(actor.role, s, to));
-  if (!mayEverRequest) throw new AppError('forbidden');
-  if (!isLegalTransition(from, to)) throw invalidTransition(from, to);
-  if (!roleMayRequest(actor.role, from, to)) throw new AppError('forbidden');
+  const refusal = statusRequestRefusal(actor.role, from, to);
+  if (refusal === 'illegal') throw invalidTransition(from, to);
+  if (refusal === 'forbidden') throw new AppError('forbidden');
 }
 
 /** The assigned driver's own rules: at the pickup to arrive, after the wait for a no-show. */

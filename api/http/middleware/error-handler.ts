@@ -54,9 +54,13 @@ function fromHttpError(e: unknown): AppError | null {
   });
 }
 
-/** Database errors that are the caller's fault: a referenced row that is missing, etc. */
+/**
+ * Database errors that are the caller's fault: a referenced row that is missing, etc. pg puts
+ * the SQLSTATE in `code`; objection wraps it (UniqueViolationError…) under `nativeError`.
+ */
 function fromDatabaseError(e: unknown): AppError | null {
-  const code = (e as { code?: string }).code;
+  const error = e as { code?: unknown; nativeError?: { code?: unknown } };
+  const code = typeof error.code === 'string' ? error.code : error.nativeError?.code;
   if (code === '23503')
     return new AppError('validation_failed', { message: 'referenced record does not exist' });
   if (code === '23505') return new AppError('conflict');

@@ -7,12 +7,13 @@ import type { Db } from '../../db/database.js';
 import {
   countActiveAdmins,
   findUserById,
+  findUserRowByPhone,
   pageStaffUsers,
   revokeSessionsOfUser,
   updateUserById,
   type UserRow,
 } from '../../db/repositories/user-account.repository.js';
-import type { Actor } from '../auth/actor.js';
+import { systemActor, type Actor } from '../auth/actor.js';
 import { normalizePhone } from '../auth/phone.js';
 import { recordAudit } from '../audit/audit-trail.js';
 import type { AppDeps } from '../deps.js';
@@ -110,5 +111,37 @@ export async function deactivateStaffUser(
     await ensureAnAdminRemains(trx);
     await revokeSessionsOfUser(trx, id);
     await recordAudit(trx, actor, 'deactivate', 'user', id, { is_active: false });
+  });
+}
+
+export type EnsureOutcome = 'created' | 'promoted' | 'role_changed' | 'unchanged';
+
+/**
+ * For `npm run user:create`: idempotent. A new phone becomes a staff account, a bare login
+ * is promoted, a staff account takes the asked role, and the same call again changes nothing.
+ * Changes are audited as the system (no user is acting).
+ */
+export async function ensureStaffUser(
+  deps: PeopleDeps,
+  input: { phone: string; role: StaffRole },
+): Promise<{ user: StaffUserView; outcome: EnsureOutcome }> {
+  const phone = normalizePhone(input.phone, deps.config.defaultCountry);
+  return deps.db.transaction(async (trx) => {
+    const existing = await findUserRowByPhone(trx, phone);
+    if (existing?.is_active && isStaffRow(existing) && existing.role !== input.role) {
+      const user = await updateUserById(trx, existing.id, { role: input.role });
+      await ensureAnAdminRemains(trx);
+      await recordAudit(trx, systemActor, 'update', 'user', user.id, { role: input.role });
+      return { user: toStaffUserView(user), outcome: 'role_changed' as const };
+    }
+    const claimed = await claimUserForRole(trx, phone, input.role);
+    if (!claimed.created && !claimed.promoted) {
+      return { user: toStaffUserView(claimed.user), outcome: 'unchanged' as const };
+    }
+    await recordAudit(trx, systemActor, 'create', 'user', claimed.user.id, { role: input.role });
+    return {
+      user: toStaffUserView(claimed.user),
+      outcome: claimed.created ? ('created' as const) : ('promoted' as const),
+    };
   });
 }

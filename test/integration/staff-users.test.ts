@@ -3,6 +3,7 @@ import type { AppDeps } from '../../lib/deps.js';
 import { createTestDeps, closeDeps, resetState } from '../helpers/test-deps.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { createDriver, createRegion, createUser, tokenFor } from '../helpers/factories.js';
+import { ensureStaffUser } from '../../lib/users/manage-staff-users.js';
 
 describe('staff accounts and the audit trail', () => {
   let deps: AppDeps;
@@ -153,5 +154,28 @@ describe('staff accounts and the audit trail', () => {
     expect(res.body.next).to.contain('page=2');
     const bad = await app.request('GET', '/api/audit/?entity_type=order', { token: admin.token });
     expect(bad.status).to.equal(400);
+  });
+
+  it('when user:create runs twice for one phone, then one account and one audit row', async () => {
+    const first = await ensureStaffUser(deps, { phone: '8 700 555 00 11', role: 'admin' });
+    expect(first.outcome).to.equal('created');
+    expect(first.user).to.include({ phone: '+77005550011', role: 'admin' });
+    const again = await ensureStaffUser(deps, { phone: '+7 700 555 00 11', role: 'admin' });
+    expect(again).to.deep.include({ outcome: 'unchanged' });
+    expect(again.user.id).to.equal(first.user.id);
+    const rows = await deps.db.knex('users').where({ phone: '+77005550011' });
+    expect(rows).to.have.length(1);
+    const audit = await deps.db.knex('audit_log').where({ entity_id: String(first.user.id) });
+    expect(audit).to.have.length(1);
+    expect(audit[0].actor_user_id).to.equal(null);
+  });
+
+  it('when user:create names a bare login or another staff role, then it promotes or switches', async () => {
+    const bare = await createUser(deps, 'passenger', { phone: '+77005550012' });
+    const promoted = await ensureStaffUser(deps, { phone: '+77005550012', role: 'dispatcher' });
+    expect(promoted.outcome).to.equal('promoted');
+    expect(promoted.user.id).to.equal(bare.id);
+    const switched = await ensureStaffUser(deps, { phone: '+77005550012', role: 'admin' });
+    expect(switched.outcome).to.equal('role_changed');
   });
 });

@@ -2,6 +2,10 @@
  * Client events: each handler parses its input, calls one lib function and acks the result,
  * `{ok: true, …}` or `{ok: false, error, code, fields?}` (the HTTP error body).
  */
+import {
+  driverLocationSchema,
+  updateDriverLocation,
+} from '../../lib/drivers/update-driver-location.js';
 import { AppError, isAppError } from '../../lib/errors/app-error.js';
 import type { AppDeps } from '../../lib/deps.js';
 import type { Locale } from '../../lib/i18n/messages.js';
@@ -39,6 +43,15 @@ export function registerSocketHandlers(socket: RealtimeSocket, deps: AppDeps): v
         socket.join(orderRoom(order_id)),
       );
       return { ok: true as const, order };
+    }),
+  );
+
+  // The driver's own position, as the REST location update (same checks, same index).
+  socket.on('driver:location', (input, ack) =>
+    answer(socket, deps, ack, async () => {
+      const point = parseInput(driverLocationSchema, input);
+      const result = await updateDriverLocation(deps, actor, actor.driverId ?? 0, point);
+      return { ok: true as const, driver: result.driver, accepted: result.accepted };
     }),
   );
 

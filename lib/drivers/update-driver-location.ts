@@ -13,6 +13,7 @@ import { storeDriverLocation } from '../../db/repositories/driver.repository.js'
 import type { UserActor } from '../auth/actor.js';
 import type { AppDeps } from '../deps.js';
 import { AppError } from '../errors/app-error.js';
+import { publishDriverLocation } from '../realtime/publish-driver-location.js';
 import { bodyObject } from '../validation/parse-input.js';
 import { loadDriverView } from './read-drivers.js';
 import type { DriverView } from './driver-view.js';
@@ -40,7 +41,7 @@ export interface DriverLocationResult {
   accepted: boolean;
 }
 
-type LocationDeps = Pick<AppDeps, 'db' | 'clock' | 'positionIndex'>;
+type LocationDeps = Pick<AppDeps, 'db' | 'clock' | 'positionIndex' | 'redis' | 'config' | 'logger'>;
 
 export async function updateDriverLocation(
   deps: LocationDeps,
@@ -69,6 +70,16 @@ export async function updateDriverLocation(
   // Only online drivers are searchable; an offline driver's point is kept for the record.
   if (accepted && driver.is_online) {
     await deps.positionIndex.upsert({ driverId, lat: input.lat, lon: input.lon, recordedAt });
+  }
+  // The passenger's map: throttled, straight to realtime clients, no outbox row per point.
+  if (accepted) {
+    await publishDriverLocation(deps, driverId, {
+      lat: input.lat,
+      lon: input.lon,
+      heading: input.heading ?? null,
+      speed: input.speed ?? null,
+      recordedAt,
+    });
   }
   return { driver, accepted };
 }

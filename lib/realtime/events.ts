@@ -5,6 +5,7 @@
  */
 import * as yup from 'yup';
 import type { OfferView } from '../dispatch/offer-view.js';
+import type { DriverView } from '../drivers/driver-view.js';
 import type { OrderView } from '../orders/order-view.js';
 import { bodyObject } from '../validation/parse-input.js';
 
@@ -70,7 +71,8 @@ export interface AckError {
 
 export type SubscribeAck = { ok: true; order: OrderView } | AckError;
 export type UnsubscribeAck = { ok: true } | AckError;
-export type DriverLocationAck = { ok: true; driver: unknown } | AckError;
+/** As `PATCH /api/drivers/{id}/location/`: the Driver; `accepted: false` for a stale point. */
+export type DriverLocationAck = { ok: true; driver: DriverView; accepted: boolean } | AckError;
 
 export const subscribeSchema = bodyObject({
   order_id: yup.string().max(40).required(),

@@ -4,15 +4,16 @@
  * worst the client sees a version twice and drops it by `version`); authorizing before
  * joining means a refused socket never sits in the room, not even briefly.
  *
- * Scope, as for GET /api/orders/{id}/: a passenger their own orders, a driver the orders
- * they hold or are being offered, staff all. Anything else is not_found (existence is not
+ * Scope, as for GET /api/orders/{id}/ (a passenger their own orders, a driver the orders
+ * they hold, staff all), plus a driver the order they are being offered right now. Anything else is not_found (existence is not
  * revealed).
  */
 import { findOrderParties, hasPendingOffer } from '../../db/repositories/realtime.repository.js';
-import { isStaff, type UserActor } from '../auth/actor.js';
+import type { UserActor } from '../auth/actor.js';
 import type { AppDeps } from '../deps.js';
 import { AppError } from '../errors/app-error.js';
 import type { Locale } from '../i18n/messages.js';
+import { isOrderInScope } from '../orders/order-scope.js';
 import { loadOrderView, type OrderView } from '../orders/order-view.js';
 
 async function mayFollowOrder(
@@ -22,15 +23,13 @@ async function mayFollowOrder(
 ): Promise<boolean> {
   const order = await findOrderParties(deps.db.knex, orderId);
   if (!order) return false;
-  if (isStaff(actor)) return true;
-  if (actor.role === 'passenger') return order.passenger_id === actor.passengerId;
-  if (actor.role === 'driver' && actor.driverId !== null) {
-    return (
-      order.driver_id === actor.driverId ||
-      (await hasPendingOffer(deps.db.knex, orderId, actor.driverId))
-    );
-  }
-  return false;
+  if (isOrderInScope(actor, order)) return true;
+  // Beyond the REST scope: a driver may follow an order while it is offered to them.
+  return (
+    actor.role === 'driver' &&
+    actor.driverId !== null &&
+    hasPendingOffer(deps.db.knex, orderId, actor.driverId)
+  );
 }
 
 export async function subscribeToOrder(

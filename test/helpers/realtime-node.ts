@@ -22,6 +22,12 @@ export interface RealtimeNode {
   stop(): Promise<void>;
 }
 
+/** Children die with the test or bench process, even when it is interrupted. */
+const children = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of children) child.kill('SIGKILL');
+});
+
 export async function startRealtimeNode(env: NodeJS.ProcessEnv = {}): Promise<RealtimeNode> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'bin/realtime.ts'], {
     cwd: root,
@@ -30,11 +36,14 @@ export async function startRealtimeNode(env: NodeJS.ProcessEnv = {}): Promise<Re
       ...testEnv,
       REALTIME_PORT: '0',
       HOST: '127.0.0.1',
-      LOG_LEVEL: 'info',
       ...env,
+      // The port is read back from the start-up line, logged at info.
+      LOG_LEVEL: 'info',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  children.add(child);
+  child.once('exit', () => children.delete(child));
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();

@@ -37,7 +37,7 @@ interface Received {
   payload: any;
 }
 
-async function waitFor(check: () => boolean, what: string, timeoutMs = 8000): Promise<void> {
+async function waitFor(check: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!check()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
@@ -389,6 +389,71 @@ describe('realtime: two real nodes, real clients', function () {
     await move(orderId, 'cancelled');
     await sleep(500);
     expect(eventsOf(driverOnB, 'order_update')).to.deep.equal([]);
+  });
+
+  it('when a driver on the way reports positions over the socket, then the index moves and the room of the order gets one driver_location per throttle window', async () => {
+    const { region, alice, bob, driver } = await world();
+    const orderId = await createOrder(alice.passenger.id, alice.user.id, region.id);
+    await move(orderId, 'matching');
+    await move(orderId, 'assigned', driver.driver.id);
+    await move(orderId, 'driver_en_route');
+    const driverSocket = await client(nodeA, await tokenFor(deps, driver.user));
+    const aliceSocket = await client(nodeB, await tokenFor(deps, alice.user));
+    const staffSocket = await client(nodeB, await tokenFor(deps, await createUser(deps, 'admin')));
+    const bobSocket = await client(nodeA, await tokenFor(deps, bob.user));
+    const follow: any = await staffSocket.emitWithAck('subscribe', { order_id: orderId });
+    expect(follow.ok).to.equal(true);
+    await sleep(300); // let the status events of the set-up pass
+    for (const log of received.values()) log.length = 0;
+
+    const first: any = await driverSocket.emitWithAck('driver:location', {
+      lat: 47.2,
+      lon: 51.8,
+      heading: 45,
+      speed: 7,
+    });
+    expect(first.ok).to.equal(true);
+    expect(first.accepted).to.equal(true);
+    expect(first.driver).to.include({ id: driver.driver.id, current_lat: 47.2, current_lon: 51.8 });
+    const second: any = await driverSocket.emitWithAck('driver:location', {
+      lat: 47.21,
+      lon: 51.81,
+    });
+    expect(second.ok).to.equal(true);
+
+    const near = await deps.positionIndex.nearby({
+      lat: 47.21,
+      lon: 51.81,
+      radiusMeters: 100,
+      freshSince: new Date(Date.now() - 60_000),
+    });
+    expect(near.map((d) => d.driverId)).to.deep.equal([driver.driver.id]);
+
+    for (const socket of [aliceSocket, staffSocket]) {
+      await waitFor(() => eventsOf(socket, 'driver_location').length > 0, 'driver_location');
+    }
+    await sleep(300);
+    for (const socket of [aliceSocket, staffSocket]) {
+      expect(eventsOf(socket).map((r) => r.event)).to.deep.equal(['driver_location']);
+      expect(eventsOf(socket, 'driver_location')[0]!.payload).to.include({
+        order_id: orderId,
+        driver_id: driver.driver.id,
+        lat: 47.2,
+        lon: 51.8,
+        heading: 45,
+        speed: 7,
+      });
+    }
+    expect(eventsOf(bobSocket)).to.deep.equal([]);
+
+    const bad: any = await driverSocket.emitWithAck('driver:location', { lat: 91, lon: 51.8 });
+    expect(bad).to.include({ ok: false, code: 'validation_failed' });
+    expect(bad.fields).to.have.keys('lat');
+    const notADriver: any = await bobSocket.emitWithAck('driver:location', {
+      lat: 47.2,
+      lon: 51.8,
+    });
+    expect(notADriver).to.include({ ok: false, code: 'not_found' });
   });
 
   it('when a client reconnects and re-subscribes, then it gets the current snapshot', async () => {

@@ -1,0 +1,72 @@
+/**
+ * Shows the passenger where their driver is: after an accepted position report (REST or
+ * socket), a `driver_location` event to the room of the order the driver is driving to or
+ * on, and to its passenger. Throttled to one per driver per REALTIME_LOCATION_THROTTLE_MS by
+ * a Redis `SET NX PX`, so the cost does not grow with how often devices report.
+ *
+ * Deliberately not through the outbox: a position is not a state change anyone must be told
+ * about exactly once — the next one supersedes it within a second — so it goes straight to
+ * the fan-out channel and never adds a database row per report. Best effort: a failure here
+ * never fails the position report itself.
+ */
+import { findDriverOrderIn } from '../../db/repositories/realtime.repository.js';
+import type { AppDeps } from '../deps.js';
+import type { OrderStatus } from '../orders/order-status.js';
+import { redisKey } from '../redis/redis.js';
+import { publishFanout } from './fanout-channel.js';
+import { orderRoom, passengerRoom } from './rooms.js';
+
+/** On the way to the pickup, waiting there, or on the trip. */
+export const locationSharingStatuses: readonly OrderStatus[] = [
+  'driver_en_route',
+  'arrived_waiting',
+  'ride_ongoing',
+];
+
+export interface DriverPoint {
+  lat: number;
+  lon: number;
+  heading: number | null;
+  speed: number | null;
+  recordedAt: Date;
+}
+
+/** Returns whether an event went out. */
+export async function publishDriverLocation(
+  deps: Pick<AppDeps, 'db' | 'redis' | 'config' | 'logger'>,
+  driverId: number,
+  point: DriverPoint,
+): Promise<boolean> {
+  const prefix = deps.config.redis.prefix;
+  const throttleMs = deps.config.realtime.locationThrottleMs;
+  try {
+    if (throttleMs > 0) {
+      const key = redisKey(prefix, 'realtime', 'location-throttle', driverId);
+      if ((await deps.redis.set(key, '1', 'PX', throttleMs, 'NX')) !== 'OK') return false;
+    }
+    const order = await findDriverOrderIn(deps.db.knex, driverId, locationSharingStatuses);
+    if (!order) return false;
+    await publishFanout(deps.redis, prefix, [
+      {
+        type: 'emit',
+        rooms: [orderRoom(order.id), passengerRoom(order.passenger_id)],
+        event: 'driver_location',
+        payload: {
+          all: {
+            order_id: order.id,
+            driver_id: driverId,
+            lat: point.lat,
+            lon: point.lon,
+            heading: point.heading,
+            speed: point.speed,
+            recorded_at: point.recordedAt.toISOString(),
+          },
+        },
+      },
+    ]);
+    return true;
+  } catch (e: unknown) {
+    deps.logger.warn({ err: e, driverId }, 'driver_location not published');
+    return false;
+  }
+}

@@ -19,8 +19,15 @@ export const orderBody = (overrides: Record<string, unknown> = {}) => ({
   ...overrides,
 });
 
+/**
+ * Fresh people every call; the region is made once per database state, so a suite may build
+ * a new cast per test without resetting every table (cheaper than TRUNCATE each time).
+ */
 export async function createCast(deps: AppDeps) {
-  const region = await createRegion(deps, { id: 'atyrau_center', service_radius_meters: 20_000 });
+  const existing = (await deps.db.knex('regions').where('id', 'atyrau_center').first()) as
+    { id: string } | undefined;
+  const region =
+    existing ?? (await createRegion(deps, { id: 'atyrau_center', service_radius_meters: 20_000 }));
   const passengerA = await createPassenger(deps, region.id, { full_name: 'Aigerim Sadykova' });
   const passengerB = await createPassenger(deps, region.id, { full_name: 'Bolat Nurlanov' });
   const driverA = await createDriver(deps, region.id, { name: 'Driver A' });

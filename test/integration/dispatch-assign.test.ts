@@ -17,16 +17,17 @@ describe('manual assignment and withdrawal', () => {
   let cast: Cast;
   let orderId: string;
 
+  // Reset once; each test then gets a fresh cast (new passengers and drivers) and order.
   before(async () => {
     deps = createTestDeps({ DISPATCH_ASSIGN_WAIT_MS: '300' });
     app = await startTestApp(deps);
+    await resetState(deps);
   });
   after(async () => {
     await app.close();
     await closeDeps(deps);
   });
   beforeEach(async () => {
-    await resetState(deps);
     cast = await createCast(deps);
     orderId = (await bookOrder(app, cast.passengerA.token)).id;
   });

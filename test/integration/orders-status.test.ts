@@ -28,9 +28,11 @@ describe('changing an order’s status', () => {
   let cast: Cast;
   let orderId: string;
 
+  // Reset once; each test then gets a fresh cast (new passengers and drivers) and order.
   before(async () => {
     deps = createTestDeps({}, clock);
     app = await startTestApp(deps);
+    await resetState(deps);
   });
   after(async () => {
     await app.close();
@@ -38,7 +40,6 @@ describe('changing an order’s status', () => {
   });
   beforeEach(async () => {
     now = start;
-    await resetState(deps);
     cast = await createCast(deps);
     orderId = (await bookOrder(app, cast.passengerA.token)).id;
   });

@@ -246,6 +246,27 @@ describe('passengers', () => {
       expect(audit).to.have.length(1);
     });
 
+    it('when the passenger has an open order, then deactivating is 409 and nothing changes', async () => {
+      await deps.db.knex('orders').insert({
+        id: 'order_01JTESTOPENORDER0000000000',
+        passenger_id: alice.id,
+        region_id: 'atyrau_center',
+        created_by_user_id: alice.userId,
+        pickup_title: 'A',
+        dropoff_title: 'B',
+        pickup_lat: 47.1,
+        pickup_lon: 51.9,
+        dropoff_lat: 47.11,
+        dropoff_lon: 51.91,
+        status: 'matching',
+      });
+      const res = await app.request('DELETE', `/api/passengers/${alice.id}/`, { token: admin });
+      expect(res.status).to.equal(409);
+      expect(res.body.reason).to.equal('open_order');
+      const row = await deps.db.knex('passengers').where({ id: alice.id }).first();
+      expect(row.is_active).to.equal(true);
+    });
+
     it('when a deactivated passenger is reactivated, then their user is active again', async () => {
       await app.request('DELETE', `/api/passengers/${alice.id}/`, { token: admin });
       const res = await app.request('PATCH', `/api/passengers/${alice.id}/`, {

@@ -35,7 +35,9 @@ Only dispatchers and admins may open the queues.</p>
 <form method="post" action="/admin/login">
 <label for="token">Access token</label>
 <textarea id="token" name="token" required autocomplete="off" spellcheck="false"></textarea>
-<p><button type="submit">Sign in</button></p></form></body></html>`;
+<p><button type="submit">Sign in</button></p></form>
+<form method="post" action="/admin/logout"><button type="submit">Sign out</button></form>
+<p><a href="/admin/queues/">Open the queues</a></p></body></html>`;
 }
 
 function cookie(value: string, maxAgeSeconds: number, secure: boolean): string {

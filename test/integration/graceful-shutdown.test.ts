@@ -1,8 +1,11 @@
-import { request } from 'node:http';
+import { createServer, request } from 'node:http';
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
 import { io as connectSocket } from 'socket.io-client';
 import type { AppDeps } from '../../lib/deps.js';
 import { matchJobId } from '../../lib/dispatch/dispatch-owed.js';
+import { queueSms } from '../../lib/sms/queue-sms.js';
 import { closeDeps, createTestDeps, resetState } from '../helpers/test-deps.js';
 import { createPassenger, createRegion, createUser, tokenFor } from '../helpers/factories.js';
 import { createOrderIn, placeDriver } from '../helpers/dispatch-fixtures.js';
@@ -84,6 +87,54 @@ describe('graceful shutdown on SIGTERM (real processes)', function () {
       const job = await deps.queues.dispatch.getJob(matchJobId(orderId, 2));
       expect(await job?.getState(), orderId).to.equal('completed');
       expect(job?.attemptsStarted, orderId).to.equal(1);
+    }
+  });
+
+  it('when a worker is stopped while an SMS job is in flight, then it finishes that job before exiting and the next worker does not send it again', async () => {
+    const received: string[] = [];
+    const gateway = createServer((req, res) => {
+      received.push(req.url ?? '');
+      setTimeout(() => res.writeHead(200).end('OK'), 1500); // a slow gateway
+    }).listen(0, '127.0.0.1');
+    await once(gateway, 'listening');
+    const gatewayUrl = `http://127.0.0.1:${(gateway.address() as AddressInfo).port}`;
+    try {
+      const env = {
+        SMS_PROVIDER: 'http',
+        SMS_HTTP_URL_TEMPLATE: `${gatewayUrl}/send?to={phone}&text={text}`,
+      };
+      const first = await startWorkerProcess(env);
+      workers.push(first);
+      const smsId = await deps.db.transaction((trx) =>
+        queueSms(trx, deps.config.jwt.secret, {
+          phone: '+77051234567',
+          text: 'Code 123456',
+          purpose: 'otp',
+          expiresAt: null,
+        }),
+      );
+      await until(() => Promise.resolve(received.length === 1));
+      const firstExit = new Promise<number | null>((resolve) =>
+        first.child.once('exit', (code) => resolve(code)),
+      );
+      first.child.kill('SIGTERM'); // the gateway has not answered yet: the job is in flight
+      expect(await firstExit, first.output()).to.equal(0);
+      const row = (await deps.db.knex('sms_messages').where({ id: smsId }).first()) as {
+        status: string;
+      };
+      expect(row.status).to.equal('sent');
+
+      const second = await startWorkerProcess(env);
+      workers.push(second);
+      await sleep(1000);
+      await second.kill('SIGTERM');
+      expect(received).to.have.length(1);
+      const job = await deps.queues.sms.getJob(`sms-${smsId}`);
+      expect(await job?.getState()).to.equal('completed');
+      expect(job?.attemptsStarted).to.equal(1);
+    } finally {
+      gateway.closeAllConnections();
+      gateway.close();
     }
   });
 

@@ -1,0 +1,273 @@
+/**
+ * `npm run bench:dispatch`: orders booked through the real HTTP API until the engine has
+ * offered each one to a driver, with 10,000 online drivers in the position index and 2 real
+ * worker processes (`bin/worker.ts`), against its own database and Redis prefix. Measured in
+ * the same run, on the same machine, as the floors it is compared with:
+ *  - booking → offer latency (p50, p99) and the sustained orders per second;
+ *  - a raw BullMQ no-op job round trip (add → completed event), one at a time;
+ *  - `pgbench` TPS (TPC-B-like durable write transactions) with the workers stopped.
+ * Drivers never answer (the offer timeout is set past the run), so each order holds one driver.
+ * Env: BENCH_DRIVERS (10000), BENCH_ORDERS (3000), BENCH_CONCURRENCY (64), BENCH_WORKERS (2),
+ * BENCH_PGBENCH_SECONDS (15), BENCH_DATABASE_URL, BENCH_REDIS_PREFIX.
+ */
+import { execFileSync } from 'node:child_process';
+import { createServer } from 'node:http';
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { Queue, QueueEvents, Worker } from 'bullmq';
+import { createHttpApp } from '../api/http/app.js';
+import { ensureDatabaseExists, migrateLatest } from '../db/database.js';
+import { loadConfig } from '../lib/config/config.js';
+import { closeDeps, createDeps, type AppDeps } from '../lib/deps.js';
+import { createLogger } from '../lib/logger/logger.js';
+import { bullConnection, bullPrefix } from '../lib/queue/queues.js';
+import { resetState } from '../test/helpers/test-deps.js';
+import { testEnv } from '../test/helpers/test-env.js';
+import { createPassenger, createRegion, tokenFor } from '../test/helpers/factories.js';
+import { startWorkerProcess, type WorkerProcess } from '../test/helpers/worker-processes.js';
+
+const driverCount = Number(process.env.BENCH_DRIVERS ?? 10_000);
+const orderCount = Number(process.env.BENCH_ORDERS ?? 3000);
+const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 64);
+const workerCount = Number(process.env.BENCH_WORKERS ?? 2);
+const pgbenchSeconds = Number(process.env.BENCH_PGBENCH_SECONDS ?? 15);
+const databaseUrl =
+  process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/invo_bench_dispatch';
+const prefix = process.env.BENCH_REDIS_PREFIX ?? 'invo-bench-dispatch';
+const center = { lat: 47.1067, lon: 51.9167 };
+
+const env: NodeJS.ProcessEnv = {
+  ...testEnv,
+  DATABASE_URL: databaseUrl,
+  REDIS_PREFIX: prefix,
+  LOG_LEVEL: 'warn',
+  DATABASE_POOL_MAX: '20',
+  RATE_LIMIT_USER_WRITES_PER_MINUTE: '0',
+  RATE_LIMIT_IP_WRITES_PER_MINUTE: '0',
+  POSITION_FRESH_SECONDS: '3600',
+  DISPATCH_OFFER_TIMEOUT_SECONDS: '3600',
+};
+
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? NaN;
+const ms = (value: number) => `${value.toFixed(1)} ms`;
+const sleep = (delayMs: number) => new Promise((resolve) => setTimeout(resolve, delayMs));
+
+/** 10,000 drivers over about 110 × 105 km around Atyrau: a few hundred within 15 km of a pickup. */
+async function seedDrivers(deps: AppDeps, regionId: string): Promise<void> {
+  const now = new Date();
+  const batch = 1000;
+  for (let start = 0; start < driverCount; start += batch) {
+    const n = Math.min(batch, driverCount - start);
+    const users: { id: number }[] = await deps.db
+      .knex('users')
+      .insert(
+        Array.from({ length: n }, (_, i) => {
+          const phone = `+7702${String(start + i).padStart(7, '0')}`;
+          return { phone, username: phone, role: 'driver' };
+        }),
+      )
+      .returning('id');
+    const drivers = users.map((user, i) => ({
+      user_id: user.id,
+      name: `Driver ${start + i}`,
+      region_id: regionId,
+      car_model: 'Hyundai Staria',
+      plate_number: `B${start + i}`,
+      capacity: 4,
+      wheelchair_accessible: (start + i) % 5 === 0,
+      is_online: true,
+      status: 'online_idle',
+      current_lat: center.lat + (Math.random() - 0.5),
+      current_lon: center.lon + (Math.random() - 0.5) * 1.4,
+      last_location_update: now,
+    }));
+    const ids: { id: number }[] = await deps.db.knex('drivers').insert(drivers).returning('id');
+    await Promise.all(
+      ids.map(({ id }, i) =>
+        deps.positionIndex.upsert({
+          driverId: id,
+          lat: drivers[i]!.current_lat,
+          lon: drivers[i]!.current_lon,
+          recordedAt: now,
+        }),
+      ),
+    );
+  }
+}
+
+/** add → completed event of a job that does nothing, one at a time. */
+async function measureRawBullmq(deps: AppDeps, jobs: number): Promise<number[]> {
+  const connection = bullConnection(deps.config.redis);
+  const options = { connection, prefix: bullPrefix(deps.config.redis) };
+  const queue = new Queue('bench-noop', options);
+  const events = new QueueEvents('bench-noop', options);
+  const worker = new Worker('bench-noop', () => Promise.resolve(null), {
+    ...options,
+    concurrency: 1,
+  });
+  await Promise.all([events.waitUntilReady(), worker.waitUntilReady()]);
+  const latencies: number[] = [];
+  for (let i = 0; i < jobs; i++) {
+    const t0 = performance.now();
+    const job = await queue.add('noop', { i }, { removeOnComplete: true });
+    await job.waitUntilFinished(events);
+    latencies.push(performance.now() - t0);
+  }
+  await worker.close();
+  await events.close();
+  await queue.obliterate({ force: true });
+  await queue.close();
+  return latencies.slice(Math.min(20, jobs / 10)).sort((a, b) => a - b);
+}
+
+interface Booking {
+  orderId: string;
+  startedAt: number;
+  respondedMs: number;
+}
+
+async function bookOrders(baseUrl: string, tokens: string[]): Promise<Booking[]> {
+  const bookings: Booking[] = [];
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < orderCount) {
+        const n = next++;
+        const body = {
+          pickup_title: 'Home',
+          dropoff_title: 'Clinic',
+          pickup_lat: center.lat + (Math.random() - 0.5) * 0.2,
+          pickup_lon: center.lon + (Math.random() - 0.5) * 0.3,
+          dropoff_lat: center.lat,
+          dropoff_lon: center.lon,
+        };
+        const startedAt = Date.now();
+        const t0 = performance.now();
+        const response = await fetch(`${baseUrl}/api/orders/`, {
+          method: 'POST',
+          headers: {
+            authorization: `Bearer ${tokens[n % tokens.length]}`,
+            'content-type': 'application/json',
+          },
+          body: JSON.stringify(body),
+        });
+        const order = (await response.json()) as { id?: string };
+        if (response.status !== 201 || !order.id) throw new Error(`booking: ${response.status}`);
+        bookings.push({ orderId: order.id, startedAt, respondedMs: performance.now() - t0 });
+      }
+    }),
+  );
+  return bookings;
+}
+
+async function waitForOffers(deps: AppDeps, timeoutMs: number): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const [row]: {
+      n: number;
+    }[] = await deps.db.knex('orders').where({ status: 'offered' }).count({ n: '*' });
+    const offered = Number(row?.n ?? 0);
+    if (offered >= orderCount || Date.now() > deadline) return offered;
+    await sleep(200);
+  }
+}
+
+function runPgbench(): number {
+  const url = new URL(databaseUrl);
+  url.pathname = '/invo_bench_pgbench';
+  const target = url.toString();
+  execFileSync('pgbench', ['-i', '-s', '10', '-q', target], { stdio: 'ignore' });
+  const out = execFileSync(
+    'pgbench',
+    ['-c', '8', '-j', '2', '-T', String(pgbenchSeconds), '-n', target],
+    { encoding: 'utf8' },
+  );
+  const match = /tps = ([\d.]+) \(without initial connection time\)/.exec(out);
+  if (!match) throw new Error(`pgbench said:\n${out}`);
+  return Number(match[1]);
+}
+
+async function main(): Promise<void> {
+  const loadAtStart = os.loadavg()[0]!;
+  await migrateLatest(databaseUrl);
+  const pgbenchUrl = new URL(databaseUrl);
+  pgbenchUrl.pathname = '/invo_bench_pgbench';
+  await ensureDatabaseExists(pgbenchUrl.toString());
+  const config = loadConfig(env);
+  const deps = createDeps(config, createLogger({ level: 'warn', name: 'bench' }));
+  await resetState(deps);
+
+  const region = await createRegion(deps, { id: 'atyrau', service_radius_meters: 80_000 });
+  const seedStart = performance.now();
+  await seedDrivers(deps, region.id);
+  const tokens: string[] = [];
+  for (let i = 0; i < 100; i++) {
+    const { user } = await createPassenger(deps, region.id);
+    tokens.push(await tokenFor(deps, user));
+  }
+  console.log(`seeded ${driverCount} drivers in ${ms(performance.now() - seedStart)}`);
+
+  const raw = await measureRawBullmq(deps, 300);
+  const rawP50 = percentile(raw, 0.5);
+  console.log(`raw BullMQ round trip p50 ${ms(rawP50)} p99 ${ms(percentile(raw, 0.99))}`);
+
+  const handler = createHttpApp(deps).app.callback();
+  const server = createServer((req, res) => void handler(req, res));
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  const workers: WorkerProcess[] = await Promise.all(
+    Array.from({ length: workerCount }, () => startWorkerProcess(env)),
+  );
+  const runStart = Date.now();
+  const bookings = await bookOrders(baseUrl, tokens);
+  const bookedMs = Date.now() - runStart;
+  const offered = await waitForOffers(deps, 120_000);
+
+  const offerTimes: { order_id: string; at: Date }[] = await deps.db
+    .knex('offers')
+    .select('order_id')
+    .min({ at: 'created_at' })
+    .groupBy('order_id');
+  const offeredAt = new Map(offerTimes.map((o) => [o.order_id, o.at.getTime()]));
+  const latencies = bookings
+    .map((b) => (offeredAt.get(b.orderId) ?? NaN) - b.startedAt)
+    .filter((v) => Number.isFinite(v))
+    .sort((a, b) => a - b);
+  const lastOffer = Math.max(...offeredAt.values());
+  const sustained = (offered / (lastOffer - runStart)) * 1000;
+  const responded = bookings.map((b) => b.respondedMs).sort((a, b) => a - b);
+
+  await Promise.all(workers.map((w) => w.kill('SIGTERM')));
+  server.close();
+  const tps = runPgbench();
+  const p50 = percentile(latencies, 0.5);
+  const p99 = percentile(latencies, 0.99);
+
+  const lines = [
+    `Run ${new Date().toISOString()} on ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, load average ${loadAtStart.toFixed(1)} at start, ${os.loadavg()[0]!.toFixed(1)} at end.`,
+    `${driverCount} online drivers, ${orderCount} orders, ${concurrency} booking clients, ${workerCount} worker processes.`,
+    '',
+    '| measure | value |',
+    '|---|---|',
+    `| booking → offered, p50 | ${ms(p50)} |`,
+    `| booking → offered, p99 | ${ms(p99)} |`,
+    `| booking HTTP response, p50 / p99 | ${ms(percentile(responded, 0.5))} / ${ms(percentile(responded, 0.99))} |`,
+    `| orders offered | ${offered} of ${orderCount} |`,
+    `| sustained orders/s (first booking → last offer) | ${sustained.toFixed(0)} |`,
+    `| bookings/s (API alone) | ${((orderCount / bookedMs) * 1000).toFixed(0)} |`,
+    `| raw BullMQ no-op round trip, p50 | ${ms(rawP50)} |`,
+    `| p50 / raw round trip (target ≤ 10×) | ${(p50 / rawP50).toFixed(1)}× |`,
+    `| pgbench TPS (TPC-B-like, 8 clients, ${pgbenchSeconds} s) | ${tps.toFixed(0)} |`,
+    `| orders/s as a share of pgbench TPS | ${((sustained / tps) * 100).toFixed(1)} % |`,
+  ];
+  console.log(`\n${lines.join('\n')}`);
+  await closeDeps(deps);
+}
+
+await main();
+process.exit(0);

@@ -1,0 +1,405 @@
+/**
+ * The engine's invariants under real concurrency: several `bin/worker.ts` processes race on
+ * hundreds of orders created through the API while a simulated fleet accepts, declines or
+ * ignores offers and completes trips. Checked continuously while it runs (one snapshot per
+ * check) and afterwards from the order events.
+ */
+import { expect } from 'chai';
+import type { AppDeps } from '../../lib/deps.js';
+import { driverHoldingStatuses } from '../../lib/orders/order-status.js';
+import { closeDeps, createTestDeps, resetState } from '../helpers/test-deps.js';
+import { createPassenger, createRegion, createUser, tokenFor } from '../helpers/factories.js';
+import { startTestApp, type TestApp } from '../helpers/test-app.js';
+import { placeDriver } from '../helpers/dispatch-fixtures.js';
+import { startWorkerProcess, type WorkerProcess } from '../helpers/worker-processes.js';
+import {
+  checkOrderChain,
+  driverHoldsOf,
+  overlappingHolds,
+  type EventRow,
+} from '../helpers/dispatch-history.js';
+
+const workerEnv = {
+  DISPATCH_OFFER_TIMEOUT_SECONDS: '2',
+  DISPATCH_RETRY_BACKOFF_MS: '300',
+  DISPATCH_GIVE_UP_SECONDS: '8',
+  DISPATCH_LOCK_MS: '1500',
+  DISPATCH_JOB_TIMEOUT_MS: '4000',
+  DISPATCH_WORKER_CONCURRENCY: '8',
+  POSITION_FRESH_SECONDS: '3600',
+};
+const appEnv = {
+  ...workerEnv,
+  RATE_LIMIT_USER_WRITES_PER_MINUTE: '0',
+  RATE_LIMIT_IP_WRITES_PER_MINUTE: '0',
+  DATABASE_POOL_MAX: '30',
+};
+const holding = driverHoldingStatuses.map((s) => `'${s}'`).join(', ');
+const finalStatuses = ['completed', 'awaiting_dispatcher_decision', 'cancelled'];
+
+/** Every rule that must hold at every instant, checked in ONE statement (one snapshot). */
+const snapshotCheck = `
+  SELECT 'driver with two pending offers' AS problem, driver_id::text AS subject
+    FROM offers WHERE status = 'pending' GROUP BY driver_id HAVING count(*) > 1
+  UNION ALL
+  SELECT 'order with two pending offers', order_id FROM offers WHERE status = 'pending'
+   GROUP BY order_id HAVING count(*) > 1
+  UNION ALL
+  SELECT 'driver with two active orders', driver_id::text FROM orders
+   WHERE status IN (${holding}) GROUP BY driver_id HAVING count(*) > 1
+  UNION ALL
+  SELECT 'driver with an offer and an active order', f.driver_id::text
+    FROM offers f JOIN orders o ON o.driver_id = f.driver_id AND o.status IN (${holding})
+   WHERE f.status = 'pending'
+  UNION ALL
+  SELECT 'offered order without exactly one pending offer', o.id FROM orders o
+   WHERE o.status = 'offered'
+     AND (SELECT count(*) FROM offers f WHERE f.order_id = o.id AND f.status = 'pending') <> 1
+  UNION ALL
+  SELECT 'pending offer of an order not offered', f.order_id FROM offers f
+    JOIN orders o ON o.id = f.order_id WHERE f.status = 'pending' AND o.status <> 'offered'
+  UNION ALL
+  SELECT 'offered driver not in status offered', f.driver_id::text FROM offers f
+    JOIN drivers d ON d.id = f.driver_id WHERE f.status = 'pending' AND d.status <> 'offered'
+  UNION ALL
+  SELECT 'active order whose driver is not busy', o.id FROM orders o
+    JOIN drivers d ON d.id = o.driver_id
+   WHERE o.status IN (${holding}) AND d.status NOT IN ('enroute_to_pickup', 'on_trip')`;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function until(check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await sleep(50);
+  }
+}
+
+describe('dispatch invariants with real worker processes', function () {
+  this.timeout(240_000);
+  let deps: AppDeps;
+  let app: TestApp;
+  const workers: WorkerProcess[] = [];
+
+  before(async () => {
+    deps = createTestDeps(appEnv);
+    app = await startTestApp(deps);
+  });
+  after(async () => {
+    await Promise.all(workers.map((w) => w.kill('SIGKILL')));
+    await app.close();
+    await closeDeps(deps);
+  });
+  beforeEach(async () => {
+    await resetState(deps);
+  });
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed') {
+      for (const w of workers) console.error(w.output().split('\n').slice(-20).join('\n'));
+    }
+    await Promise.all(workers.splice(0).map((w) => w.kill('SIGKILL')));
+  });
+
+  async function fleetAndPassengers(drivers: number, passengers: number) {
+    const regionId = (await createRegion(deps, { id: 'atyrau' })).id;
+    const driverTokens = new Map<number, string>();
+    for (let i = 0; i < drivers; i++) {
+      const km = Math.random() * 4;
+      const { user, driver } = await placeDriver(deps, regionId, km, {
+        wheelchair_accessible: i % 7 === 0,
+      });
+      driverTokens.set(driver.id, await tokenFor(deps, user));
+    }
+    const passengerTokens: string[] = [];
+    for (let i = 0; i < passengers; i++) {
+      const { user } = await createPassenger(deps, regionId, { allowed_companion: true });
+      passengerTokens.push(await tokenFor(deps, user));
+    }
+    const dispatcherToken = await tokenFor(deps, await createUser(deps, 'dispatcher'));
+    return { driverTokens, passengerTokens, dispatcherToken };
+  }
+
+  async function createOrderViaApi(
+    token: string,
+    options: { far?: boolean; wheelchair?: boolean },
+  ) {
+    const jitter = () => (Math.random() - 0.5) * 0.04;
+    const pickup = options.far
+      ? { lat: 48.5, lon: 54.5 }
+      : { lat: 47.1067 + jitter(), lon: 51.9167 + jitter() };
+    const response = await app.request('POST', '/api/orders/', {
+      token,
+      body: {
+        pickup_title: 'Home',
+        dropoff_title: 'Clinic',
+        pickup_lat: pickup.lat,
+        pickup_lon: pickup.lon,
+        dropoff_lat: 47.12,
+        dropoff_lon: 51.95,
+        has_companion: Math.random() < 0.2,
+        needs_wheelchair_access: options.wheelchair ?? false,
+      },
+    });
+    if (response.status !== 201)
+      throw new Error(`create: ${response.status} ${JSON.stringify(response.body)}`);
+    return (response.body as { id: string }).id;
+  }
+
+  /** Watches every snapshot rule until stopped; returns every problem seen. */
+  function watchSnapshots() {
+    const seen: string[] = [];
+    let checks = 0;
+    let running = true;
+    const done = (async () => {
+      while (running) {
+        const result = await deps.db.knex.raw<{ rows: { problem: string; subject: string }[] }>(
+          snapshotCheck,
+        );
+        checks++;
+        for (const row of result.rows) seen.push(`${row.problem}: ${row.subject}`);
+        await sleep(100);
+      }
+    })();
+    return {
+      stop: async () => {
+        running = false;
+        await done;
+        return { problems: seen, checks };
+      },
+    };
+  }
+
+  /** Plays the fleet: answers each new offer (accept, decline or ignore) and finishes trips. */
+  function simulateFleet(driverTokens: Map<number, string>, dispatcherToken: string) {
+    const answered = new Set<number>();
+    const tally = { accepted: 0, declined: 0, ignored: 0, closed409: 0, completed: 0 };
+    const inFlight = new Set<Promise<unknown>>();
+    let running = true;
+    const track = (work: Promise<unknown>) => {
+      inFlight.add(work);
+      void work.finally(() => inFlight.delete(work));
+    };
+    const finishTrip = async (orderId: string) => {
+      await sleep(Math.random() * 100);
+      for (const status of ['driver_en_route', 'arrived_waiting', 'ride_ongoing', 'completed']) {
+        const r = await app.request('PATCH', `/api/orders/${orderId}/status/`, {
+          token: dispatcherToken,
+          body: { status },
+        });
+        if (r.status !== 200)
+          throw new Error(`trip ${orderId} → ${status}: ${r.status} ${JSON.stringify(r.body)}`);
+      }
+      tally.completed++;
+    };
+    const answer = async (offer: { id: number; driver_id: number; order_id: string }) => {
+      const token = driverTokens.get(offer.driver_id)!;
+      const roll = Math.random();
+      if (roll < 0.2) {
+        tally.ignored++;
+        return;
+      }
+      await sleep(Math.random() * 50);
+      const action = roll < 0.75 ? 'accept' : 'decline';
+      const r = await app.request('POST', `/api/dispatch/offers/${offer.id}/${action}/`, {
+        token,
+        body: {},
+      });
+      if (r.status === 409) {
+        tally.closed409++;
+        return;
+      }
+      if (r.status !== 200)
+        throw new Error(`${action} ${offer.id}: ${r.status} ${JSON.stringify(r.body)}`);
+      if (action === 'decline') {
+        tally.declined++;
+        return;
+      }
+      tally.accepted++;
+      await finishTrip(offer.order_id);
+    };
+    const errors: unknown[] = [];
+    const loop = (async () => {
+      while (running) {
+        const offers: {
+          id: number;
+          driver_id: number;
+          order_id: string;
+        }[] = await deps.db
+          .knex('offers')
+          .where({ status: 'pending' })
+          .select('id', 'driver_id', 'order_id');
+        for (const offer of offers) {
+          if (answered.has(offer.id)) continue;
+          answered.add(offer.id);
+          track(answer(offer).catch((e: unknown) => errors.push(e)));
+        }
+        await sleep(30);
+      }
+      await Promise.all([...inFlight]);
+    })();
+    return {
+      tally,
+      stop: async () => {
+        running = false;
+        await loop;
+        return errors;
+      },
+    };
+  }
+
+  async function waitUntilSettled(orderIds: string[], timeoutMs: number) {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const open: { n: number }[] = await deps.db
+        .knex('orders')
+        .whereIn('id', orderIds)
+        .whereNotIn('status', finalStatuses)
+        .count({ n: '*' });
+      if (Number(open[0]!.n) === 0) return;
+      if (Date.now() > deadline) {
+        const counts = await deps.db.knex('orders').groupBy('status').select('status').count();
+        throw new Error(`${open[0]!.n} orders still open: ${JSON.stringify(counts)}`);
+      }
+      await sleep(200);
+    }
+  }
+
+  async function historyProblems(orderIds: string[]) {
+    const orders: {
+      id: string;
+      status: string;
+      version: number;
+    }[] = await deps.db.knex('orders').whereIn('id', orderIds).select('id', 'status', 'version');
+    const events: EventRow[] = await deps.db
+      .knex('order_events')
+      .whereIn('order_id', orderIds)
+      .orderBy(['order_id', 'version'])
+      .select('id', 'order_id', 'version', 'from_status', 'to_status', 'data');
+    const byOrder = new Map<string, EventRow[]>();
+    for (const e of events) byOrder.set(e.order_id, [...(byOrder.get(e.order_id) ?? []), e]);
+    const problems: string[] = [];
+    const holds = orders.flatMap((order) => {
+      const chain = byOrder.get(order.id) ?? [];
+      problems.push(...checkOrderChain(order, chain));
+      return driverHoldsOf(chain, problems);
+    });
+    problems.push(...overlappingHolds(holds));
+    return { problems, holds: holds.length, events: events.length };
+  }
+
+  it('when 3 workers race on 500 orders with a fleet that accepts, declines and ignores, then no driver or order is ever held twice', async () => {
+    const { driverTokens, passengerTokens, dispatcherToken } = await fleetAndPassengers(110, 40);
+    workers.push(...(await Promise.all([1, 2, 3].map(() => startWorkerProcess(workerEnv)))));
+    const watch = watchSnapshots();
+    const fleet = simulateFleet(driverTokens, dispatcherToken);
+
+    const orderIds: string[] = [];
+    const total = 510;
+    for (let batch = 0; batch < total / 30; batch++) {
+      const created = await Promise.all(
+        Array.from({ length: 30 }, (_, i) => {
+          const n = batch * 30 + i;
+          return createOrderViaApi(passengerTokens[n % passengerTokens.length]!, {
+            far: n % 100 === 7,
+            wheelchair: n % 20 === 3,
+          });
+        }),
+      );
+      orderIds.push(...created);
+      await sleep(50);
+    }
+    await waitUntilSettled(orderIds, 120_000);
+    const fleetErrors = await fleet.stop();
+    const snapshots = await watch.stop();
+
+    expect(fleetErrors.map(String)).to.deep.equal([]);
+    expect(snapshots.problems).to.deep.equal([]);
+    expect(snapshots.checks).to.be.greaterThan(20);
+    const history = await historyProblems(orderIds);
+    expect(history.problems).to.deep.equal([]);
+
+    const finals: {
+      status: string;
+      rejection_reason: string | null;
+    }[] = await deps.db.knex('orders').whereIn('id', orderIds).select('status', 'rejection_reason');
+    expect(finals).to.have.length(total);
+    for (const order of finals) {
+      expect(finalStatuses).to.include(order.status);
+      if (order.status === 'awaiting_dispatcher_decision')
+        expect(order.rejection_reason).to.be.a('string').and.not.empty;
+    }
+    // How many finish depends on the machine's speed (slow answers expire); that every path
+    // ran, and that every order ended legally, does not.
+    const completed = finals.filter((o) => o.status === 'completed').length;
+    expect(completed).to.equal(fleet.tally.completed);
+    expect(completed).to.be.greaterThan(0);
+    // The far-away pickups found nobody and were handed to a dispatcher with the reason.
+    expect(
+      finals.filter((o) => o.rejection_reason?.startsWith('No driver is online')),
+    ).to.have.length.at.least(5);
+    expect(fleet.tally.declined).to.be.greaterThan(0);
+    expect(fleet.tally.ignored).to.be.greaterThan(0);
+    const pending = await deps.db.knex('offers').where({ status: 'pending' }).count({ n: '*' });
+    expect(Number((pending[0] as { n: number }).n)).to.equal(0);
+    const expired = await deps.db.knex('offers').where({ status: 'expired' }).count({ n: '*' });
+    expect(Number((expired[0] as { n: number }).n)).to.be.at.least(fleet.tally.ignored);
+    const busy = await deps.db
+      .knex('drivers')
+      .whereNot({ status: 'online_idle' })
+      .count({ n: '*' });
+    expect(Number((busy[0] as { n: number }).n)).to.equal(0);
+  });
+
+  it('when a worker is killed with SIGKILL in the middle of jobs, then another worker finishes them once', async () => {
+    const { passengerTokens } = await fleetAndPassengers(12, 6);
+    // Created with no worker running: the owed jobs wait in the outbox.
+    const orderIds = await Promise.all(
+      passengerTokens.map((token) => createOrderViaApi(token, {})),
+    );
+    // Hold the orders' row locks so the first worker's jobs stop inside their transaction.
+    let release: () => void = () => undefined;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let markLocked: () => void = () => undefined;
+    const locked = new Promise<void>((resolve) => (markLocked = resolve));
+    const holder = deps.db.knex.transaction(async (trx) => {
+      await trx('orders').whereIn('id', orderIds).forUpdate();
+      markLocked();
+      await released;
+    });
+    await locked;
+
+    const doomed = await startWorkerProcess(workerEnv);
+    workers.push(doomed);
+    await until(async () => (await deps.queues.dispatch.getActiveCount()) === orderIds.length);
+    await doomed.kill('SIGKILL');
+    workers.push(await startWorkerProcess(workerEnv));
+    release();
+    await holder;
+
+    await until(async () => {
+      const rows = await deps.db
+        .knex('orders')
+        .whereIn('id', orderIds)
+        .whereNot({ status: 'offered' });
+      return rows.length === 0;
+    }, 30_000);
+    const jobIds: string[] = await deps.db
+      .knex('outbox_messages')
+      .where({ topic: 'dispatch.match-order' })
+      .pluck('job_id');
+    expect(jobIds).to.have.length(orderIds.length);
+    for (const jobId of jobIds) {
+      const job = await deps.queues.dispatch.getJob(jobId);
+      expect(await job?.getState(), jobId).to.equal('completed');
+    }
+    for (const orderId of orderIds) {
+      const offers = await deps.db.knex('offers').where({ order_id: orderId });
+      expect(offers, orderId).to.have.length(1);
+    }
+    const offeredDrivers = await deps.db.knex('offers').distinct('driver_id');
+    expect(offeredDrivers).to.have.length(orderIds.length);
+    const history = await historyProblems(orderIds);
+    expect(history.problems).to.deep.equal([]);
+  });
+});

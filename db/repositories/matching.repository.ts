@@ -122,3 +122,54 @@ export async function findOfferedTripsToday(
     .first()) as { trips_today: number | null } | undefined;
   return row?.trips_today ?? undefined;
 }
+
+export interface DriverDayCounts {
+  driver_id: number;
+  offers: number;
+  accepted: number;
+  declined: number;
+  expired: number;
+  /** Orders assigned to the driver that day which they kept (not withdrawn or re-dispatched). */
+  trips: number;
+}
+
+/**
+ * What fairness is measured with, per driver, for the service's local day containing `now`:
+ * offers made, accepted, declined and expired (the offers table), and trips (orders assigned
+ * that day that the driver still holds or finished, as the ranking counts them).
+ */
+export async function listDriverDayCounts(
+  db: Db,
+  now: Date,
+  timeZone: string,
+): Promise<DriverDayCounts[]> {
+  const result = await db.raw<{ rows: DriverDayCounts[] }>(
+    `WITH day AS (
+       SELECT date_trunc('day', :now::timestamptz AT TIME ZONE :tz) AT TIME ZONE :tz AS day_start,
+              (date_trunc('day', :now::timestamptz AT TIME ZONE :tz) + interval '1 day') AT TIME ZONE :tz AS day_end
+     ), offer_counts AS (
+       SELECT f.driver_id, count(*)::int AS offers,
+              (count(*) FILTER (WHERE f.status = 'accepted'))::int AS accepted,
+              (count(*) FILTER (WHERE f.status = 'declined'))::int AS declined,
+              (count(*) FILTER (WHERE f.status = 'expired'))::int AS expired
+         FROM offers f, day WHERE f.created_at >= day.day_start AND f.created_at < day.day_end
+        GROUP BY f.driver_id
+     ), trip_counts AS (
+       SELECT o.driver_id, count(*)::int AS trips
+         FROM orders o, day
+        WHERE o.driver_id IS NOT NULL AND o.assigned_at >= day.day_start
+          AND o.assigned_at < day.day_end
+          AND o.status IN ('assigned', 'driver_en_route', 'arrived_waiting', 'ride_ongoing',
+                           'incident', 'completed', 'no_show')
+        GROUP BY o.driver_id
+     )
+     SELECT coalesce(f.driver_id, t.driver_id) AS driver_id,
+            coalesce(f.offers, 0) AS offers, coalesce(f.accepted, 0) AS accepted,
+            coalesce(f.declined, 0) AS declined, coalesce(f.expired, 0) AS expired,
+            coalesce(t.trips, 0) AS trips
+       FROM offer_counts f FULL JOIN trip_counts t ON t.driver_id = f.driver_id
+      ORDER BY 1`,
+    { now: now.toISOString(), tz: timeZone },
+  );
+  return result.rows;
+}

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import type { AppDeps } from '../../lib/deps.js';
 import { expireOffer } from '../../lib/dispatch/answer-offer.js';
 import { matchOrder, NoDriverYetError } from '../../lib/dispatch/match-order.js';
+import { listDriverDayCounts } from '../../db/repositories/matching.repository.js';
 import { closeDeps, createTestDeps, resetState } from '../helpers/test-deps.js';
 import { createPassenger, createRegion, tokenFor } from '../helpers/factories.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
@@ -274,5 +275,24 @@ describe('matching and offers', () => {
     const rejected = outcomes.filter((o) => o.status === 'rejected');
     expect(rejected).to.have.length(1);
     expect((rejected[0] as PromiseRejectedResult).reason).to.be.instanceOf(NoDriverYetError);
+  });
+
+  it("when offers are accepted, declined and missed, then each driver's day counts them", async () => {
+    const { near, far, orderId, offer } = await offeredOrder();
+    await app.request('POST', `/api/dispatch/offers/${offer.id}/decline/`, {
+      token: await tokenFor(deps, near.user),
+    });
+    const second = (await matchOrder(deps, orderId)) as { offerId: number };
+    await app.request('POST', `/api/dispatch/offers/${second.offerId}/accept/`, {
+      token: await tokenFor(deps, far.user),
+    });
+    const other = await createOrderIn(deps, passenger);
+    const third = (await matchOrder(deps, other)) as { offerId: number };
+    await expireOffer(deps, third.offerId);
+    const counts = await listDriverDayCounts(deps.db.knex, new Date(), deps.config.timeZone);
+    expect(counts).to.deep.equal([
+      { driver_id: near.driver.id, offers: 2, accepted: 0, declined: 1, expired: 1, trips: 0 },
+      { driver_id: far.driver.id, offers: 1, accepted: 1, declined: 0, expired: 0, trips: 1 },
+    ]);
   });
 });

@@ -1,5 +1,7 @@
-/** The worker process: the outbox relay and the BullMQ processors (dispatch, SMS). */
+/** The worker process: the outbox relay and the BullMQ processors (dispatch, SMS, maintenance). */
+import { scheduleMaintenance } from '../lib/maintenance/maintenance-schedule.js';
 import { registerDispatchMetrics } from '../lib/metrics/dispatch-metrics.js';
+import { createMaintenanceMetrics } from '../lib/metrics/maintenance-metrics.js';
 import { createMetricsRegistry } from '../lib/metrics/metrics-registry.js';
 import { startMetricsServer } from '../lib/metrics/metrics-server.js';
 import { createJobMetrics, registerQueueDepths } from '../lib/metrics/queue-metrics.js';
@@ -10,19 +12,31 @@ import { startQueueWorkers } from '../workers/processors.js';
 
 await runProcess('worker', async (deps, logger) => {
   const relay = await startOutboxRelay({ ...deps, databaseUrl: deps.config.databaseUrl });
-  const workers = startQueueWorkers(deps, ['dispatch', 'sms'], workerProcessors, {
+  const workers = startQueueWorkers(deps, ['dispatch', 'sms', 'maintenance'], workerProcessors, {
     dispatch: {
       concurrency: deps.config.dispatch.workerConcurrency,
       timeoutMs: deps.config.dispatch.jobTimeoutMs,
       lockMs: deps.config.dispatch.lockMs,
     },
     sms: { concurrency: 4, timeoutMs: deps.config.sms.httpTimeoutMs * 2 },
+    // One run at a time per process, never outlasting its period (the rest waits for the next).
+    maintenance: { concurrency: 1, timeoutMs: deps.config.maintenance.intervalMinutes * 60_000 },
   });
+  // Idempotent: every worker registers the same one schedule. Not awaited: with Redis down the
+  // call waits for it to come back, and the rest of the worker must start meanwhile.
+  void scheduleMaintenance(deps.queues, deps.config).then(
+    () => logger.info({ everyMinutes: deps.config.maintenance.intervalMinutes }, 'prune scheduled'),
+    (e: unknown) => logger.error({ err: e }, 'prune schedule failed'),
+  );
   const registry = createMetricsRegistry();
   registerQueueDepths(registry, deps.queues, logger);
   registerDispatchMetrics(registry, deps.db.knex, logger);
   const jobMetrics = createJobMetrics(registry);
-  for (const worker of workers) jobMetrics.observeWorker(worker);
+  const maintenanceMetrics = createMaintenanceMetrics(registry);
+  for (const worker of workers) {
+    jobMetrics.observeWorker(worker);
+    maintenanceMetrics.observeWorker(worker);
+  }
   const metrics = await startMetricsServer({
     port: deps.config.metrics.workerPort,
     host: deps.config.http.host,

@@ -1,6 +1,7 @@
 /** Every processor the worker process runs, by job name. */
 import { expireOfferProcessor } from './dispatch/expire-offer.processor.js';
 import { matchOrderProcessor } from './dispatch/match-order.processor.js';
+import { pruneProcessor } from './maintenance/prune.processor.js';
 import type { Processors } from './processors.js';
 import { sendSmsProcessor } from './sms/send-sms.processor.js';
 
@@ -8,4 +9,5 @@ export const workerProcessors: Processors = {
   'dispatch.match-order': matchOrderProcessor,
   'dispatch.expire-offer': expireOfferProcessor,
   'sms.send': sendSmsProcessor,
+  'maintenance.prune': pruneProcessor,
 };

@@ -66,10 +66,20 @@ export async function countUnpublishedOutbox(db: Db): Promise<number> {
   return row?.n ?? 0;
 }
 
-/** Deletes published rows older than the cut-off, keeping the table small. */
-export async function pruneOutbox(db: Db, publishedBefore: Date): Promise<number> {
+/**
+ * Deletes up to `limit` published rows older than the cut-off, oldest first (walking the
+ * primary key, where old rows sit at the start). Call again until it returns less than `limit`.
+ */
+export async function pruneOutbox(db: Db, publishedBefore: Date, limit: number): Promise<number> {
   return db('outbox_messages')
-    .whereNotNull('published_at')
-    .where('published_at', '<', publishedBefore)
+    .whereIn(
+      'id',
+      db('outbox_messages')
+        .select('id')
+        .whereNotNull('published_at')
+        .where('published_at', '<', publishedBefore)
+        .orderBy('id')
+        .limit(limit),
+    )
     .delete();
 }

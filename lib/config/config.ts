@@ -111,6 +111,12 @@ export const envSchema = yup.object({
       then: (schema) => schema.default(5),
       otherwise: (schema) => schema.default(0),
     }),
+  /** How often the worker prunes old rows (one run per period across all workers). */
+  MAINTENANCE_INTERVAL_MINUTES: yup.number().integer().min(1).default(60),
+  /** Published outbox rows are kept this long (for tracing a job back), then deleted. */
+  OUTBOX_RETENTION_HOURS: yup.number().integer().min(1).default(72),
+  /** Sent or given-up SMS rows (masked phone, status; no text) are kept this long. */
+  SMS_RETENTION_DAYS: yup.number().integer().min(1).default(30),
   LOG_LEVEL: yup
     .string()
     .oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
@@ -184,6 +190,7 @@ export interface Config {
     assignWaitMs: number;
     lockMs: number;
   };
+  maintenance: { intervalMinutes: number; outboxRetentionHours: number; smsRetentionDays: number };
   logLevel: string;
 }
 
@@ -308,6 +315,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       workerConcurrency: env.DISPATCH_WORKER_CONCURRENCY,
       assignWaitMs: env.DISPATCH_ASSIGN_WAIT_MS,
       lockMs: env.DISPATCH_LOCK_MS,
+    },
+    maintenance: {
+      intervalMinutes: env.MAINTENANCE_INTERVAL_MINUTES,
+      outboxRetentionHours: env.OUTBOX_RETENTION_HOURS,
+      smsRetentionDays: env.SMS_RETENTION_DAYS,
     },
     logLevel: env.LOG_LEVEL,
   };

@@ -13,6 +13,7 @@ export const queueNames = {
   dispatch: 'dispatch',
   sms: 'sms',
   realtime: 'realtime',
+  maintenance: 'maintenance',
 } as const;
 
 export type QueueName = (typeof queueNames)[keyof typeof queueNames];
@@ -37,6 +38,8 @@ export const jobSchemas = {
     .strict(),
   /** Fan an offer change (new, closed) out to its driver. */
   'realtime.offer-changed': yup.object({ offer_id: positiveId() }).noUnknown().strict(),
+  /** Delete rows past their retention (outbox, SMS, OTP, tokens, sessions); run on a schedule. */
+  'maintenance.prune': yup.object({}).noUnknown().strict(),
 } as const;
 
 export type JobName = keyof typeof jobSchemas;
@@ -49,6 +52,7 @@ export const jobQueue: Record<JobName, QueueName> = {
   'sms.send': queueNames.sms,
   'realtime.order-changed': queueNames.realtime,
   'realtime.offer-changed': queueNames.realtime,
+  'maintenance.prune': queueNames.maintenance,
 };
 
 export const jobNames = Object.keys(jobSchemas) as JobName[];
@@ -93,6 +97,9 @@ export const jobRetryPolicies: { [N in JobName]?: (config: Config) => JobRetryPo
   // A gateway hiccup (5xx, timeout) passes in seconds; give up after about 30 s, well within
   // the code's lifetime. A 4xx that cannot succeed stops at once (UnrecoverableError).
   'sms.send': () => ({ attempts: 5, backoff: { type: 'exponential', delay: 2000 } }),
+  // A prune cut short (lost connection, time budget) is safe to run again; the next scheduled
+  // run would catch up anyway, so a couple of spaced tries are enough.
+  'maintenance.prune': () => ({ attempts: 3, backoff: { type: 'exponential', delay: 30_000 } }),
 };
 
 export function jobRetryOptions(name: JobName, config: Config): Partial<JobRetryPolicy> {

@@ -40,6 +40,7 @@ export function createQueues(settings: RedisSettings): Queues {
     dispatch: make(queueNames.dispatch),
     sms: make(queueNames.sms),
     realtime: make(queueNames.realtime),
+    maintenance: make(queueNames.maintenance),
   };
 }
 

@@ -14,7 +14,7 @@
 import type { Clock } from '../clock/clock.js';
 import { systemClock } from '../clock/clock.js';
 import type { Redis } from '../redis/redis.js';
-import { cellAt } from './hex-rings.js';
+import { fineCellAt } from './hex-rings.js';
 import { createPositionMirror } from './position-mirror.js';
 import { compareStreamIds, createPositionStore, type PositionChange } from './position-store.js';
 
@@ -61,8 +61,8 @@ export interface PositionIndexOptions {
   blockMs?: number;
 }
 
-/** The H3 cell (mirror resolution) a position falls in. */
-export const cellOf = (lat: number, lon: number): string => cellAt(lat, lon);
+/** The fine H3 cell a position falls in. */
+export const cellOf = (lat: number, lon: number): string => fineCellAt(lat, lon);
 
 export function createRedisDriverPositionIndex(
   redis: Redis,

@@ -1,12 +1,14 @@
 /**
  * Rings of H3 cells around a pickup and how far each ring is guaranteed to reach, so a search
- * can widen ring by ring and stop as soon as nothing nearer can lie outside. Rings are cached
- * per origin cell: pickups cluster, and h3 calls cost far more than a Map lookup.
+ * can widen ring by ring and stop as soon as nothing nearer can lie outside. Two resolutions:
+ * fine cells (res 10, edge ≈ 70 m) where drivers are dense, so few positions are looked at;
+ * coarse cells (res 8, edge ≈ 0.5 km) where they are sparse, so few empty cells are walked.
+ * Rings are cached per origin cell: pickups recur, and h3 calls cost far more than a lookup.
  */
-import { cellArea, gridRing, latLngToCell } from 'h3-js';
+import { cellArea, cellToParent, gridRing, latLngToCell } from 'h3-js';
 
-/** Resolution 9: cells ≈ 0.1 km², edge ≈ 0.17 km — a few city blocks. */
-export const mirrorResolution = 9;
+export const fineResolution = 10;
+export const coarseResolution = 8;
 
 /** Local cell edge uncertainty: H3 hexagons are not perfectly regular. */
 const edgeLow = 0.9;
@@ -23,11 +25,12 @@ export interface RingOrigin {
 
 const origins = new Map<string, RingOrigin>();
 
-export const cellAt = (lat: number, lon: number): string =>
-  latLngToCell(lat, lon, mirrorResolution);
+export const fineCellAt = (lat: number, lon: number): string =>
+  latLngToCell(lat, lon, fineResolution);
 
-export function originAt(lat: number, lon: number): RingOrigin {
-  const cell = cellAt(lat, lon);
+export const coarseCellOf = (fineCell: string): string => cellToParent(fineCell, coarseResolution);
+
+export function originOf(cell: string): RingOrigin {
   let origin = origins.get(cell);
   if (!origin) {
     if (origins.size >= maxCachedOrigins) origins.clear();

@@ -4,53 +4,44 @@
  * so it holds exactly what Redis holds up to the last applied change.
  */
 import type { NearbyDriver, NearbyQuery } from './driver-position-index.js';
-import { haversineMeters } from './haversine.js';
-import { cellAt, cellsInDisk, coveredMeters, originAt, ringAt, ringsToCover } from './hex-rings.js';
+import {
+  cellsInDisk,
+  coarseCellOf,
+  coveredMeters,
+  fineCellAt,
+  originOf,
+  ringAt,
+  ringsToCover,
+  type RingOrigin,
+} from './hex-rings.js';
+import { NearestSearch } from './nearest-search.js';
 import type { StoredPosition } from './position-store.js';
 
 interface MirrorEntry extends StoredPosition {
   driverId: number;
-  cell: string;
+  fineCell: string;
+  coarseCell: string;
 }
 
-/** Metres per degree of latitude on the sphere haversine uses: a lower bound on distance. */
-const metersPerDegreeLat = (Math.PI * 6_371_008.8) / 180;
+/** Drivers by cell at one resolution. */
+class CellGrid {
+  readonly cells = new Map<string, Map<number, MirrorEntry>>();
 
-/** The best `limit` drivers seen so far, nearest first (ties by id); all of them without a limit. */
-class NearestList {
-  readonly items: NearbyDriver[] = [];
-  constructor(private readonly limit: number | undefined) {}
-
-  get isFull(): boolean {
-    return this.limit !== undefined && this.items.length >= this.limit;
+  add(cell: string, entry: MirrorEntry): void {
+    let members = this.cells.get(cell);
+    if (!members) this.cells.set(cell, (members = new Map<number, MirrorEntry>()));
+    members.set(entry.driverId, entry);
   }
 
-  /** Distance beyond which nothing can enter the list any more. */
-  worstMeters(radiusMeters: number): number {
-    return this.isFull ? (this.items[this.items.length - 1]?.distanceMeters ?? 0) : radiusMeters;
-  }
-
-  add(driver: NearbyDriver): void {
-    if (this.limit === undefined) {
-      this.items.push(driver);
-      return;
-    }
-    let i = this.items.length;
-    while (i > 0 && isCloser(driver, this.items[i - 1]!)) i--;
-    if (i >= this.limit) return;
-    this.items.splice(i, 0, driver);
-    if (this.items.length > this.limit) this.items.pop();
-  }
-
-  sorted(): NearbyDriver[] {
-    if (this.limit === undefined) this.items.sort((a, b) => (isCloser(a, b) ? -1 : 1));
-    return this.items;
+  remove(cell: string, driverId: number): void {
+    const members = this.cells.get(cell);
+    members?.delete(driverId);
+    if (members?.size === 0) this.cells.delete(cell);
   }
 }
 
-const isCloser = (a: NearbyDriver, b: NearbyDriver) =>
-  a.distanceMeters < b.distanceMeters ||
-  (a.distanceMeters === b.distanceMeters && a.driverId < b.driverId);
+/** Coarse cells holding at least this many drivers per wanted answer are searched finely. */
+const densePerAnswer = 4;
 
 export interface PositionMirror {
   readonly size: number;
@@ -65,28 +56,34 @@ export interface PositionMirror {
 
 export function createPositionMirror(): PositionMirror {
   const byId = new Map<number, MirrorEntry>();
-  const byCell = new Map<string, Map<number, MirrorEntry>>();
+  const fine = new CellGrid();
+  const coarse = new CellGrid();
 
   function unlink(entry: MirrorEntry): void {
-    const members = byCell.get(entry.cell);
-    members?.delete(entry.driverId);
-    if (members?.size === 0) byCell.delete(entry.cell);
+    fine.remove(entry.fineCell, entry.driverId);
+    coarse.remove(entry.coarseCell, entry.driverId);
   }
 
-  function consider(entry: MirrorEntry, query: NearbyQuery, freshMs: number, list: NearestList) {
-    if (entry.recordedAtMs < freshMs) return;
-    const reach = list.worstMeters(query.radiusMeters);
-    // Cheap rejection first: the latitude difference alone already exceeds the reach.
-    if (Math.abs(entry.lat - query.lat) * metersPerDegreeLat > reach * (1 + 1e-9)) return;
-    const distanceMeters = haversineMeters(query.lat, query.lon, entry.lat, entry.lon);
-    if (distanceMeters > query.radiusMeters) return;
-    list.add({
-      driverId: entry.driverId,
-      lat: entry.lat,
-      lon: entry.lon,
-      recordedAt: new Date(entry.recordedAtMs),
-      distanceMeters,
-    });
+  function walkRings(query: NearbyQuery, grid: CellGrid, origin: RingOrigin): NearbyDriver[] {
+    const maxRing = ringsToCover(origin, query.radiusMeters);
+    const scanEveryone = () => {
+      const everyone = new NearestSearch(query);
+      for (const entry of byId.values()) everyone.consider(entry);
+      return everyone.result();
+    };
+    // A small fleet over a wide radius: scanning everyone beats walking empty cells.
+    if (query.limit === undefined && cellsInDisk(maxRing) > byId.size) return scanEveryone();
+    const search = new NearestSearch(query);
+    for (let k = 0; k <= maxRing; k++) {
+      if (cellsInDisk(k) > byId.size) return scanEveryone();
+      for (const cell of ringAt(origin, k)) {
+        const members = grid.cells.get(cell);
+        if (members) for (const entry of members.values()) search.consider(entry);
+      }
+      // Widen only while a nearer driver could still hide beyond the rings searched.
+      if (search.isFull && search.reachMeters <= coveredMeters(origin, k)) break;
+    }
+    return search.result();
   }
 
   return {
@@ -97,16 +94,21 @@ export function createPositionMirror(): PositionMirror {
 
     set(driverId, position) {
       const previous = byId.get(driverId);
-      const cell =
-        previous && previous.lat === position.lat && previous.lon === position.lon
-          ? previous.cell
-          : cellAt(position.lat, position.lon);
-      if (previous && previous.cell !== cell) unlink(previous);
-      const entry: MirrorEntry = { ...position, driverId, cell };
+      const samePlace = previous && previous.lat === position.lat && previous.lon === position.lon;
+      const fineCell = samePlace ? previous.fineCell : fineCellAt(position.lat, position.lon);
+      if (previous) unlink(previous);
+      // A literal with a fixed shape: a spread here makes every search several times slower.
+      const entry: MirrorEntry = {
+        lat: position.lat,
+        lon: position.lon,
+        recordedAtMs: position.recordedAtMs,
+        driverId,
+        fineCell,
+        coarseCell: samePlace ? previous.coarseCell : coarseCellOf(fineCell),
+      };
       byId.set(driverId, entry);
-      let members = byCell.get(cell);
-      if (!members) byCell.set(cell, (members = new Map<number, MirrorEntry>()));
-      members.set(driverId, entry);
+      fine.add(entry.fineCell, entry);
+      coarse.add(entry.coarseCell, entry);
     },
 
     delete(driverId) {
@@ -118,41 +120,29 @@ export function createPositionMirror(): PositionMirror {
 
     clear() {
       byId.clear();
-      byCell.clear();
+      fine.cells.clear();
+      coarse.cells.clear();
     },
 
     staleBefore(beforeMs) {
       const stale: { driverId: number; recordedAtMs: number }[] = [];
       for (const e of byId.values()) {
-        if (e.recordedAtMs < beforeMs)
+        if (e.recordedAtMs < beforeMs) {
           stale.push({ driverId: e.driverId, recordedAtMs: e.recordedAtMs });
+        }
       }
       return stale;
     },
 
     search(query) {
-      const freshMs = query.freshSince.getTime();
-      const list = new NearestList(query.limit);
       if (query.limit === 0) return [];
-      const origin = originAt(query.lat, query.lon);
-      const maxRing = ringsToCover(origin, query.radiusMeters);
-      const scanEveryone = () => {
-        const everyone = new NearestList(query.limit);
-        for (const entry of byId.values()) consider(entry, query, freshMs, everyone);
-        return everyone.sorted();
-      };
-      // A small fleet over a wide radius: scanning everyone beats walking empty cells.
-      if (query.limit === undefined && cellsInDisk(maxRing) > byId.size) return scanEveryone();
-      for (let k = 0; k <= maxRing; k++) {
-        if (cellsInDisk(k) > byId.size) return scanEveryone();
-        for (const cell of ringAt(origin, k)) {
-          const members = byCell.get(cell);
-          if (members) for (const entry of members.values()) consider(entry, query, freshMs, list);
-        }
-        // Widen only while a nearer driver could still hide beyond the rings searched.
-        if (list.isFull && list.worstMeters(query.radiusMeters) <= coveredMeters(origin, k)) break;
-      }
-      return list.sorted();
+      const fineCell = fineCellAt(query.lat, query.lon);
+      const coarseCell = coarseCellOf(fineCell);
+      const nearbyCount = coarse.cells.get(coarseCell)?.size ?? 0;
+      // Any resolution gives the same answer; this one just looks at fewer cells and drivers.
+      return query.limit !== undefined && nearbyCount >= densePerAnswer * query.limit
+        ? walkRings(query, fine, originOf(fineCell))
+        : walkRings(query, coarse, originOf(coarseCell));
     },
   };
 }

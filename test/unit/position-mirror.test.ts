@@ -50,40 +50,46 @@ function bruteForce(
 }
 
 describe('position mirror search', () => {
-  it('when thousands of drivers are searched nearest-first, then answers equal a brute-force scan', () => {
-    const next = random(42);
-    const mirror = createPositionMirror();
-    const truth = new Map<number, { lat: number; lon: number; recordedAtMs: number }>();
-    for (let id = 1; id <= 3000; id++) {
-      const p = destination(center, 12_000 * Math.sqrt(next()), 360 * next());
-      const recordedAtMs = next() < 0.1 ? now - 300_000 : now;
-      truth.set(id, { ...p, recordedAtMs });
-      mirror.set(id, { ...p, recordedAtMs });
-    }
-    // Moves and removals exercise the cell bookkeeping.
-    for (let id = 1; id <= 300; id++) {
-      const p = destination(center, 12_000 * next(), 360 * next());
-      truth.set(id, { ...p, recordedAtMs: now });
-      mirror.set(id, { ...p, recordedAtMs: now });
-      if (id % 3 === 0) {
-        truth.delete(id + 1000);
-        mirror.delete(id + 1000);
+  // Spread out, the search walks coarse cells; packed tight, it walks fine ones.
+  for (const [layout, spreadMeters] of [
+    ['spread over a city', 12_000],
+    ['packed downtown', 1_500],
+  ] as const) {
+    it(`when thousands of drivers are ${layout}, then nearest-first answers equal a brute-force scan`, () => {
+      const next = random(42);
+      const mirror = createPositionMirror();
+      const truth = new Map<number, { lat: number; lon: number; recordedAtMs: number }>();
+      for (let id = 1; id <= 3000; id++) {
+        const p = destination(center, spreadMeters * Math.sqrt(next()), 360 * next());
+        const recordedAtMs = next() < 0.1 ? now - 300_000 : now;
+        truth.set(id, { ...p, recordedAtMs });
+        mirror.set(id, { ...p, recordedAtMs });
       }
-    }
-    for (let i = 0; i < 150; i++) {
-      const at = destination(center, 14_000 * next(), 360 * next());
-      const query: NearbyQuery = {
-        ...at,
-        radiusMeters: [500, 2000, 5000, 15_000][i % 4]!,
-        freshSince: fresh,
-        limit: i % 3 === 0 ? undefined : [1, 10, 50][i % 3],
-      };
-      expect(
-        mirror.search(query).map((d) => d.driverId),
-        `query ${i}`,
-      ).to.deep.equal(bruteForce(truth, query));
-    }
-  });
+      // Moves and removals exercise the cell bookkeeping.
+      for (let id = 1; id <= 300; id++) {
+        const p = destination(center, spreadMeters * next(), 360 * next());
+        truth.set(id, { ...p, recordedAtMs: now });
+        mirror.set(id, { ...p, recordedAtMs: now });
+        if (id % 3 === 0) {
+          truth.delete(id + 1000);
+          mirror.delete(id + 1000);
+        }
+      }
+      for (let i = 0; i < 90; i++) {
+        const at = destination(center, spreadMeters * 1.2 * next(), 360 * next());
+        const query: NearbyQuery = {
+          ...at,
+          radiusMeters: [500, 2000, 5000, 15_000][i % 4]!,
+          freshSince: fresh,
+          limit: i % 3 === 0 ? undefined : [1, 10, 50][i % 3],
+        };
+        expect(
+          mirror.search(query).map((d) => d.driverId),
+          `query ${i}`,
+        ).to.deep.equal(bruteForce(truth, query));
+      }
+    });
+  }
 
   it('when a lone driver sits 1 m inside or outside the radius, then widening finds only the inside one', () => {
     const mirror = createPositionMirror();

@@ -1,0 +1,303 @@
+/**
+ * `npm run bench:geo`: the nearest 10 drivers within 5 km of a pickup, with 1,000, 10,000 and
+ * 100,000 drivers placed from real NYC trips (bench/nyc-trips.ts), answered three ways on the
+ * same positions in the same run:
+ *  - our index (lib/geo: Redis truth + in-memory H3 mirror, ring widening), as dispatch uses it;
+ *  - Redis `GEOSEARCH … FROMLONLAT … BYRADIUS 5 km ASC COUNT 10`, one query at a time and with
+ *    32 queries in flight (the better of the two is the baseline);
+ *  - a brute-force haversine scan (the reference for correctness).
+ * Answers are checked against each other. Loopback only, its own Redis prefix, bounded loops.
+ * Env: BENCH_GEO_SIZES (default 1000,10000,100000), BENCH_GEO_QUERIES (default 5000),
+ * BENCH_REDIS_URL, BENCH_REDIS_PREFIX.
+ */
+import os from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { createRedisDriverPositionIndex } from '../lib/geo/driver-position-index.js';
+import { haversineMeters } from '../lib/geo/haversine.js';
+import { createRedis, redisKey, type Redis } from '../lib/redis/redis.js';
+import { driverPositions, loadTrips, pickupPoints, type Point } from './nyc-trips.js';
+
+const sizes = (process.env.BENCH_GEO_SIZES ?? '1000,10000,100000').split(',').map(Number);
+const queryCount = Number(process.env.BENCH_GEO_QUERIES ?? 5000);
+const redisUrl = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/2';
+const prefix = process.env.BENCH_REDIS_PREFIX ?? 'invo-bench-geo';
+const radiusMeters = 5000;
+const limit = 10;
+const inFlight = 32;
+/** Brute force is O(drivers) per query: cap its work so the run stays bounded. */
+const bruteForceBudget = 20_000_000;
+
+interface Timing {
+  qps: number;
+  p50Us: number;
+  p99Us: number;
+}
+
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? NaN;
+
+function summarise(latenciesMs: number[], totalMs: number): Timing {
+  const sorted = [...latenciesMs].sort((a, b) => a - b);
+  return {
+    qps: (latenciesMs.length / totalMs) * 1000,
+    p50Us: percentile(sorted, 0.5) * 1000,
+    p99Us: percentile(sorted, 0.99) * 1000,
+  };
+}
+
+async function timeSequential<T>(
+  queries: Point[],
+  run: (q: Point) => Promise<T> | T,
+): Promise<{ timing: Timing; answers: T[] }> {
+  const latencies: number[] = [];
+  const answers: T[] = [];
+  const start = performance.now();
+  for (const q of queries) {
+    const t0 = performance.now();
+    answers.push(await run(q));
+    latencies.push(performance.now() - t0);
+  }
+  return { timing: summarise(latencies, performance.now() - start), answers };
+}
+
+async function timeConcurrent<T>(
+  queries: Point[],
+  run: (q: Point) => Promise<T>,
+): Promise<{ timing: Timing; answers: T[] }> {
+  const latencies: number[] = new Array<number>(queries.length);
+  const answers: T[] = new Array<T>(queries.length);
+  let next = 0;
+  const start = performance.now();
+  await Promise.all(
+    Array.from({ length: inFlight }, async () => {
+      while (next < queries.length) {
+        const i = next++;
+        const t0 = performance.now();
+        answers[i] = await run(queries[i]!);
+        latencies[i] = performance.now() - t0;
+      }
+    }),
+  );
+  return { timing: summarise(latencies, performance.now() - start), answers };
+}
+
+function bruteForce(drivers: (Point & { id: number })[], q: Point): number[] {
+  const best: { id: number; d: number }[] = [];
+  for (const p of drivers) {
+    const d = haversineMeters(q.lat, q.lon, p.lat, p.lon);
+    if (d > radiusMeters) continue;
+    const worst = best[best.length - 1];
+    if (best.length === limit && worst && (d > worst.d || (d === worst.d && p.id > worst.id))) {
+      continue;
+    }
+    let i = best.length;
+    while (i > 0 && (best[i - 1]!.d > d || (best[i - 1]!.d === d && best[i - 1]!.id > p.id))) i--;
+    best.splice(i, 0, { id: p.id, d });
+    if (best.length > limit) best.pop();
+  }
+  return best.map((b) => b.id);
+}
+
+async function flushPrefix(redis: Redis): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+    cursor = next;
+    if (keys.length > 0) await redis.unlink(...keys);
+  } while (cursor !== '0');
+}
+
+/**
+ * GEOSEARCH works on 52-bit geohashes (≈0.6 m) with its own distance code, so where two
+ * drivers are within a metre of each other at the 10th place or at the 5 km edge it may
+ * legitimately pick the other one. Anything else is a real mismatch.
+ */
+function explainedByGeohash(
+  drivers: Map<number, Point>,
+  q: Point,
+  ours: number[],
+  theirs: number[],
+): boolean {
+  const distance = (id: number) => {
+    const p = drivers.get(id)!;
+    return haversineMeters(q.lat, q.lon, p.lat, p.lon);
+  };
+  const edge = Math.max(...ours.map(distance), ...theirs.map(distance));
+  const differing = [
+    ...ours.filter((id) => !theirs.includes(id)),
+    ...theirs.filter((id) => !ours.includes(id)),
+  ];
+  if (
+    differing.every(
+      (id) => Math.abs(distance(id) - edge) <= 1 || Math.abs(distance(id) - radiusMeters) <= 1,
+    )
+  ) {
+    // Same set apart from edge cases; an order swap is fine only between near-equal distances.
+    const common = ours.filter((id) => theirs.includes(id));
+    const theirOrder = theirs.filter((id) => common.includes(id));
+    return common.every(
+      (id, i) => id === theirOrder[i] || Math.abs(distance(id) - distance(theirOrder[i]!)) <= 1,
+    );
+  }
+  return false;
+}
+
+const fmt = (n: number, digits = 0) =>
+  n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+async function benchSize(redis: Redis, drivers: (Point & { id: number })[], queries: Point[]) {
+  await flushPrefix(redis);
+  const geoKey = redisKey(prefix, 'bench', 'geosearch');
+  const writer = createRedisDriverPositionIndex(redis, prefix);
+  const recordedAt = new Date();
+  const loadStart = performance.now();
+  for (let i = 0; i < drivers.length; i += 2000) {
+    const chunk = drivers.slice(i, i + 2000);
+    await Promise.all(
+      chunk.map((d) => writer.upsert({ driverId: d.id, lat: d.lat, lon: d.lon, recordedAt })),
+    );
+    await redis.geoadd(geoKey, ...chunk.flatMap((d) => [d.lon, d.lat, String(d.id)]));
+  }
+  const writeMs = performance.now() - loadStart;
+  await writer.close();
+
+  // A fresh process-like index: loads the snapshot, then follows the stream.
+  const index = createRedisDriverPositionIndex(redis, prefix);
+  const mirrorStart = performance.now();
+  await index.sync();
+  const mirrorLoadMs = performance.now() - mirrorStart;
+
+  const freshSince = new Date(recordedAt.getTime() - 60_000);
+  const ours = (q: Point) =>
+    index.nearby({ ...q, radiusMeters, freshSince, limit }).then((r) => r.map((d) => d.driverId));
+  const geosearch = async (q: Point) =>
+    (
+      (await redis.call(
+        'GEOSEARCH',
+        geoKey,
+        'FROMLONLAT',
+        q.lon,
+        q.lat,
+        'BYRADIUS',
+        radiusMeters / 1000,
+        'km',
+        'ASC',
+        'COUNT',
+        limit,
+      )) as string[]
+    ).map(Number);
+
+  // Warm up both paths (JIT, ring cache, Redis connection) before timing.
+  for (const q of queries.slice(0, 300)) {
+    await ours(q);
+    await geosearch(q);
+  }
+  const oursRun = await timeSequential(queries, ours);
+  const geoSeq = await timeSequential(queries, geosearch);
+  const geoPar = await timeConcurrent(queries, geosearch);
+  const bruteQueries = queries.slice(
+    0,
+    Math.max(50, Math.min(queries.length, Math.floor(bruteForceBudget / drivers.length))),
+  );
+  const brute = await timeSequential(bruteQueries, (q) => bruteForce(drivers, q));
+
+  const byId = new Map(drivers.map((d) => [d.id, d as Point]));
+  let vsBrute = 0;
+  brute.answers.forEach((expected, i) => {
+    if (JSON.stringify(expected) !== JSON.stringify(oursRun.answers[i])) vsBrute++;
+  });
+  let geoExact = 0;
+  let geoEdge = 0;
+  let geoReal = 0;
+  geoSeq.answers.forEach((theirs, i) => {
+    const mine = oursRun.answers[i]!;
+    if (JSON.stringify(theirs) === JSON.stringify(mine)) geoExact++;
+    else if (explainedByGeohash(byId, queries[i]!, mine, theirs)) geoEdge++;
+    else geoReal++;
+  });
+  const found = oursRun.answers.reduce((sum, a) => sum + a.length, 0) / queries.length;
+  await index.close();
+  await flushPrefix(redis);
+  return {
+    writeMs,
+    mirrorLoadMs,
+    oursRun,
+    geoSeq,
+    geoPar,
+    brute,
+    bruteQueries: bruteQueries.length,
+    vsBrute,
+    geoExact,
+    geoEdge,
+    geoReal,
+    found,
+  };
+}
+
+const trips = loadTrips();
+const queries = pickupPoints(trips, queryCount);
+console.log(
+  `bench:geo — ${new Date().toISOString()} — ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), node ${process.version}`,
+);
+console.log(
+  `trips: ${trips.file}: ${trips.rows} rows, ${trips.kept} inside the NYC box, ${trips.taxis.length} taxis`,
+);
+console.log(
+  `query: nearest ${limit} within ${radiusMeters / 1000} km, ${queryCount} pickups per size\n`,
+);
+
+const redis = createRedis({ url: redisUrl, prefix });
+const rows: string[] = [];
+const verdicts: string[] = [];
+try {
+  for (const size of sizes) {
+    const r = await benchSize(redis, driverPositions(trips, size), queries);
+    const baseline = Math.max(r.geoSeq.timing.qps, r.geoPar.timing.qps);
+    const ratio = r.oursRun.timing.qps / baseline;
+    const line = (name: string, t: Timing, n: number, check: string) =>
+      `| ${fmt(size)} | ${name} | ${fmt(n)} | ${fmt(t.qps)} | ${fmt(t.p50Us, 1)} | ${fmt(t.p99Us, 1)} | ${check} |`;
+    rows.push(
+      line(
+        'H3 index (in-memory mirror)',
+        r.oursRun.timing,
+        queryCount,
+        `${fmt(r.found, 1)} found/query`,
+      ),
+    );
+    rows.push(
+      line(
+        'GEOSEARCH, 1 in flight',
+        r.geoSeq.timing,
+        queryCount,
+        `${r.geoExact} same, ${r.geoEdge} edge ties, ${r.geoReal} mismatches`,
+      ),
+    );
+    rows.push(
+      line(
+        `GEOSEARCH, ${inFlight} in flight`,
+        r.geoPar.timing,
+        queryCount,
+        'same answers as 1 in flight',
+      ),
+    );
+    rows.push(
+      line(
+        'brute-force scan',
+        r.brute.timing,
+        r.bruteQueries,
+        `${r.vsBrute} mismatches vs H3 index`,
+      ),
+    );
+    verdicts.push(
+      `${fmt(size)} drivers: H3 index ${fmt(r.oursRun.timing.qps)} q/s vs best GEOSEARCH ${fmt(baseline)} q/s = ${fmt(ratio, 1)}× (target ≥ 3×: ${ratio >= 3 ? 'met' : 'NOT met'}); ` +
+        `index writes ${fmt((size / r.writeMs) * 1000)}/s, mirror load ${fmt(r.mirrorLoadMs)} ms`,
+    );
+  }
+} finally {
+  redis.disconnect();
+}
+console.log('| drivers | method | queries | queries/s | p50 µs | p99 µs | answers |');
+console.log('|---:|---|---:|---:|---:|---:|---|');
+for (const row of rows) console.log(row);
+console.log('');
+for (const verdict of verdicts) console.log(verdict);

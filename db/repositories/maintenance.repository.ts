@@ -3,6 +3,8 @@
  * at most `limit` rows picked by key in a subquery, so one statement holds few row locks and
  * ends quickly; the caller repeats until a call returns less than `limit`. Where a row can
  * change between the subquery and the delete, the condition is checked again on the delete.
+ * `key = any(array(subquery))` rather than `key in (subquery)`: the planner then fetches the
+ * picked rows by primary key instead of hashing a scan of the whole table.
  */
 import type { Db, Knex } from '../database.js';
 
@@ -18,7 +20,10 @@ export async function deleteFinishedSmsMessages(
     query.whereIn('status', finishedSmsStatuses).where('created_at', '<', createdBefore);
   };
   return db('sms_messages')
-    .whereIn('id', db('sms_messages').select('id').modify(finished).limit(limit))
+    .whereRaw('?? = any(array(?))', [
+      'id',
+      db('sms_messages').select('id').modify(finished).limit(limit),
+    ])
     .modify(finished)
     .delete();
 }
@@ -30,10 +35,10 @@ export async function deleteExpiredOtpCodes(
   limit: number,
 ): Promise<number> {
   return db('otp_codes')
-    .whereIn(
+    .whereRaw('?? = any(array(?))', [
       'phone',
       db('otp_codes').select('phone').where('expires_at', '<', expiredBefore).limit(limit),
-    )
+    ])
     .where('expires_at', '<', expiredBefore)
     .delete();
 }
@@ -45,10 +50,10 @@ export async function deleteExpiredRefreshTokens(
   limit: number,
 ): Promise<number> {
   return db('refresh_tokens')
-    .whereIn(
+    .whereRaw('?? = any(array(?))', [
       'id',
       db('refresh_tokens').select('id').where('expires_at', '<', expiredBefore).limit(limit),
-    )
+    ])
     .delete();
 }
 
@@ -76,7 +81,10 @@ export async function deleteDeadSessions(db: Db, cutoff: Date, limit: number): P
     });
   };
   return db('auth_sessions')
-    .whereIn('id', db('auth_sessions').select('id').modify(dead).limit(limit))
+    .whereRaw('?? = any(array(?))', [
+      'id',
+      db('auth_sessions').select('id').modify(dead).limit(limit),
+    ])
     .modify(dead)
     .delete();
 }

@@ -68,11 +68,12 @@ export async function countUnpublishedOutbox(db: Db): Promise<number> {
 
 /**
  * Deletes up to `limit` published rows older than the cut-off, oldest first (walking the
- * primary key, where old rows sit at the start). Call again until it returns less than `limit`.
+ * primary key, where old rows sit at the start; `= any(array(…))` fetches them by key, not by
+ * a scan). Call again until it returns less than `limit`.
  */
 export async function pruneOutbox(db: Db, publishedBefore: Date, limit: number): Promise<number> {
   return db('outbox_messages')
-    .whereIn(
+    .whereRaw('?? = any(array(?))', [
       'id',
       db('outbox_messages')
         .select('id')
@@ -80,6 +81,6 @@ export async function pruneOutbox(db: Db, publishedBefore: Date, limit: number):
         .where('published_at', '<', publishedBefore)
         .orderBy('id')
         .limit(limit),
-    )
+    ])
     .delete();
 }

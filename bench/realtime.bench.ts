@@ -1,0 +1,357 @@
+/**
+ * `npm run bench:realtime`: 5,000 real socket.io clients over 2 real realtime nodes, on
+ * loopback, against its own database and Redis prefix (BENCH_DATABASE_URL, BENCH_REDIS_PREFIX).
+ *
+ * Measures, in one run:
+ *  - committed change → client: the delay from the COMMIT of an order transition to its
+ *    `order_status_changed` on the passenger's socket (outbox → NOTIFY → relay in a worker
+ *    process → BullMQ → a realtime node reads the order → gated publish → both nodes emit),
+ *    paced and saturated, with the events per second delivered to all clients;
+ *  - a plain Socket.IO emit through the same Redis adapter to the same rooms with the same
+ *    payloads, paced and saturated, as the floor the pipeline is compared with;
+ *  - driver locations per second accepted over sockets (`driver:location` acks).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { performance } from 'node:perf_hooks';
+import { Server } from 'socket.io';
+import { createAdapter } from '@socket.io/redis-adapter';
+import { migrateLatest } from '../db/database.js';
+import { loadConfig } from '../lib/config/config.js';
+import { createDeps, closeDeps, type AppDeps } from '../lib/deps.js';
+import { createLogger } from '../lib/logger/logger.js';
+import { systemActor } from '../lib/auth/actor.js';
+import { transitionOrder } from '../lib/orders/transition-order.js';
+import { loadOrderView } from '../lib/orders/order-view.js';
+import { passengerRoom, staffRoom } from '../lib/realtime/rooms.js';
+import { createRedis } from '../lib/redis/redis.js';
+import { resetState } from '../test/helpers/test-deps.js';
+import { testEnv } from '../test/helpers/test-env.js';
+import {
+  connectClient,
+  startRealtimeNode,
+  whenConnected,
+  type ClientSocket,
+} from '../test/helpers/realtime-node.js';
+import { seedBench, type BenchPassenger } from './realtime-fixtures.js';
+import { measureLocations } from './realtime-locations.js';
+
+const totalClients = Number(process.env.BENCH_CLIENTS ?? 5000);
+const staffCount = 10;
+const driverCount = 50;
+const pacedRate = 100; // changes per second
+const pacedSeconds = 10;
+const burstChanges = 2000;
+const burstConcurrency = 32;
+
+const env = {
+  ...testEnv,
+  DATABASE_URL:
+    process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/invo_bench_rt',
+  REDIS_PREFIX: process.env.BENCH_REDIS_PREFIX ?? 'invo-bench-rt',
+  // PostgreSQL is shared (100 connections): each process keeps a small pool.
+  DATABASE_POOL_MAX: '6',
+  WORKER_METRICS_PORT: '0',
+};
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const percentile = (sorted: number[], p: number) =>
+  sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
+const ms = (value: number) => `${value.toFixed(1)} ms`;
+const benchStart = performance.now();
+const progress = (message: string) =>
+  process.stderr.write(
+    `[bench +${((performance.now() - benchStart) / 1000).toFixed(0)} s] ${message}\n`,
+  );
+
+/** Counts every delivery and matches status events with their commit (or emit) time. */
+class Probe {
+  deliveries = 0;
+  latencies: number[] = [];
+  private sentAt = new Map<string, number>();
+  private early = new Map<string, number>();
+
+  sent(key: string, at: number) {
+    const received = this.early.get(key);
+    if (received === undefined) this.sentAt.set(key, at);
+    else {
+      this.early.delete(key);
+      this.latencies.push(received - at);
+    }
+  }
+  received(key: string, at: number) {
+    const sent = this.sentAt.get(key);
+    if (sent === undefined) this.early.set(key, at);
+    else {
+      this.sentAt.delete(key);
+      this.latencies.push(at - sent);
+    }
+  }
+  reset() {
+    this.deliveries = 0;
+    this.latencies = [];
+    this.sentAt.clear();
+    this.early.clear();
+  }
+}
+
+async function startWorker(): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bin/worker.ts'], {
+    env: { ...process.env, ...env, LOG_LEVEL: 'info' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  process.once('exit', () => child.kill('SIGKILL'));
+  await new Promise<void>((resolve, reject) => {
+    child.stdout?.on('data', (chunk: Buffer) => {
+      if (chunk.toString().includes('worker running')) resolve();
+    });
+    child.on('exit', (code) => reject(new Error(`worker exited with ${code}`)));
+  });
+  return child;
+}
+
+async function runInPool<T>(items: T[], concurrency: number, work: (item: T) => Promise<void>) {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < items.length) await work(items[next++]!);
+    }),
+  );
+}
+
+async function waitUntil(check: () => boolean, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check() && Date.now() < deadline) await sleep(20);
+  return check();
+}
+
+interface PhaseResult {
+  p50: number;
+  p99: number;
+  eventsPerSecond: number;
+  changesPerSecond: number;
+  complete: boolean;
+}
+
+/** Runs `fire` for each passenger (paced or saturated) and waits for every delivery. */
+async function runPhase(
+  probe: Probe,
+  targets: BenchPassenger[],
+  deliveriesPerChange: number,
+  mode: { paced: true } | { paced: false },
+  fire: (target: BenchPassenger) => Promise<void>,
+): Promise<PhaseResult> {
+  probe.reset();
+  const start = performance.now();
+  if (mode.paced) {
+    const intervalMs = 1000 / pacedRate;
+    await Promise.all(
+      targets.map(async (target, i) => {
+        await sleep(i * intervalMs);
+        await fire(target);
+      }),
+    );
+  } else {
+    await runInPool(targets, burstConcurrency, fire);
+  }
+  const firedIn = performance.now() - start;
+  const expected = targets.length * deliveriesPerChange;
+  const complete = await waitUntil(() => probe.deliveries >= expected, 60_000);
+  const elapsed = performance.now() - start;
+  const sorted = [...probe.latencies].sort((a, b) => a - b);
+  const result = {
+    p50: percentile(sorted, 0.5),
+    p99: percentile(sorted, 0.99),
+    eventsPerSecond: probe.deliveries / (elapsed / 1000),
+    changesPerSecond: targets.length / (firedIn / 1000),
+    complete,
+  };
+  progress(`  done: ${JSON.stringify(result)} (${probe.deliveries}/${expected} deliveries)`);
+  return result;
+}
+
+async function connectAll(urls: string[], tokens: string[]): Promise<ClientSocket[]> {
+  const sockets: ClientSocket[] = [];
+  await runInPool(
+    tokens.map((token, i) => ({ token, url: urls[i % urls.length]! })),
+    200,
+    async ({ token, url }) => {
+      const socket = connectClient(url, token);
+      sockets.push(socket);
+      await whenConnected(socket);
+    },
+  );
+  return sockets;
+}
+
+async function main() {
+  const config = loadConfig(env);
+  await migrateLatest(config.databaseUrl);
+  const deps: AppDeps = createDeps(config, createLogger({ level: 'warn', name: 'bench' }));
+  await resetState(deps);
+  const passengerCount = totalClients - staffCount - driverCount;
+  const world = await seedBench(deps, {
+    passengers: passengerCount,
+    staff: staffCount,
+    drivers: driverCount,
+  });
+
+  progress(`seeded; starting 2 realtime nodes and a worker`);
+  const nodes = await Promise.all([startRealtimeNode(env), startRealtimeNode(env)]);
+  const worker = await startWorker();
+  const urls = nodes.map((n) => n.url);
+  const probe = new Probe();
+
+  progress(`connecting ${totalClients} clients`);
+  const t0 = performance.now();
+  const passengerSockets = await connectAll(
+    urls,
+    world.passengers.map((p) => p.token),
+  );
+  const staffSockets = await connectAll(
+    urls,
+    world.staff.map((s) => s.token),
+  );
+  const driverSockets = await connectAll(
+    urls,
+    world.drivers.map((d) => d.token),
+  );
+  const connectSeconds = (performance.now() - t0) / 1000;
+  for (const socket of [...passengerSockets, ...staffSockets, ...driverSockets]) {
+    socket.onAny(() => probe.deliveries++);
+  }
+  passengerSockets.forEach((socket) => {
+    socket.on('order_status_changed', (p) =>
+      probe.received(`${p.order_id}:${p.version}`, performance.now()),
+    );
+    socket.on('bench_ping' as never, (p: { key: string }) =>
+      probe.received(p.key, performance.now()),
+    );
+  });
+
+  // Each change: order_status_changed + order_update, to the passenger and every staff socket.
+  const perChange = 2 * (1 + staffCount);
+  const commit = async (target: BenchPassenger) => {
+    await deps.db.transaction((trx) =>
+      transitionOrder(
+        trx,
+        { orderId: target.orderId, to: 'awaiting_dispatcher_decision', actor: systemActor },
+        new Date(),
+        config.dispatch,
+      ),
+    );
+    probe.sent(`${target.orderId}:2`, performance.now());
+  };
+  progress(`pipeline, paced`);
+  const pacedCount = pacedRate * pacedSeconds;
+  const pipelinePaced = await runPhase(
+    probe,
+    world.passengers.slice(0, pacedCount),
+    perChange,
+    { paced: true },
+    commit,
+  );
+  progress(`pipeline, saturated`);
+  const pipelineBurst = await runPhase(
+    probe,
+    world.passengers.slice(pacedCount, pacedCount + burstChanges),
+    perChange,
+    { paced: false },
+    commit,
+  );
+
+  // The plain emit: a bare Socket.IO server joined to the same adapter, same rooms, same payloads.
+  const pub = createRedis(config.redis);
+  const sub = pub.duplicate();
+  const plain = new Server({
+    adapter: createAdapter(pub, sub, { key: `${config.redis.prefix}:socket.io` }),
+  });
+  const sample = await loadOrderView(deps.db.knex, world.passengers[0]!.orderId, 'en');
+  let seq = 0;
+  const emitPlain = async (target: BenchPassenger) => {
+    const key = `plain-${seq++}`;
+    const rooms = [passengerRoom(target.passengerId), staffRoom];
+    probe.sent(key, performance.now());
+    plain.to(rooms).emit('bench_ping', { key, status: 'awaiting_dispatcher_decision', version: 2 });
+    plain.to(rooms).emit('bench_order', sample);
+    await Promise.resolve();
+  };
+  await sleep(500);
+  progress(`plain emit, paced`);
+  const plainPaced = await runPhase(
+    probe,
+    world.passengers.slice(0, pacedCount),
+    perChange,
+    { paced: true },
+    emitPlain,
+  );
+  progress(`plain emit, saturated`);
+  const plainBurst = await runPhase(
+    probe,
+    world.passengers.slice(pacedCount, pacedCount + burstChanges),
+    perChange,
+    { paced: false },
+    emitPlain,
+  );
+
+  // Each bench driver drives to a pickup, so accepted points also feed driver_location.
+  const driverOrders = world.passengers.slice(-driverCount);
+  for (const [i, target] of driverOrders.entries()) {
+    for (const to of ['awaiting_dispatcher_decision', 'assigned', 'driver_en_route'] as const) {
+      await deps.db.transaction((trx) =>
+        transitionOrder(
+          trx,
+          {
+            orderId: target.orderId,
+            to,
+            actor: systemActor,
+            ...(to === 'assigned' ? { patch: { driver_id: world.drivers[i]!.driverId } } : {}),
+          },
+          new Date(),
+          config.dispatch,
+        ),
+      );
+    }
+  }
+  await sleep(1000);
+  progress(`driver locations`);
+  const locations = await measureLocations(driverSockets, world.drivers, 10_000);
+
+  const rows = [
+    ['pipeline, paced 100 changes/s', pipelinePaced],
+    [`pipeline, saturated (${burstConcurrency} committers)`, pipelineBurst],
+    ['plain Socket.IO emit, paced 100/s', plainPaced],
+    ['plain Socket.IO emit, saturated', plainBurst],
+  ] as const;
+  console.log(
+    `\nclients: ${totalClients} (${passengerCount} passengers, ${staffCount} staff, ${driverCount} drivers) over 2 nodes; connected in ${connectSeconds.toFixed(1)} s`,
+  );
+  console.log('| run | p50 | p99 | changes/s fired | events/s delivered | all delivered |');
+  console.log('|---|---|---|---|---|---|');
+  for (const [name, r] of rows) {
+    console.log(
+      `| ${name} | ${ms(r.p50)} | ${ms(r.p99)} | ${r.changesPerSecond.toFixed(0)} | ${r.eventsPerSecond.toFixed(0)} | ${r.complete ? 'yes' : 'NO'} |`,
+    );
+  }
+  console.log(
+    `\ndriver:location over sockets: ${locations.acceptedPerSecond.toFixed(0)} accepted/s (${locations.drivers} drivers, ${locations.accepted} acks ok, ${locations.refused} refused, ${locations.timedOut} timed out, ack p50 ${ms(locations.p50)}, p99 ${ms(locations.p99)})`,
+  );
+
+  for (const socket of [...passengerSockets, ...staffSockets, ...driverSockets])
+    socket.disconnect();
+  await plain.close();
+  pub.disconnect();
+  sub.disconnect();
+  worker.kill('SIGTERM');
+  await once(worker, 'exit');
+  await Promise.all(nodes.map((n) => n.stop()));
+  await closeDeps(deps);
+}
+
+main().then(
+  () => process.exit(0),
+  (e: unknown) => {
+    console.error(e);
+    process.exit(1);
+  },
+);

@@ -27,12 +27,14 @@ const workerEnv = {
   DISPATCH_JOB_TIMEOUT_MS: '4000',
   DISPATCH_WORKER_CONCURRENCY: '8',
   POSITION_FRESH_SECONDS: '3600',
+  // The database is shared with other suites: keep to a few connections per process.
+  DATABASE_POOL_MAX: '4',
 };
 const appEnv = {
   ...workerEnv,
   RATE_LIMIT_USER_WRITES_PER_MINUTE: '0',
   RATE_LIMIT_IP_WRITES_PER_MINUTE: '0',
-  DATABASE_POOL_MAX: '30',
+  DATABASE_POOL_MAX: '8',
 };
 const holding = driverHoldingStatuses.map((s) => `'${s}'`).join(', ');
 const finalStatuses = ['completed', 'awaiting_dispatcher_decision', 'cancelled'];
@@ -104,18 +106,21 @@ describe('dispatch invariants with real worker processes', function () {
   async function fleetAndPassengers(drivers: number, passengers: number) {
     const regionId = (await createRegion(deps, { id: 'atyrau' })).id;
     const driverTokens = new Map<number, string>();
-    for (let i = 0; i < drivers; i++) {
-      const km = Math.random() * 4;
-      const { user, driver } = await placeDriver(deps, regionId, km, {
-        wheelchair_accessible: i % 7 === 0,
-      });
-      driverTokens.set(driver.id, await tokenFor(deps, user));
-    }
-    const passengerTokens: string[] = [];
-    for (let i = 0; i < passengers; i++) {
-      const { user } = await createPassenger(deps, regionId, { allowed_companion: true });
-      passengerTokens.push(await tokenFor(deps, user));
-    }
+    // In parallel: setup is a good share of this test's time on a busy machine.
+    await Promise.all(
+      Array.from({ length: drivers }, async (_, i) => {
+        const { user, driver } = await placeDriver(deps, regionId, Math.random() * 4, {
+          wheelchair_accessible: i % 7 === 0,
+        });
+        driverTokens.set(driver.id, await tokenFor(deps, user));
+      }),
+    );
+    const passengerTokens = await Promise.all(
+      Array.from({ length: passengers }, async () => {
+        const { user } = await createPassenger(deps, regionId, { allowed_companion: true });
+        return tokenFor(deps, user);
+      }),
+    );
     const dispatcherToken = await tokenFor(deps, await createUser(deps, 'dispatcher'));
     return { driverTokens, passengerTokens, dispatcherToken };
   }
@@ -295,8 +300,9 @@ describe('dispatch invariants with real worker processes', function () {
     const fleet = simulateFleet(driverTokens, dispatcherToken);
 
     const orderIds: string[] = [];
-    const total = 510;
-    for (let batch = 0; batch < total / 30; batch++) {
+    // INVARIANT_ORDERS only to try the test quickly by hand; the suite runs 510.
+    const total = Number(process.env.INVARIANT_ORDERS ?? 510);
+    for (let batch = 0; batch < Math.ceil(total / 30); batch++) {
       const created = await Promise.all(
         Array.from({ length: 30 }, (_, i) => {
           const n = batch * 30 + i;
@@ -337,7 +343,7 @@ describe('dispatch invariants with real worker processes', function () {
     // The far-away pickups found nobody and were handed to a dispatcher with the reason.
     expect(
       finals.filter((o) => o.rejection_reason?.startsWith('No driver is online')),
-    ).to.have.length.at.least(5);
+    ).to.have.length.at.least(Math.ceil((total - 7) / 100));
     expect(fleet.tally.declined).to.be.greaterThan(0);
     expect(fleet.tally.ignored).to.be.greaterThan(0);
     const pending = await deps.db.knex('offers').where({ status: 'pending' }).count({ n: '*' });
@@ -369,11 +375,13 @@ describe('dispatch invariants with real worker processes', function () {
     });
     await locked;
 
-    const doomed = await startWorkerProcess(workerEnv);
+    // Offers outlive the test: every order stays offered once, so nothing re-dispatches it.
+    const env = { ...workerEnv, DISPATCH_OFFER_TIMEOUT_SECONDS: '600' };
+    const doomed = await startWorkerProcess(env);
     workers.push(doomed);
     await until(async () => (await deps.queues.dispatch.getActiveCount()) === orderIds.length);
     await doomed.kill('SIGKILL');
-    workers.push(await startWorkerProcess(workerEnv));
+    workers.push(await startWorkerProcess(env));
     release();
     await holder;
 

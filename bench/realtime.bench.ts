@@ -35,6 +35,7 @@ import {
 } from '../test/helpers/realtime-node.js';
 import { seedBench, type BenchPassenger } from './realtime-fixtures.js';
 import { measureLocations } from './realtime-locations.js';
+import { ms, Probe, progress, runInPool, runPhase, sleep } from './realtime-phases.js';
 
 const totalClients = Number(process.env.BENCH_CLIENTS ?? 5000);
 const staffCount = 10;
@@ -54,47 +55,6 @@ const env = {
   WORKER_METRICS_PORT: '0',
 };
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const percentile = (sorted: number[], p: number) =>
-  sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
-const ms = (value: number) => `${value.toFixed(1)} ms`;
-const benchStart = performance.now();
-const progress = (message: string) =>
-  process.stderr.write(
-    `[bench +${((performance.now() - benchStart) / 1000).toFixed(0)} s] ${message}\n`,
-  );
-
-/** Counts every delivery and matches status events with their commit (or emit) time. */
-class Probe {
-  deliveries = 0;
-  latencies: number[] = [];
-  private sentAt = new Map<string, number>();
-  private early = new Map<string, number>();
-
-  sent(key: string, at: number) {
-    const received = this.early.get(key);
-    if (received === undefined) this.sentAt.set(key, at);
-    else {
-      this.early.delete(key);
-      this.latencies.push(received - at);
-    }
-  }
-  received(key: string, at: number) {
-    const sent = this.sentAt.get(key);
-    if (sent === undefined) this.early.set(key, at);
-    else {
-      this.sentAt.delete(key);
-      this.latencies.push(at - sent);
-    }
-  }
-  reset() {
-    this.deliveries = 0;
-    this.latencies = [];
-    this.sentAt.clear();
-    this.early.clear();
-  }
-}
-
 async function startWorker(): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'bin/worker.ts'], {
     env: { ...process.env, ...env, LOG_LEVEL: 'info' },
@@ -108,66 +68,6 @@ async function startWorker(): Promise<ChildProcess> {
     child.on('exit', (code) => reject(new Error(`worker exited with ${code}`)));
   });
   return child;
-}
-
-async function runInPool<T>(items: T[], concurrency: number, work: (item: T) => Promise<void>) {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < items.length) await work(items[next++]!);
-    }),
-  );
-}
-
-async function waitUntil(check: () => boolean, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check() && Date.now() < deadline) await sleep(20);
-  return check();
-}
-
-interface PhaseResult {
-  p50: number;
-  p99: number;
-  eventsPerSecond: number;
-  changesPerSecond: number;
-  complete: boolean;
-}
-
-/** Runs `fire` for each passenger (paced or saturated) and waits for every delivery. */
-async function runPhase(
-  probe: Probe,
-  targets: BenchPassenger[],
-  deliveriesPerChange: number,
-  mode: { paced: true } | { paced: false },
-  fire: (target: BenchPassenger) => Promise<void>,
-): Promise<PhaseResult> {
-  probe.reset();
-  const start = performance.now();
-  if (mode.paced) {
-    const intervalMs = 1000 / pacedRate;
-    await Promise.all(
-      targets.map(async (target, i) => {
-        await sleep(i * intervalMs);
-        await fire(target);
-      }),
-    );
-  } else {
-    await runInPool(targets, burstConcurrency, fire);
-  }
-  const firedIn = performance.now() - start;
-  const expected = targets.length * deliveriesPerChange;
-  const complete = await waitUntil(() => probe.deliveries >= expected, 60_000);
-  const elapsed = performance.now() - start;
-  const sorted = [...probe.latencies].sort((a, b) => a - b);
-  const result = {
-    p50: percentile(sorted, 0.5),
-    p99: percentile(sorted, 0.99),
-    eventsPerSecond: probe.deliveries / (elapsed / 1000),
-    changesPerSecond: targets.length / (firedIn / 1000),
-    complete,
-  };
-  progress(`  done: ${JSON.stringify(result)} (${probe.deliveries}/${expected} deliveries)`);
-  return result;
 }
 
 async function connectAll(urls: string[], tokens: string[]): Promise<ClientSocket[]> {
@@ -243,20 +143,23 @@ async function main() {
     probe.sent(`${target.orderId}:2`, performance.now());
   };
   progress(`pipeline, paced`);
-  const pacedCount = pacedRate * pacedSeconds;
+  // Disjoint orders per run; the last `driverCount` orders are the drivers' (see below).
+  const usable = world.passengers.length - driverCount;
+  const pacedCount = Math.min(pacedRate * pacedSeconds, Math.floor(usable / 3));
+  const burstCount = Math.min(burstChanges, usable - pacedCount);
   const pipelinePaced = await runPhase(
     probe,
     world.passengers.slice(0, pacedCount),
     perChange,
-    { paced: true },
+    { paced: true, perSecond: pacedRate },
     commit,
   );
   progress(`pipeline, saturated`);
   const pipelineBurst = await runPhase(
     probe,
-    world.passengers.slice(pacedCount, pacedCount + burstChanges),
+    world.passengers.slice(pacedCount, pacedCount + burstCount),
     perChange,
-    { paced: false },
+    { paced: false, concurrency: burstConcurrency },
     commit,
   );
 
@@ -282,15 +185,15 @@ async function main() {
     probe,
     world.passengers.slice(0, pacedCount),
     perChange,
-    { paced: true },
+    { paced: true, perSecond: pacedRate },
     emitPlain,
   );
   progress(`plain emit, saturated`);
   const plainBurst = await runPhase(
     probe,
-    world.passengers.slice(pacedCount, pacedCount + burstChanges),
+    world.passengers.slice(pacedCount, pacedCount + burstCount),
     perChange,
-    { paced: false },
+    { paced: false, concurrency: burstConcurrency },
     emitPlain,
   );
 

@@ -11,6 +11,7 @@ import {
   assignOrder,
   bookOrder,
   createCast,
+  offerOrder,
   orderBody,
   type Cast,
 } from '../helpers/order-fixtures.js';
@@ -48,21 +49,36 @@ interface Row {
 
 const isStaffCaller = (caller: Caller) => caller === 'dispatcher' || caller === 'admin';
 
-/** A fresh order of passenger A assigned to driver A (ending driver A's earlier one first). */
-async function freshAssignedOrder(world: World): Promise<string> {
-  const { deps, app, cast } = world;
+/** Ends whatever the driver holds (test shortcut) so they are free for the next call. */
+async function freeDriver(world: World, driverId: number): Promise<void> {
+  const { deps } = world;
   await deps.db
     .knex('orders')
-    .where('driver_id', cast.driverA.driver.id)
+    .where('driver_id', driverId)
     .whereIn('status', driverHoldingStatuses)
     .update({ status: 'cancelled' });
-  await deps.db
-    .knex('drivers')
-    .where('id', cast.driverA.driver.id)
-    .update({ status: 'online_idle' });
+  await deps.db.knex('offers').where({ driver_id: driverId, status: 'pending' }).update({
+    status: 'cancelled',
+  });
+  await deps.db.knex('drivers').where('id', driverId).update({ status: 'online_idle' });
+}
+
+/** A fresh order of passenger A assigned to driver A (ending driver A's earlier one first). */
+async function freshAssignedOrder(world: World): Promise<string> {
+  const { app, cast } = world;
+  await freeDriver(world, cast.driverA.driver.id);
   const order = await bookOrder(app, cast.passengerA.token);
   await assignOrder(app, cast.dispatcher.token, order.id, cast.driverA.driver.id);
   return order.id as string;
+}
+
+/** A fresh order of passenger B offered to driver B; returns the offer id. */
+async function freshOfferToDriverB(world: World): Promise<string> {
+  const { app, cast, deps } = world;
+  await freeDriver(world, cast.driverB.driver.id);
+  const order = await bookOrder(app, cast.passengerB.token);
+  const offer = await offerOrder(deps, order.id as string, cast.driverB.driver.id);
+  return String(offer.id);
 }
 
 const rows: Row[] = [
@@ -229,6 +245,51 @@ const rows: Row[] = [
       driverB: 403,
       dispatcher: 200,
       admin: 200,
+    },
+  },
+  {
+    name: 'GET /api/dispatch/candidates/{id}/',
+    method: 'GET',
+    prepare: async (w) => (await bookOrder(w.app, w.cast.passengerB.token)).id as string,
+    request: (_w, _caller, id) => ({ path: `/api/dispatch/candidates/${id}/` }),
+    expected: {
+      anonymous: 401,
+      passengerA: 403,
+      passengerB: 403,
+      driverA: 403,
+      driverB: 403,
+      dispatcher: 200,
+      admin: 200,
+    },
+  },
+  {
+    name: 'POST /api/dispatch/offers/{id}/accept/ (offer to driver B)',
+    method: 'POST',
+    prepare: freshOfferToDriverB,
+    request: (_w, _caller, id) => ({ path: `/api/dispatch/offers/${id}/accept/` }),
+    expected: {
+      anonymous: 401,
+      passengerA: 403,
+      passengerB: 403,
+      driverA: 404,
+      driverB: 200,
+      dispatcher: 403,
+      admin: 403,
+    },
+  },
+  {
+    name: 'POST /api/dispatch/offers/{id}/decline/ (offer to driver B)',
+    method: 'POST',
+    prepare: freshOfferToDriverB,
+    request: (_w, _caller, id) => ({ path: `/api/dispatch/offers/${id}/decline/`, body: {} }),
+    expected: {
+      anonymous: 401,
+      passengerA: 403,
+      passengerB: 403,
+      driverA: 404,
+      driverB: 200,
+      dispatcher: 403,
+      admin: 403,
     },
   },
 ];

@@ -242,7 +242,7 @@ async function main() {
 
   for (const socket of [...passengerSockets, ...staffSockets, ...driverSockets])
     socket.disconnect();
-  await plain.close();
+  // `plain` is attached to no HTTP server, so there is nothing to close but its adapter's clients.
   pub.disconnect();
   sub.disconnect();
   worker.kill('SIGTERM');

@@ -5,7 +5,6 @@
  * that finds a gap (stream trimmed while it lagged, keys flushed) reloads the snapshot instead
  * of drifting.
  */
-import { createHash } from 'node:crypto';
 import type { Redis } from '../redis/redis.js';
 import { redisKey } from '../redis/redis.js';
 
@@ -49,8 +48,6 @@ if not prev then return 0 end
 if ARGV[3] ~= '' and prevAt and prevAt > tonumber(ARGV[3]) then return 0 end
 redis.call('HDEL', KEYS[1], ARGV[1])
 ${appendChange}`;
-
-const sha1 = (text: string) => createHash('sha1').update(text).digest('hex');
 
 export const encodePosition = (p: StoredPosition) => `${p.lat},${p.lon},${p.recordedAtMs}`;
 
@@ -103,15 +100,12 @@ export function createPositionStore(
   const streamKey = redisKey(prefix, 'geo', 'changes');
   const maxLength = String(options.streamMaxLength ?? 100_000);
 
+  /**
+   * EVAL, not EVALSHA with a NOSCRIPT retry: a retried write would run after writes sent later
+   * (a remove overtaking the next upsert), and writes of one process must keep their order.
+   */
   async function runScript(script: string, args: string[]): Promise<WriteResult> {
-    const keys = [positionsKey, seqKey, streamKey];
-    let reply: unknown;
-    try {
-      reply = await redis.evalsha(sha1(script), 3, ...keys, ...args);
-    } catch (e: unknown) {
-      if (!(e instanceof Error) || !e.message.startsWith('NOSCRIPT')) throw e;
-      reply = await redis.eval(script, 3, ...keys, ...args);
-    }
+    const reply: unknown = await redis.eval(script, 3, positionsKey, seqKey, streamKey, ...args);
     return { streamId: Array.isArray(reply) ? String(reply[1]) : null };
   }
 

@@ -87,6 +87,25 @@ describe('driver position index (Redis truth, in-memory mirrors)', () => {
     }
   });
 
+  it('when a worker fires writes without waiting, then Redis applies them in the order sent', async () => {
+    const at = (driverId: number, ms: number) => ({
+      driverId,
+      ...center,
+      recordedAt: new Date(ms),
+    });
+    await Promise.all([
+      workerA.upsert(at(1, 1000)),
+      workerA.remove(1),
+      workerA.upsert(at(1, 2000)),
+    ]);
+    await Promise.all([
+      workerA.upsert(at(2, 1000)),
+      workerA.upsert(at(2, 2000)),
+      workerA.remove(2),
+    ]);
+    expect(await redisTruth()).to.deep.equal([`1@${center.lat},${center.lon}`]);
+  });
+
   it('when an older position arrives after a newer one, then the newer one stays', async () => {
     await workerA.upsert({ driverId: 1, lat: 47.2, lon: 51.9, recordedAt: new Date(2000) });
     await workerB.upsert({ driverId: 1, lat: 47.0, lon: 51.9, recordedAt: new Date(1000) });

@@ -50,13 +50,14 @@ async function resolvePassenger(
     const passenger = await findPassengerById(deps.db.knex, passengerId);
     if (!passenger) throw fieldError('passenger_id', 'No such passenger');
     if (!passenger.is_active)
-      throw new AppError('forbidden', { message: 'This passenger is deactivated' });
+      throw new AppError('forbidden', { extra: { reason: 'passenger_inactive' } });
     return passenger;
   }
   if (passengerId !== undefined) throw fieldError('passenger_id', 'This field is not allowed');
   const passenger = await findPassengerByUserId(deps.db.knex, actor.userId);
   if (!passenger) throw new AppError('profile_required');
-  if (!passenger.is_active) throw new AppError('forbidden');
+  if (!passenger.is_active)
+    throw new AppError('forbidden', { extra: { reason: 'passenger_inactive' } });
   return passenger;
 }
 

@@ -93,6 +93,18 @@ function checkPartyAccess(actor: UserActor, party: OrderListRequest['party']): v
   if (!own) throw new AppError('forbidden');
 }
 
+/** Narrows the filter to one party id; false when the filter already names another one. */
+function pinParty(
+  filter: OrderListFilter,
+  key: 'passengerId' | 'driverId',
+  value: number | undefined,
+): boolean {
+  if (value === undefined) return true;
+  if (filter[key] !== undefined && filter[key] !== value) return false;
+  filter[key] = value;
+  return true;
+}
+
 export async function listOrdersInScope(
   db: Db,
   actor: UserActor,
@@ -116,15 +128,13 @@ export async function listOrdersInScope(
     createdBefore: query.created_before,
     search: query.search,
   };
-  const constraints = [scope, party ?? {}];
-  for (const c of constraints) {
-    for (const key of ['passengerId', 'driverId'] as const) {
-      const value = (c as OrderListFilter)[key];
-      if (value === undefined) continue;
-      if (filter[key] !== undefined && filter[key] !== value) return buildPage(empty);
-      filter[key] = value;
-    }
-  }
+  const pins: OrderListFilter[] = [scope, party ?? {}];
+  const consistent = pins.every(
+    (pin) =>
+      pinParty(filter, 'passengerId', pin.passengerId) &&
+      pinParty(filter, 'driverId', pin.driverId),
+  );
+  if (!consistent) return buildPage(empty);
   const { limit, offset } = toPageWindow(query);
   const { count, rows } = await listOrders(db, filter, { limit, offset });
   return buildPage({

@@ -106,6 +106,18 @@ describe('Bull Board at /admin/queues (staff only)', () => {
     expect(res.status).to.equal(401);
   });
 
+  it('when staff act from the board itself, then the action reaches the queue', async () => {
+    const cookie = cookieOf(await login(await tokenOf('dispatcher')));
+    const res = await raw(`/admin/queues/api/queues/${queueNames.sms}/pause`, {
+      method: 'PUT',
+      headers: { cookie, origin: app.baseUrl, 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(res.status).to.be.within(200, 204);
+    expect(await deps.queues.sms.isPaused()).to.equal(true);
+    await deps.queues.sms.resume();
+  });
+
   it('when a state change comes from another origin, then 403', async () => {
     const cookie = cookieOf(await login(await tokenOf('admin')));
     const res = await raw(`/admin/queues/api/queues/${queueNames.sms}/pause`, {
@@ -113,5 +125,6 @@ describe('Bull Board at /admin/queues (staff only)', () => {
       headers: { cookie, origin: 'https://evil.example.com' },
     });
     expect(res.status).to.equal(403);
+    expect(await deps.queues.sms.isPaused()).to.equal(false);
   });
 });

@@ -185,6 +185,21 @@ describe('passengers', () => {
       expect(again.status).to.equal(409);
     });
 
+    it('when an admin creates a passenger, then that person logs in by OTP with a profile', async () => {
+      // +77777777777 is a configured test number (code 111111) in the test environment.
+      const created = await app.request('POST', '/api/passengers/', {
+        token: admin,
+        body: { ...newPassenger, phone: '+7 777 777 77 77' },
+      });
+      expect(created.status).to.equal(201);
+      await app.request('POST', '/api/auth/phone-login/', { body: { phone: '87777777777' } });
+      const login = await app.request('POST', '/api/auth/verify-otp/', {
+        body: { phone: '87777777777', code: '111111' },
+      });
+      expect(login.status).to.equal(200);
+      expect(login.body).to.include({ has_profile: true, passenger_id: created.body.id });
+    });
+
     it('when the phone has only logged in so far, then the profile attaches to that user', async () => {
       const bare = await createUser(deps, 'passenger', { phone: '+77025554433' });
       const res = await app.request('POST', '/api/passengers/', {

@@ -111,7 +111,11 @@ export function startQueueWorkers(
       },
     );
     worker.on('failed', (job, err) => {
-      deps.logger.warn({ queue, job: job?.name, jobId: job?.id, err: err.message }, 'job failed');
+      const requestId = splitJobEnvelope(job?.data).requestId;
+      deps.logger.warn(
+        { queue, job: job?.name, jobId: job?.id, requestId, err: err.message },
+        'job failed',
+      );
     });
     worker.on('error', (err) => deps.logger.error({ queue, err: err.message }, 'worker error'));
     return worker;

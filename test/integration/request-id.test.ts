@@ -70,12 +70,12 @@ describe('request id from the API into outbox rows, jobs and job logs', () => {
     const seen: unknown[] = [];
     workers = startQueueWorkers(jobDeps, ['sms'], {
       'sms.send': async (payload, { log }) => {
-        seen.push(payload);
         log.info('sending');
         // What a job writes carries the same id onwards.
         await insertOutboxMessages(deps.db.knex, [
           { topic: 'realtime.offer-changed', payload: { offer_id: 9 }, jobId: 'follow-up' },
         ]);
+        seen.push(payload);
       },
     });
     await runWithRequestId('req-chain-1234', () =>
@@ -97,5 +97,19 @@ describe('request id from the API into outbox rows, jobs and job logs', () => {
     });
     const followUp = await deps.db.knex('outbox_messages').where({ job_id: 'follow-up' }).first();
     expect(followUp.request_id).to.equal('req-chain-1234');
+  });
+
+  it('when a job fails, then the failure is logged with its request id', async () => {
+    const captured = captureLog('info');
+    workers = startQueueWorkers({ ...deps, logger: captured.logger }, ['sms'], {
+      'sms.send': () => Promise.reject(new Error('gateway down')),
+    });
+    await deps.queues.sms.add('sms.send', { sms_message_id: 3, request_id: 'req-failing-99' });
+    await until(() => Promise.resolve(captured.lines().some((l) => l.msg === 'job failed')));
+    expect(captured.lines().find((l) => l.msg === 'job failed')).to.include({
+      requestId: 'req-failing-99',
+      job: 'sms.send',
+      err: 'gateway down',
+    });
   });
 });

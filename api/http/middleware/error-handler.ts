@@ -65,6 +65,17 @@ function fromDatabaseError(e: unknown): AppError | null {
     return new AppError('validation_failed', { message: 'referenced record does not exist' });
   if (code === '23505') return new AppError('conflict');
   if (code === '22P02' || code === '22003') return new AppError('validation_failed');
+  // The database is unreachable, refusing connections, or our pool is exhausted: the
+  // contract's 503, so clients retry instead of treating it as a bug.
+  if (
+    code === 'ECONNREFUSED' ||
+    code === '53300' ||
+    code === '57P01' ||
+    code === '57P03' ||
+    (e as { name?: unknown }).name === 'KnexTimeoutError'
+  ) {
+    return new AppError('service_unavailable');
+  }
   return null;
 }
 

@@ -55,7 +55,7 @@ describe('logs never carry phones, codes or tokens', () => {
     await until(async () => {
       const row = await deps.db.knex('sms_messages').first();
       return (row as { status?: string } | undefined)?.status === 'sent';
-    });
+    }, 15_000);
     const wrong = await app.request('POST', '/api/auth/verify-otp/', {
       body: { phone: realPhone, code: '000000' },
     });

@@ -64,11 +64,13 @@ describe('worker /metrics: queues, jobs, dispatch outcomes', () => {
       },
     });
     for (const worker of workers) jobMetrics.observeWorker(worker);
-    await until(async () =>
-      (await scrape()).text.includes(
-        'invo_jobs_total{queue="sms",job="sms.send",outcome="failed"} 1',
-      ),
-    );
+    await until(async () => {
+      const text = (await scrape()).text;
+      return (
+        text.includes('invo_jobs_total{queue="sms",job="sms.send",outcome="failed"} 1') &&
+        text.includes('invo_jobs_total{queue="sms",job="sms.send",outcome="completed"} 2')
+      );
+    });
     const { text } = await scrape();
     expect(text).to.include('invo_jobs_total{queue="sms",job="sms.send",outcome="completed"} 2');
     expect(text).to.include('invo_queue_jobs{queue="sms",state="wait"} 0');

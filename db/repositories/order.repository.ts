@@ -65,8 +65,9 @@ export async function listOrderEvents(db: Db, orderId: string): Promise<OrderEve
 /** The relations the Order view needs. */
 export const orderGraph = '[passenger.[user, region], driver.[user, region]]';
 
+/** One row, one query: joined rather than fetched (7 round trips), which counts per realtime event. */
 export async function findOrderWithParties(db: Db, id: string): Promise<OrderRow | undefined> {
-  return OrderModel.query(db).findById(id).withGraphFetched(orderGraph);
+  return OrderModel.query(db).findById(id).withGraphJoined(orderGraph);
 }
 
 export type OrderInsert = Pick<

@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import jwt from 'jsonwebtoken';
+import { io as connectIo } from 'socket.io-client';
 import { ulid } from 'ulid';
 import { signAccessToken } from '../../lib/auth/access-token.js';
 import { systemActor } from '../../lib/auth/actor.js';
@@ -178,6 +179,15 @@ describe('realtime: two real nodes, real clients', function () {
     const good = connectClient(nodeB.url, await tokenFor(deps, alice.user));
     sockets.push(good);
     expect(await handshakeRefusal(good)).to.equal(null);
+    // The token may come in the query instead (clients that cannot set `auth`).
+    const byQuery = connectIo(nodeA.url, {
+      transports: ['websocket'],
+      query: { token: await tokenFor(deps, alice.user) },
+      reconnection: false,
+      forceNew: true,
+    }) as ClientSocket;
+    sockets.push(byQuery);
+    expect(await handshakeRefusal(byQuery)).to.equal(null);
   });
 
   it('when the session of a connected socket is revoked, then the socket is dropped and its sibling session stays', async () => {
@@ -326,6 +336,34 @@ describe('realtime: two real nodes, real clients', function () {
     await sleep(200);
     expect(eventsOf(bobSocket)).to.deep.equal([]);
     expect(eventsOf(otherDriverSocket)).to.deep.equal([]);
+  });
+
+  it('when a client unsubscribes, then the room of the order no longer reaches it', async () => {
+    const { region, alice, driver } = await world();
+    const orderId = await createOrder(alice.passenger.id, alice.user.id, region.id);
+    await move(orderId, 'matching');
+    await insertOffer(deps.db.knex, {
+      order_id: orderId,
+      driver_id: driver.driver.id,
+      expires_at: new Date(Date.now() + 20_000),
+      distance_m: 500,
+      score: 1,
+      rank: 1,
+    });
+    // An offered driver reaches the order only through its room (it is not theirs yet).
+    const driverSocket = await client(nodeA, await tokenFor(deps, driver.user));
+    const staffSocket = await client(nodeB, await tokenFor(deps, await createUser(deps, 'admin')));
+    const ack: any = await driverSocket.emitWithAck('subscribe', { order_id: orderId });
+    expect(ack.ok).to.equal(true);
+    await move(orderId, 'offered');
+    await waitFor(() => statusVersions(driverSocket).includes(3), 'version 3 for the driver');
+
+    const left: any = await driverSocket.emitWithAck('unsubscribe', { order_id: orderId });
+    expect(left).to.deep.equal({ ok: true });
+    await move(orderId, 'matching');
+    await waitFor(() => statusVersions(staffSocket).includes(4), 'version 4 for staff');
+    await sleep(300);
+    expect(statusVersions(driverSocket)).to.deep.equal([3]);
   });
 
   it('when an offer is made and then expires, then only its driver gets new_offer and offer_closed, once each', async () => {

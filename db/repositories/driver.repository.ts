@@ -80,20 +80,22 @@ export async function updateDriverById(db: Db, id: number, patch: DriverWrite): 
 
 /**
  * Stores a position unless a newer one is already stored: the condition in the UPDATE makes
- * two racing reports keep the later point. Returns whether this point was stored.
+ * two racing reports keep the later point. Returns whether this point was stored and, if so,
+ * whether the driver is online.
  */
 export async function storeDriverLocation(
   db: Db,
   id: number,
   location: DriverLocationWrite,
-): Promise<boolean> {
-  const count = await db('drivers')
+): Promise<{ stored: boolean; isOnline: boolean }> {
+  const [row] = await db('drivers')
     .where({ id, is_active: true })
     .whereRaw('(last_location_update IS NULL OR last_location_update <= ?)', [
       location.last_location_update,
     ])
-    .update({ ...location, updated_at: db.fn.now() });
-  return count === 1;
+    .update({ ...location, updated_at: db.fn.now() })
+    .returning<{ is_online: boolean }[]>('is_online');
+  return { stored: row !== undefined, isOnline: row?.is_online ?? false };
 }
 
 /** What keeps a driver busy: a pending offer, or an order that holds them. */

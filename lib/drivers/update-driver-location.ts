@@ -58,7 +58,7 @@ export async function updateDriverLocation(
       fields: { recorded_at: ['The point is recorded in the future'] },
     });
   }
-  const accepted = await storeDriverLocation(deps.db.knex, driverId, {
+  const { stored, isOnline } = await storeDriverLocation(deps.db.knex, driverId, {
     current_lat: input.lat,
     current_lon: input.lon,
     heading: input.heading ?? null,
@@ -66,13 +66,16 @@ export async function updateDriverLocation(
     accuracy: input.accuracy ?? null,
     last_location_update: recordedAt,
   });
-  const driver = await loadDriverView(deps.db.knex, driverId);
   // Only online drivers are searchable; an offline driver's point is kept for the record.
-  if (accepted && driver.is_online) {
+  const indexed = stored && isOnline;
+  if (indexed) {
     await deps.positionIndex.upsert({ driverId, lat: input.lat, lon: input.lon, recordedAt });
   }
+  const driver = await loadDriverView(deps.db.knex, driverId);
+  // The driver went offline between our write and our upsert: take the point back out.
+  if (indexed && !driver.is_online) await deps.positionIndex.remove(driverId);
   // The passenger's map: throttled, straight to realtime clients, no outbox row per point.
-  if (accepted) {
+  if (stored) {
     await publishDriverLocation(deps, driverId, {
       lat: input.lat,
       lon: input.lon,
@@ -81,5 +84,5 @@ export async function updateDriverLocation(
       recordedAt,
     });
   }
-  return { driver, accepted };
+  return { driver, accepted: stored };
 }

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import type { AppDeps } from '../../lib/deps.js';
+import { updateDriverLocation } from '../../lib/drivers/update-driver-location.js';
 import { createTestDeps, closeDeps, resetState } from '../helpers/test-deps.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import {
@@ -225,6 +226,39 @@ describe('drivers', () => {
         expect(res.body.fields).to.have.property(field);
       });
     }
+
+    it('when the driver goes offline while their point is being indexed, then it is taken out again', async () => {
+      const calls: string[] = [];
+      const positionIndex = {
+        ...deps.positionIndex,
+        upsert: async () => {
+          calls.push('upsert');
+          // The offline switch commits between our write and our upsert.
+          await deps.db
+            .knex('drivers')
+            .where({ id: beta.id })
+            .update({ is_online: false, status: 'offline' });
+        },
+        remove: () => {
+          calls.push('remove');
+          return Promise.resolve();
+        },
+      };
+      const actor = {
+        kind: 'user' as const,
+        userId: 0,
+        role: 'driver' as const,
+        sessionId: '',
+        passengerId: null,
+        driverId: beta.id,
+      };
+      const result = await updateDriverLocation({ ...deps, positionIndex }, actor, beta.id, {
+        lat: 47.11,
+        lon: 51.92,
+      });
+      expect(result.accepted).to.equal(true);
+      expect(calls).to.deep.equal(['upsert', 'remove']);
+    });
 
     it("when a driver reports another driver's position, then 404; staff 403", async () => {
       const body = { lat: 47, lon: 51 };

@@ -112,7 +112,7 @@ async function measureRawBullmq(deps: AppDeps, jobs: number): Promise<number[]> 
   const latencies: number[] = [];
   for (let i = 0; i < jobs; i++) {
     const t0 = performance.now();
-    const job = await queue.add('noop', { i }, { removeOnComplete: true });
+    const job = await queue.add('noop', { i });
     await job.waitUntilFinished(events);
     latencies.push(performance.now() - t0);
   }
@@ -139,8 +139,9 @@ async function bookOrders(baseUrl: string, tokens: string[]): Promise<Booking[]>
         const body = {
           pickup_title: 'Home',
           dropoff_title: 'Clinic',
-          pickup_lat: center.lat + (Math.random() - 0.5) * 0.2,
-          pickup_lon: center.lon + (Math.random() - 0.5) * 0.3,
+          // Spread like the drivers, so supply near each pickup lasts the whole run.
+          pickup_lat: center.lat + (Math.random() - 0.5) * 0.9,
+          pickup_lon: center.lon + (Math.random() - 0.5) * 1.3,
           dropoff_lat: center.lat,
           dropoff_lon: center.lon,
         };
@@ -221,7 +222,7 @@ async function main(): Promise<void> {
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   const workers: WorkerProcess[] = await Promise.all(
-    Array.from({ length: workerCount }, () => startWorkerProcess(env)),
+    Array.from({ length: workerCount }, () => startWorkerProcess({ ...env, LOG_LEVEL: 'info' })),
   );
   const runStart = Date.now();
   const bookings = await bookOrders(baseUrl, tokens);

@@ -81,15 +81,20 @@ export async function connectRecording(url: string, token: string): Promise<Reco
   };
 }
 
-/** Polls `check` until it holds; the error names what never happened. */
+/**
+ * Polls `check` until it holds; the error names what never happened (and what did). The
+ * default wait is generous: a CI machine running other suites can be slow to deliver.
+ */
 export async function waitFor(
   check: () => boolean | Promise<boolean>,
-  what: string,
-  timeoutMs = 15_000,
+  what: string | (() => string),
+  timeoutMs = 30_000,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > deadline) {
+      throw new Error(`timed out waiting for ${typeof what === 'string' ? what : what()}`);
+    }
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }

@@ -43,8 +43,9 @@ export interface MatchOptions {
   isFinalAttempt?: boolean;
 }
 
-/** Drivers tried per run when reservations are lost to other workers. */
+/** Drivers tried per search, and searches per run, when reservations are lost to others. */
 const maxReservationTries = 10;
+const searchesPerRun = 2;
 
 /** When to stop searching: the give-up time, or the pickup time of a later pre-booked order. */
 export function searchDeadline(
@@ -66,25 +67,30 @@ export async function matchOrder(
   if (order.status === 'active_queue') return releaseFromQueue(deps, order);
   if (order.status !== 'matching') return { kind: 'skipped', status: order.status };
 
-  const search = await findRankedCandidates(deps, order);
-  let tries = 0;
-  for (const candidate of search.candidates) {
-    if (tries++ >= maxReservationTries) break;
-    options.signal?.throwIfAborted();
-    const result = await offerToCandidate(deps, order, candidate, options.signal);
-    if (result === 'order_moved_on') return { kind: 'skipped', status: null };
-    if (result !== 'driver_taken') {
-      return {
-        kind: 'offered',
-        offerId: result.id,
-        driverId: candidate.driver_id,
-        rank: candidate.rank,
-      };
+  // Workers racing on nearby orders may take every driver this search ranked; one fresh
+  // search (which no longer sees them) beats waiting a whole backoff.
+  let reason = 'Every candidate driver was taken by another order meanwhile.';
+  for (let search = 1; search <= searchesPerRun; search++) {
+    const found = await findRankedCandidates(deps, order);
+    if (found.rejectionReason !== null) {
+      reason = found.rejectionReason;
+      break;
+    }
+    for (const candidate of found.candidates.slice(0, maxReservationTries)) {
+      options.signal?.throwIfAborted();
+      const result = await offerToCandidate(deps, order, candidate, options.signal);
+      if (result === 'order_moved_on') return { kind: 'skipped', status: null };
+      if (result !== 'driver_taken') {
+        return {
+          kind: 'offered',
+          offerId: result.id,
+          driverId: candidate.driver_id,
+          rank: candidate.rank,
+        };
+      }
     }
   }
 
-  const reason =
-    search.rejectionReason ?? 'Every candidate driver was taken by another order meanwhile.';
   const startedAt = (await findSearchStartedAt(deps.db.knex, order.id)) ?? order.updated_at;
   const deadline = searchDeadline(
     startedAt,

@@ -9,6 +9,7 @@ import { verifyOtp } from '../../../lib/auth/verify-otp.js';
 import type { AppDeps } from '../../../lib/deps.js';
 import { bodyObject } from '../../../lib/validation/parse-input.js';
 import type { RouteRegistry } from '../route.js';
+import { disabilityCategories, mobilityAids } from '../../../lib/passengers/passenger.schemas.js';
 
 const phoneField = () => yup.string().max(32).required();
 const tokenField = () => yup.string().max(4096);
@@ -26,15 +27,9 @@ const logoutBody = bodyObject({ refresh: tokenField().optional() });
 const registerPassengerBody = bodyObject({
   full_name: yup.string().max(200).matches(/\S/, 'Enter the full name').required(),
   region_id: yup.string().max(64).required(),
-  disability_category: yup
-    .string()
-    .oneOf(['I группа', 'II группа', 'III группа', 'Ребенок-инвалид'])
-    .required(),
+  disability_category: yup.string().oneOf(disabilityCategories).required(),
   allowed_companion: yup.boolean().optional(),
-  mobility_aid: yup
-    .string()
-    .oneOf(['none', 'cane_or_walker', 'folding_wheelchair', 'wheelchair'])
-    .optional(),
+  mobility_aid: yup.string().oneOf(mobilityAids).optional(),
 });
 
 export function registerAuthRoutes(routes: RouteRegistry, deps: AppDeps): void {

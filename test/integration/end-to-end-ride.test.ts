@@ -82,34 +82,41 @@ describe('end to end: a ride through real processes', function () {
   // The processes run for the whole suite, as in production; resetting Redis and the tables
   // under running workers is not a story anyone lives, so the stories keep apart by place
   // and people instead (see `stories`).
+  /** Every process that started, even when another failed to, so none outlives the suite. */
+  const stops: (() => Promise<void>)[] = [];
+  const service = async (script: string, ready: string, env: NodeJS.ProcessEnv) => {
+    const started = await startServiceProcess(
+      script,
+      ready,
+      { ...processEnv, ...env },
+      startTimeoutMs,
+    );
+    stops.push(async () => {
+      started.child.kill('SIGTERM');
+      await started.exited;
+    });
+    return started;
+  };
+  const worker = async () => {
+    const started = await startWorkerProcess(processEnv, startTimeoutMs);
+    stops.push(() => started.kill());
+    return started;
+  };
+
   before(async () => {
     deps = createTestDeps({ DATABASE_POOL_MAX: '3' });
     await resetState(deps);
     [web, realtime, workers] = await Promise.all([
-      startServiceProcess(
-        'bin/web.ts',
-        'web listening',
-        { ...processEnv, PORT: '0' },
-        startTimeoutMs,
-      ),
-      startServiceProcess(
-        'bin/realtime.ts',
-        'realtime listening',
-        { ...processEnv, REALTIME_PORT: '0' },
-        startTimeoutMs,
-      ),
-      Promise.all([1, 2].map(() => startWorkerProcess(processEnv, startTimeoutMs))),
+      service('bin/web.ts', 'web listening', { PORT: '0' }),
+      service('bin/realtime.ts', 'realtime listening', { REALTIME_PORT: '0' }),
+      Promise.all([worker(), worker()]),
     ]);
     api = apiClient(`http://127.0.0.1:${web.port}`);
     realtimeUrl = `http://127.0.0.1:${realtime.port}`;
   });
 
   after(async () => {
-    const stopping = [web, realtime].filter(Boolean).map(async (service) => {
-      service.child.kill('SIGTERM');
-      await service.exited;
-    });
-    await Promise.all([...stopping, ...workers.map((w) => w.kill())]);
+    await Promise.all(stops.splice(0).map((stop) => stop()));
     await closeDeps(deps);
   });
 

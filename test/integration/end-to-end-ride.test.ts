@@ -79,9 +79,6 @@ describe('end to end: a ride through real processes', function () {
   let api: ApiClient;
   const sockets: RecordingSocket[] = [];
 
-  // The processes run for the whole suite, as in production; resetting Redis and the tables
-  // under running workers is not a story anyone lives, so the stories keep apart by place
-  // and people instead (see `stories`).
   /** Every process that started, even when another failed to, so none outlives the suite. */
   const stops: (() => Promise<void>)[] = [];
   const service = async (script: string, ready: string, env: NodeJS.ProcessEnv) => {
@@ -103,6 +100,9 @@ describe('end to end: a ride through real processes', function () {
     return started;
   };
 
+  // The processes run for the whole suite, as in production; resetting Redis and the tables
+  // under running workers is not a story anyone lives, so the stories keep apart by place
+  // and people instead (see `stories`).
   before(async () => {
     deps = createTestDeps({ DATABASE_POOL_MAX: '3' });
     await resetState(deps);

@@ -187,11 +187,14 @@ async function benchSize(redis: Redis, drivers: (Point & { id: number })[], quer
       )) as string[]
     ).map(Number);
 
-  // Warm up both paths (JIT, ring cache, Redis connection) before timing.
-  for (const q of queries.slice(0, 300)) {
+  // Warm up both paths (JIT, Redis connection) on other pickups before timing.
+  for (const q of warmUpQueries) {
     await ours(q);
     await geosearch(q);
   }
+  // First pass: every pickup cell is new to the ring cache. Second: the cache is warm, as in
+  // a running service where pickups recur in the same city cells.
+  const oursCold = await timeSequential(queries, ours);
   const oursRun = await timeSequential(queries, ours);
   const geoSeq = await timeSequential(queries, geosearch);
   const geoPar = await timeConcurrent(queries, geosearch);
@@ -205,6 +208,7 @@ async function benchSize(redis: Redis, drivers: (Point & { id: number })[], quer
   let vsBrute = 0;
   brute.answers.forEach((expected, i) => {
     if (JSON.stringify(expected) !== JSON.stringify(oursRun.answers[i])) vsBrute++;
+    if (JSON.stringify(expected) !== JSON.stringify(oursCold.answers[i])) vsBrute++;
   });
   let geoExact = 0;
   let geoEdge = 0;
@@ -222,6 +226,7 @@ async function benchSize(redis: Redis, drivers: (Point & { id: number })[], quer
     writeMs,
     mirrorLoadMs,
     oursRun,
+    oursCold,
     geoSeq,
     geoPar,
     brute,
@@ -236,6 +241,7 @@ async function benchSize(redis: Redis, drivers: (Point & { id: number })[], quer
 
 const trips = loadTrips();
 const queries = pickupPoints(trips, queryCount);
+const warmUpQueries = pickupPoints(trips, 300, 3);
 console.log(
   `bench:geo — ${new Date().toISOString()} — ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), node ${process.version}`,
 );
@@ -254,11 +260,20 @@ try {
     const r = await benchSize(redis, driverPositions(trips, size), queries);
     const baseline = Math.max(r.geoSeq.timing.qps, r.geoPar.timing.qps);
     const ratio = r.oursRun.timing.qps / baseline;
+    const coldRatio = r.oursCold.timing.qps / baseline;
     const line = (name: string, t: Timing, n: number, check: string) =>
       `| ${fmt(size)} | ${name} | ${fmt(n)} | ${fmt(t.qps)} | ${fmt(t.p50Us, 1)} | ${fmt(t.p99Us, 1)} | ${check} |`;
     rows.push(
       line(
-        'H3 index (in-memory mirror)',
+        'H3 index, first visit of each pickup cell',
+        r.oursCold.timing,
+        queryCount,
+        'checked against brute force (below)',
+      ),
+    );
+    rows.push(
+      line(
+        'H3 index, ring cache warm',
         r.oursRun.timing,
         queryCount,
         `${fmt(r.found, 1)} found/query`,
@@ -285,11 +300,11 @@ try {
         'brute-force scan',
         r.brute.timing,
         r.bruteQueries,
-        `${r.vsBrute} mismatches vs H3 index`,
+        `${r.vsBrute} mismatches vs H3 index (both passes)`,
       ),
     );
     verdicts.push(
-      `${fmt(size)} drivers: H3 index ${fmt(r.oursRun.timing.qps)} q/s vs best GEOSEARCH ${fmt(baseline)} q/s = ${fmt(ratio, 1)}× (target ≥ 3×: ${ratio >= 3 ? 'met' : 'NOT met'}); ` +
+      `${fmt(size)} drivers: H3 index ${fmt(r.oursRun.timing.qps)} q/s vs best GEOSEARCH ${fmt(baseline)} q/s = ${fmt(ratio, 1)}× warm (target ≥ 3×: ${ratio >= 3 ? 'met' : 'NOT met'}), ${fmt(coldRatio, 1)}× on first visits (${coldRatio >= 3 ? 'met' : 'NOT met'}); ` +
         `index writes ${fmt((size / r.writeMs) * 1000)}/s, mirror load ${fmt(r.mirrorLoadMs)} ms`,
     );
   }

@@ -12,7 +12,6 @@ import {
 } from '../../lib/realtime/fanout-channel.js';
 import type { ServerEventName, ServerEventPayload } from '../../lib/realtime/events.js';
 import { locales } from '../../lib/realtime/order-emissions.js';
-import { localeRoom } from '../../lib/realtime/rooms.js';
 import { createRedis } from '../../lib/redis/redis.js';
 import type { RealtimeIo } from './server.js';
 
@@ -31,6 +30,26 @@ function emitTo<E extends ServerEventName>(
   (operator.emit as (event: E, payload: ServerEventPayload<E>) => boolean)(event, payload);
 }
 
+/**
+ * This node's sockets in any of the rooms, split by language. Costs what the target rooms
+ * hold, not what the node holds (an `except(locale room)` would walk every socket of the
+ * other language on the node for every event).
+ */
+function localSocketsByLocale(io: RealtimeIo, rooms: string[]): Record<Locale, string[]> {
+  const byLocale: Record<Locale, string[]> = { ru: [], en: [] };
+  const namespace = io.of('/');
+  const seen = new Set<string>();
+  for (const room of rooms) {
+    for (const socketId of namespace.adapter.rooms.get(room) ?? []) {
+      if (seen.has(socketId)) continue;
+      seen.add(socketId);
+      const socket = namespace.sockets.get(socketId);
+      if (socket) byLocale[socket.data.locale].push(socketId);
+    }
+  }
+  return byLocale;
+}
+
 function applyAction(io: RealtimeIo, action: FanoutAction): void {
   switch (action.type) {
     case 'emit': {
@@ -39,9 +58,11 @@ function applyAction(io: RealtimeIo, action: FanoutAction): void {
         emitTo(io.local.to(action.rooms), action.event, payload.all);
         return;
       }
+      // Every socket is in the room named by its own id: one encoding per language.
+      const targets = localSocketsByLocale(io, action.rooms);
       for (const locale of locales) {
-        const others = locales.filter((l: Locale) => l !== locale).map(localeRoom);
-        emitTo(io.local.to(action.rooms).except(others), action.event, payload.byLocale[locale]);
+        if (targets[locale].length === 0) continue;
+        emitTo(io.local.to(targets[locale]), action.event, payload.byLocale[locale]);
       }
       return;
     }

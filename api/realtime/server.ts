@@ -1,8 +1,8 @@
 /**
  * The Socket.IO server, scaled out with the Redis adapter. The handshake checks the access
- * token and its session; each socket joins its own room and its language's room, and its
- * client events go to thin handlers. Events reach sockets through
- * the fan-out subscriber; a periodic sweep drops sockets whose login was revoked since.
+ * token and its session; each socket joins its own room, and its client events go to thin
+ * handlers. Events reach sockets through the fan-out subscriber; a periodic sweep drops
+ * sockets whose login was revoked since.
  */
 import type { Server as HttpServer } from 'node:http';
 import { createAdapter } from '@socket.io/redis-adapter';
@@ -11,7 +11,7 @@ import type { UserActor } from '../../lib/auth/actor.js';
 import type { AppDeps } from '../../lib/deps.js';
 import type { Locale } from '../../lib/i18n/messages.js';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../lib/realtime/events.js';
-import { localeRoom, personalRoom } from '../../lib/realtime/rooms.js';
+import { personalRoom } from '../../lib/realtime/rooms.js';
 import { createRedis } from '../../lib/redis/redis.js';
 import { startFanoutSubscriber } from './fanout-subscriber.js';
 import { authenticateSocket } from './handshake.js';
@@ -57,8 +57,7 @@ export async function createRealtimeServer(
   io.use(authenticateSocket(deps));
 
   io.on('connection', (socket) => {
-    const { actor, locale } = socket.data;
-    void socket.join([personalRoom(actor), localeRoom(locale)]);
+    void socket.join(personalRoom(socket.data.actor));
     registerSocketHandlers(socket, deps);
   });
 

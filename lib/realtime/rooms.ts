@@ -1,13 +1,10 @@
 /** Socket.IO room names: one per party and one per order. */
 import type { UserActor } from '../auth/actor.js';
-import type { Locale } from '../i18n/messages.js';
 
 export const passengerRoom = (passengerId: number) => `passenger:${passengerId}`;
 export const driverRoom = (driverId: number) => `driver:${driverId}`;
 export const staffRoom = 'staff';
 export const orderRoom = (orderId: string) => `order:${orderId}`;
-/** Sockets by the language of their texts (`status_display`). */
-export const localeRoom = (locale: Locale) => `locale:${locale}`;
 
 /** The room a connected user belongs to by who they are. */
 export function personalRoom(actor: UserActor): string {

@@ -2,6 +2,7 @@
  * Access tokens: short JWTs naming the user, their role and their login session. Every
  * check also reads the session, so logout and refresh-token reuse revoke them at once.
  */
+import { createSecretKey, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { findActiveSessionActor } from '../../db/repositories/session.repository.js';
 import type { Db } from '../../db/database.js';
@@ -36,9 +37,24 @@ export function signAccessToken(
   });
 }
 
+/**
+ * The secret as a KeyObject, made once: given a string, jsonwebtoken first tries (and fails)
+ * to read it as a public key on every verify, which costs ~0.7 ms instead of ~30 µs — per
+ * HTTP request, socket handshake and realtime session sweep.
+ */
+const secretKeys = new Map<string, KeyObject>();
+function secretKeyFor(secret: string): KeyObject {
+  let key = secretKeys.get(secret);
+  if (!key) {
+    key = createSecretKey(Buffer.from(secret));
+    secretKeys.set(secret, key);
+  }
+  return key;
+}
+
 export function verifyAccessClaims(settings: JwtSettings, token: string): AccessClaims {
   try {
-    const decoded = jwt.verify(token, settings.secret, { algorithms: ['HS256'] });
+    const decoded = jwt.verify(token, secretKeyFor(settings.secret), { algorithms: ['HS256'] });
     if (
       typeof decoded === 'object' &&
       decoded.typ === 'access' &&

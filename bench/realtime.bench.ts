@@ -13,6 +13,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { Server } from 'socket.io';
 import { createAdapter } from '@socket.io/redis-adapter';
@@ -50,8 +51,7 @@ const env = {
   DATABASE_URL:
     process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/invo_bench_rt',
   REDIS_PREFIX: process.env.BENCH_REDIS_PREFIX ?? 'invo-bench-rt',
-  // PostgreSQL is shared (100 connections): each process keeps a small pool.
-  DATABASE_POOL_MAX: '6',
+  // Realtime nodes and the worker keep the default pool (10); PostgreSQL allows 100 in all.
   WORKER_METRICS_PORT: '0',
 };
 
@@ -85,7 +85,8 @@ async function connectAll(urls: string[], tokens: string[]): Promise<ClientSocke
 }
 
 async function main() {
-  const config = loadConfig(env);
+  // The committers (up to 32 at once) get their own, larger pool.
+  const config = loadConfig({ ...env, DATABASE_POOL_MAX: '16' });
   await migrateLatest(config.databaseUrl);
   const deps: AppDeps = createDeps(config, createLogger({ level: 'warn', name: 'bench' }));
   await resetState(deps);
@@ -226,6 +227,11 @@ async function main() {
     ['plain Socket.IO emit, paced 100/s', plainPaced],
     ['plain Socket.IO emit, saturated', plainBurst],
   ] as const;
+  console.log(
+    `\nmachine: ${cpus().length} cores, load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' / ')} (1/5/15 min) at the end`,
+  );
   console.log(
     `\nclients: ${totalClients} (${passengerCount} passengers, ${staffCount} staff, ${driverCount} drivers) over 2 nodes; connected in ${connectSeconds.toFixed(1)} s`,
   );

@@ -51,7 +51,8 @@ const env = {
   DATABASE_URL:
     process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/invo_bench_rt',
   REDIS_PREFIX: process.env.BENCH_REDIS_PREFIX ?? 'invo-bench-rt',
-  // Realtime nodes and the worker keep the default pool (10); PostgreSQL allows 100 in all.
+  // PostgreSQL (100 connections) is shared with other suites on this host: small pools.
+  DATABASE_POOL_MAX: '6',
   WORKER_METRICS_PORT: '0',
 };
 
@@ -86,7 +87,7 @@ async function connectAll(urls: string[], tokens: string[]): Promise<ClientSocke
 
 async function main() {
   // The committers (up to 32 at once) get their own, larger pool.
-  const config = loadConfig({ ...env, DATABASE_POOL_MAX: '16' });
+  const config = loadConfig({ ...env, DATABASE_POOL_MAX: '12' });
   await migrateLatest(config.databaseUrl);
   const deps: AppDeps = createDeps(config, createLogger({ level: 'warn', name: 'bench' }));
   await resetState(deps);

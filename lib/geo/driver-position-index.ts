@@ -79,6 +79,8 @@ export function createRedisDriverPositionIndex(
   let appliedSeq = 0;
   let appliedStreamId = '0-0';
   let ownLatestStreamId = '0-0';
+  let loadsStarted = 0;
+  let latestLoadApplied = 0;
   const waiters = new Set<{ streamId: string; resolve: () => void }>();
 
   function release(): void {
@@ -102,7 +104,12 @@ export function createRedisDriverPositionIndex(
 
   async function load(): Promise<void> {
     const ownBefore = ownLatestStreamId;
+    const ticket = ++loadsStarted;
     const snapshot = await store.snapshot();
+    // Two loads at once (the follower's and a sync's): Redis answers them in order, so an
+    // older snapshot arriving after a newer one is dropped rather than rolling back.
+    if (ticket < latestLoadApplied) return;
+    latestLoadApplied = ticket;
     // Own writes acknowledged before the snapshot are in it, or were flushed away: either
     // way there is nothing more of them to wait for.
     if (ownLatestStreamId === ownBefore) ownLatestStreamId = '0-0';

@@ -54,6 +54,8 @@ const env = {
   // PostgreSQL (100 connections) is shared with other suites on this host: small pools.
   DATABASE_POOL_MAX: '6',
   WORKER_METRICS_PORT: '0',
+  // Drivers report back to back here, far above a real device's rate: no write limit.
+  RATE_LIMIT_USER_WRITES_PER_MINUTE: '0',
 };
 
 async function startWorker(): Promise<ChildProcess> {

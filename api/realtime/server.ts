@@ -13,6 +13,7 @@ import type { Locale } from '../../lib/i18n/messages.js';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../lib/realtime/events.js';
 import { personalRoom } from '../../lib/realtime/rooms.js';
 import { createRedis } from '../../lib/redis/redis.js';
+import { createWriteRateLimiter } from '../../lib/security/write-rate-limit.js';
 import { startFanoutSubscriber } from './fanout-subscriber.js';
 import { authenticateSocket } from './handshake.js';
 import { startSessionSweep } from './session-sweep.js';
@@ -55,10 +56,15 @@ export async function createRealtimeServer(
   });
 
   io.use(authenticateSocket(deps));
+  const limiter = createWriteRateLimiter(
+    deps.redis,
+    deps.config.redis.prefix,
+    deps.config.rateLimit,
+  );
 
   io.on('connection', (socket) => {
     void socket.join(personalRoom(socket.data.actor));
-    registerSocketHandlers(socket, deps);
+    registerSocketHandlers(socket, deps, limiter);
   });
 
   const fanout = await startFanoutSubscriber(io, deps);

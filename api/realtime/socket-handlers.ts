@@ -12,6 +12,7 @@ import type { Locale } from '../../lib/i18n/messages.js';
 import { subscribeSchema, type AckError } from '../../lib/realtime/events.js';
 import { orderRoom } from '../../lib/realtime/rooms.js';
 import { subscribeToOrder } from '../../lib/realtime/subscribe-to-order.js';
+import type { WriteRateLimiter } from '../../lib/security/write-rate-limit.js';
 import { parseInput } from '../../lib/validation/parse-input.js';
 import { errorBody } from '../http/middleware/error-handler.js';
 import type { RealtimeSocket } from './server.js';
@@ -33,12 +34,20 @@ function answer<T>(
   work().then(reply, (e: unknown) => reply(toAckError(e, socket.data.locale, deps)));
 }
 
-export function registerSocketHandlers(socket: RealtimeSocket, deps: AppDeps): void {
+export function registerSocketHandlers(
+  socket: RealtimeSocket,
+  deps: AppDeps,
+  limiter: WriteRateLimiter,
+): void {
   const { actor, locale } = socket.data;
+  // Client events that cost a database read or write count as writes of the user, under
+  // the same per-user limit as the REST writes (shared by every node through Redis).
+  const consume = () => limiter.consume({ userId: actor.userId });
 
   socket.on('subscribe', (input, ack) =>
     answer(socket, deps, ack, async () => {
       const { order_id } = parseInput(subscribeSchema, input);
+      await consume();
       const order = await subscribeToOrder(deps, actor, order_id, locale, () =>
         socket.join(orderRoom(order_id)),
       );
@@ -50,6 +59,7 @@ export function registerSocketHandlers(socket: RealtimeSocket, deps: AppDeps): v
   socket.on('driver:location', (input, ack) =>
     answer(socket, deps, ack, async () => {
       const point = parseInput(driverLocationSchema, input);
+      await consume();
       const result = await updateDriverLocation(deps, actor, actor.driverId ?? 0, point);
       return { ok: true as const, driver: result.driver, accepted: result.accepted };
     }),

@@ -59,7 +59,7 @@ describe('realtime: two real nodes, real clients', function () {
 
   before(async () => {
     deps = createTestDeps();
-    const env = { REALTIME_SESSION_CHECK_SECONDS: '1' };
+    const env = { REALTIME_SESSION_CHECK_SECONDS: '1', RATE_LIMIT_USER_WRITES_PER_MINUTE: '20' };
     [nodeA, nodeB] = await Promise.all([startRealtimeNode(env), startRealtimeNode(env)]);
     relay = await startOutboxRelay({ ...deps, databaseUrl: deps.config.databaseUrl });
   });
@@ -364,6 +364,22 @@ describe('realtime: two real nodes, real clients', function () {
     await waitFor(() => statusVersions(staffSocket).includes(4), 'version 4 for staff');
     await sleep(300);
     expect(statusVersions(driverSocket)).to.deep.equal([3]);
+  });
+
+  it('when a user sends more costly events than the write limit, then the ack says rate_limited', async () => {
+    const { region, alice } = await world();
+    const orderId = await createOrder(alice.passenger.id, alice.user.id, region.id);
+    const token = await tokenFor(deps, alice.user);
+    // The limit is per user across nodes (20 per minute in this suite).
+    const [onA, onB] = [await client(nodeA, token), await client(nodeB, token)];
+    const acks: any[] = [];
+    for (let i = 0; i < 11; i++) {
+      acks.push(await onA.emitWithAck('subscribe', { order_id: orderId }));
+      acks.push(await onB.emitWithAck('subscribe', { order_id: orderId }));
+    }
+    expect(acks.slice(0, 20).every((ack) => ack.ok)).to.equal(true);
+    expect(acks[20]).to.include({ ok: false, code: 'rate_limited' });
+    expect(acks[20].retry_after_seconds).to.be.a('number');
   });
 
   it('when an offer is made and then expires, then only its driver gets new_offer and offer_closed, once each', async () => {

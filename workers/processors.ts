@@ -6,6 +6,7 @@
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import * as yup from 'yup';
 import type { AppDeps } from '../lib/deps.js';
+import { isRetryLater } from '../lib/queue/retry-later.js';
 import type { Logger } from '../lib/logger/logger.js';
 import { runWithRequestId } from '../lib/logger/request-scope.js';
 import { splitJobEnvelope } from '../lib/queue/job-envelope.js';
@@ -112,10 +113,10 @@ export function startQueueWorkers(
     );
     worker.on('failed', (job, err) => {
       const requestId = splitJobEnvelope(job?.data).requestId;
-      deps.logger.warn(
-        { queue, job: job?.name, jobId: job?.id, requestId, err: err.message },
-        'job failed',
-      );
+      const fields = { queue, job: job?.name, jobId: job?.id, requestId, err: err.message };
+      // "Not yet" (e.g. no driver free) is the normal way a search waits: keep it out of warnings.
+      if (isRetryLater(err)) deps.logger.debug(fields, 'job will retry');
+      else deps.logger.warn(fields, 'job failed');
     });
     worker.on('error', (err) => deps.logger.error({ queue, err: err.message }, 'worker error'));
     return worker;

@@ -18,13 +18,14 @@ import { findOrderById, lockOrder, type OrderRow } from '../../db/repositories/o
 import { systemActor } from '../auth/actor.js';
 import type { AppDeps } from '../deps.js';
 import { isAppError } from '../errors/app-error.js';
+import { RetryLaterError } from '../queue/retry-later.js';
 import { transitionOrder } from '../orders/transition-order.js';
 import { findRankedCandidates } from './find-candidates.js';
 import { offerChanged } from './offer-outbox.js';
 import type { RankedCandidate } from './rank-candidates.js';
 
 /** No driver could be offered the order yet; the job retries with backoff. */
-export class NoDriverYetError extends Error {
+export class NoDriverYetError extends RetryLaterError {
   constructor(readonly reason: string) {
     super(`no driver yet: ${reason}`);
     this.name = 'NoDriverYetError';

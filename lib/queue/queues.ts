@@ -1,15 +1,10 @@
-/** BullMQ producers for every queue of the catalogue, sharing one configuration. */
-import { Queue, type JobsOptions } from 'bullmq';
+/**
+ * BullMQ queues of the catalogue, sharing one configuration. Jobs reach them through the
+ * outbox relay (lib/outbox), which applies each job's retry policy and request id.
+ */
+import { Queue } from 'bullmq';
 import type { RedisSettings } from '../redis/redis.js';
-import {
-  jobQueue,
-  queueNames,
-  type JobName,
-  type JobPayload,
-  type QueueName,
-} from './catalogue.js';
-import { currentRequestId } from '../logger/request-scope.js';
-import { withRequestId } from './job-envelope.js';
+import { queueNames, type QueueName } from './catalogue.js';
 
 export type Queues = Record<QueueName, Queue>;
 
@@ -42,15 +37,6 @@ export function createQueues(settings: RedisSettings): Queues {
     realtime: make(queueNames.realtime),
     maintenance: make(queueNames.maintenance),
   };
-}
-
-export async function addJob<N extends JobName>(
-  queues: Queues,
-  name: N,
-  payload: JobPayload<N>,
-  options: JobsOptions = {},
-): Promise<void> {
-  await queues[jobQueue[name]].add(name, withRequestId(payload, currentRequestId()), options);
 }
 
 export async function closeQueues(queues: Queues): Promise<void> {

@@ -1,7 +1,6 @@
 import { expect } from 'chai';
 import { UnrecoverableError, type Worker } from 'bullmq';
 import type { AppDeps } from '../../lib/deps.js';
-import { addJob } from '../../lib/queue/queues.js';
 import { registerDispatchMetrics } from '../../lib/metrics/dispatch-metrics.js';
 import { createMetricsRegistry } from '../../lib/metrics/metrics-registry.js';
 import { startMetricsServer, type MetricsServer } from '../../lib/metrics/metrics-server.js';
@@ -52,9 +51,9 @@ describe('worker /metrics: queues, jobs, dispatch outcomes', () => {
       token: '',
       logger: deps.logger,
     });
-    await addJob(deps.queues, 'sms.send', { sms_message_id: 1 });
-    await addJob(deps.queues, 'sms.send', { sms_message_id: 2 });
-    await addJob(deps.queues, 'sms.send', { sms_message_id: 3 });
+    await deps.queues.sms.add('sms.send', { sms_message_id: 1 });
+    await deps.queues.sms.add('sms.send', { sms_message_id: 2 });
+    await deps.queues.sms.add('sms.send', { sms_message_id: 3 });
     expect((await scrape()).text).to.include('invo_queue_jobs{queue="sms",state="wait"} 3');
 
     workers = startQueueWorkers(deps, ['sms'], {

@@ -29,6 +29,22 @@ export class UserModel extends Model {
   updated_at!: Date;
 }
 
+/** A profile (passenger or driver) belongs to one login user and one home region. */
+function userAndRegionRelations(table: string): RelationMappings {
+  return {
+    user: {
+      relation: Model.BelongsToOneRelation,
+      modelClass: UserModel,
+      join: { from: `${table}.user_id`, to: 'users.id' },
+    },
+    region: {
+      relation: Model.BelongsToOneRelation,
+      modelClass: RegionModel,
+      join: { from: `${table}.region_id`, to: 'regions.id' },
+    },
+  };
+}
+
 export class PassengerModel extends Model {
   static override tableName = 'passengers';
   id!: number;
@@ -45,18 +61,7 @@ export class PassengerModel extends Model {
   region?: RegionModel;
 
   static override get relationMappings(): RelationMappings {
-    return {
-      user: {
-        relation: Model.BelongsToOneRelation,
-        modelClass: UserModel,
-        join: { from: 'passengers.user_id', to: 'users.id' },
-      },
-      region: {
-        relation: Model.BelongsToOneRelation,
-        modelClass: RegionModel,
-        join: { from: 'passengers.region_id', to: 'regions.id' },
-      },
-    };
+    return userAndRegionRelations('passengers');
   }
 }
 
@@ -86,18 +91,7 @@ export class DriverModel extends Model {
   region?: RegionModel;
 
   static override get relationMappings(): RelationMappings {
-    return {
-      user: {
-        relation: Model.BelongsToOneRelation,
-        modelClass: UserModel,
-        join: { from: 'drivers.user_id', to: 'users.id' },
-      },
-      region: {
-        relation: Model.BelongsToOneRelation,
-        modelClass: RegionModel,
-        join: { from: 'drivers.region_id', to: 'regions.id' },
-      },
-    };
+    return userAndRegionRelations('drivers');
   }
 }
 

@@ -35,12 +35,18 @@ export async function updateOrderStatus(
   status: string,
   patch: OrderPatch,
 ): Promise<OrderRow> {
-  return OrderModel.query(db).patchAndFetchById(id, {
-    ...patch,
-    status,
-    version: OrderModel.raw('version + 1'),
-    updated_at: OrderModel.fn.now(),
-  });
+  // UPDATE … RETURNING: one round trip, where patchAndFetchById makes two.
+  const [row] = await OrderModel.query(db)
+    .patch({
+      ...patch,
+      status,
+      version: OrderModel.raw('version + 1'),
+      updated_at: OrderModel.fn.now(),
+    })
+    .where('orders.id', id)
+    .returning('*');
+  if (!row) throw new Error(`order ${id} vanished under its row lock`);
+  return row;
 }
 
 export interface OrderEventInsert {
@@ -97,7 +103,10 @@ export type OrderInsert = Pick<
 
 /** Inserts a new order at version 1. */
 export async function insertOrder(db: Db, order: OrderInsert): Promise<OrderRow> {
-  return OrderModel.query(db).insertAndFetch({ ...order, version: 1 });
+  // INSERT … RETURNING: one round trip, where insertAndFetch makes two.
+  return OrderModel.query(db)
+    .insert({ ...order, version: 1 })
+    .returning('*');
 }
 
 export async function findOrderByIdempotencyKey(

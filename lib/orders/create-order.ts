@@ -139,7 +139,12 @@ export async function createOrder(
         reason: null,
       });
       const to = firstStatus(deps, desired, now);
-      await transitionOrder(trx, { orderId: order.id, to, actor }, now, deps.config.dispatch);
+      await transitionOrder(
+        trx,
+        { orderId: order.id, to, actor, insertedOrder: order },
+        now,
+        deps.config.dispatch,
+      );
       return order.id;
     });
     return { orderId, replayed: false };

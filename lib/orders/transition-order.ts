@@ -44,6 +44,11 @@ export interface TransitionRequest {
   eventData?: Record<string, unknown>;
   /** More outbox messages to commit with the change (e.g. an offer's expiry job). */
   outbox?: OutboxInsert[];
+  /**
+   * The order as this same transaction just inserted it: nobody else can see, let alone
+   * change, an uncommitted row, so re-reading it FOR UPDATE would only cost a round trip.
+   */
+  insertedOrder?: OrderRow;
 }
 
 export interface TransitionResult {
@@ -96,7 +101,9 @@ export async function transitionOrder(
   now: Date,
   timing: DispatchTiming,
 ): Promise<TransitionResult> {
-  const current = await lockOrder(trx, request.orderId);
+  const inserted = request.insertedOrder;
+  const current =
+    inserted?.id === request.orderId ? inserted : await lockOrder(trx, request.orderId);
   if (!current) throw new AppError('not_found');
   const from = current.status as OrderStatus;
   if (request.expectedStatuses && !request.expectedStatuses.includes(from)) {

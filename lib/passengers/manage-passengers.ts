@@ -63,25 +63,19 @@ export async function createPassenger(
   return deps.db.transaction(async (trx) => {
     await requireActiveRegion(trx, input.region_id);
     const { user } = await claimUserForRole(trx, phone, 'passenger', input.email ?? null);
-    const id = await insertPassengerRow(trx, {
+    const row = {
       user_id: user.id,
       full_name: input.full_name,
       region_id: input.region_id,
       disability_category: input.disability_category,
       allowed_companion: input.allowed_companion ?? false,
       mobility_aid: input.mobility_aid ?? 'none',
-    }).catch((e: unknown) => {
+    };
+    const id = await insertPassengerRow(trx, row).catch((e: unknown) => {
       if ((e as { code?: string }).code === '23505') throw new AppError('profile_exists');
       throw e;
     });
-    await recordAudit(trx, actor, 'create', 'passenger', id, {
-      user_id: user.id,
-      full_name: input.full_name,
-      region_id: input.region_id,
-      disability_category: input.disability_category,
-      allowed_companion: input.allowed_companion ?? false,
-      mobility_aid: input.mobility_aid ?? 'none',
-    });
+    await recordAudit(trx, actor, 'create', 'passenger', id, row);
     return toStaffPassengerView(await requirePassenger(trx, id));
   });
 }

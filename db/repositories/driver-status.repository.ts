@@ -12,13 +12,17 @@ export async function setDriverStatus(
   driverId: number,
   status: DriverStatus | 'free',
 ): Promise<string | undefined> {
-  const driver = await DriverModel.query(db).patchAndFetchById(driverId, {
-    status:
-      status === 'free'
-        ? DriverModel.raw(`CASE WHEN is_online THEN 'online_idle' ELSE 'offline' END`)
-        : status,
-    updated_at: DriverModel.fn.now(),
-  });
+  // UPDATE … RETURNING: one round trip, where patchAndFetchById makes two.
+  const [driver] = await DriverModel.query(db)
+    .patch({
+      status:
+        status === 'free'
+          ? DriverModel.raw(`CASE WHEN is_online THEN 'online_idle' ELSE 'offline' END`)
+          : status,
+      updated_at: DriverModel.fn.now(),
+    })
+    .where('drivers.id', driverId)
+    .returning('status');
   return driver?.status;
 }
 

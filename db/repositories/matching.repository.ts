@@ -30,7 +30,10 @@ export interface OfferInsert {
 }
 
 export async function insertOffer(db: Db, offer: OfferInsert): Promise<OfferRow> {
-  return OfferModel.query(db).insertAndFetch({ ...offer, status: 'pending' });
+  // INSERT … RETURNING: one round trip, where insertAndFetch makes two.
+  return OfferModel.query(db)
+    .insert({ ...offer, status: 'pending' })
+    .returning('*');
 }
 
 export async function findOfferById(db: Db, id: number): Promise<OfferRow | undefined> {

@@ -1,11 +1,19 @@
 /**
  * `npm start`: runs web, worker and realtime together for local use, with prefixed output.
- * Migrates and seeds first when the database is empty, so a new machine gets the demo.
+ * Migrates and seeds first (the seed is idempotent), so a new machine gets the demo, and lets
+ * the demo accounts log in with their fixed codes when OTP_TEST_NUMBERS is not set.
  * In production run them separately (Procfile).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { migrateLatest } from '../db/database.js';
+import { demoTestNumbers } from '../db/seeds/atyrau-demo.js';
 import { loadConfigOrExit } from '../lib/process/run-process.js';
+
+// Local use means the demo: its accounts log in with their fixed codes unless told otherwise.
+if (process.env.NODE_ENV !== 'production' && process.env.OTP_TEST_NUMBERS === undefined) {
+  process.env.OTP_TEST_NUMBERS = demoTestNumbers;
+  process.stdout.write('Demo logins: OTP_TEST_NUMBERS set to the seeded test accounts\n');
+}
 
 const config = loadConfigOrExit();
 await migrateLatest(config.databaseUrl);

@@ -216,6 +216,10 @@ export const fixedAccounts = {
   ] as SeedStaff[],
 };
 
+/** The demo accounts' fixed codes, in OTP_TEST_NUMBERS form (what .env.example lists). */
+export const demoTestNumbers =
+  '+77777777777:111111,+79001001010:222222,+77000000001:333333,+77000000000:444444';
+
 const pointIn = (random: () => number, r: SeedRegion) => ({
   lat: round6(r.south + (r.north - r.south) * (0.1 + 0.8 * random())),
   lon: round6(r.west + (r.east - r.west) * (0.1 + 0.8 * random())),

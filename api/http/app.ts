@@ -21,6 +21,7 @@ import { adminPages } from './routes/admin.routes.js';
 import { errorHandler } from './middleware/error-handler.js';
 import { requestContext, trailingSlash } from './middleware/request-context.js';
 import { buildOpenApiDocument } from './openapi/openapi-document.js';
+import { responseSchemas } from './openapi/response-schemas.js';
 import { createRouteRegistry } from './route.js';
 import { registerAuditRoutes } from './routes/audit.routes.js';
 import { registerAuthRoutes } from './routes/auth.routes.js';
@@ -60,7 +61,10 @@ export function createHttpApp(deps: AppDeps): HttpApp {
   registerOffersRoutes(routes, deps);
   registerHealthRoutes(router, deps, () => draining);
   let document: Record<string, unknown> | undefined;
-  registerDocsRoutes(router, () => (document ??= buildOpenApiDocument(routes.specs)));
+  registerDocsRoutes(
+    router,
+    () => (document ??= buildOpenApiDocument(routes.specs, responseSchemas)),
+  );
 
   const metrics = createMetricsRegistry();
   app.use(requestContext(deps.logger, deps.config.defaultLocale));

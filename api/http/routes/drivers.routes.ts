@@ -28,6 +28,7 @@ export function registerDriversRoutes(routes: RouteRegistry, deps: AppDeps): voi
   routes.add({
     method: 'get',
     path: '/api/drivers/',
+    response: 'DriverPage',
     summary: 'List drivers (staff); filters is_online, status, region_id',
     tag,
     access: staffRoles,
@@ -44,6 +45,7 @@ export function registerDriversRoutes(routes: RouteRegistry, deps: AppDeps): voi
   routes.add({
     method: 'get',
     path: '/api/drivers/me/',
+    response: 'Driver',
     summary: 'The calling driver',
     tag,
     access: ['driver'],
@@ -53,6 +55,7 @@ export function registerDriversRoutes(routes: RouteRegistry, deps: AppDeps): voi
   routes.add({
     method: 'get',
     path: '/api/drivers/:id/',
+    response: 'Driver',
     summary: 'One driver (the driver themself or staff; other drivers 404)',
     tag,
     access: ['driver', ...staffRoles],
@@ -63,6 +66,7 @@ export function registerDriversRoutes(routes: RouteRegistry, deps: AppDeps): voi
   routes.add({
     method: 'patch',
     path: '/api/drivers/:id/location/',
+    response: 'Driver',
     summary:
       'Report a position (the driver themself). Range-checked; a point older than the stored one is ignored (200, driver unchanged)',
     tag,
@@ -76,6 +80,7 @@ export function registerDriversRoutes(routes: RouteRegistry, deps: AppDeps): voi
   routes.add({
     method: 'patch',
     path: '/api/drivers/:id/online-status/',
+    response: 'Driver',
     summary:
       'Go online or offline (the driver themself); offline is 409 while holding an offer or an active trip',
     tag,
@@ -89,6 +94,7 @@ export function registerDriversRoutes(routes: RouteRegistry, deps: AppDeps): voi
   routes.add({
     method: 'post',
     path: '/api/drivers/',
+    response: 'Driver',
     summary: 'Create a driver and their login user (admin)',
     tag,
     access: ['admin'],
@@ -101,6 +107,7 @@ export function registerDriversRoutes(routes: RouteRegistry, deps: AppDeps): voi
   routes.add({
     method: 'patch',
     path: '/api/drivers/:id/',
+    response: 'Driver',
     summary: 'Edit a driver (admin); is_active: true reactivates',
     tag,
     access: ['admin'],

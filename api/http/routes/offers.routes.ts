@@ -23,6 +23,7 @@ export function registerOffersRoutes(routes: RouteRegistry, deps: AppDeps): void
   routes.add({
     method: 'get',
     path: '/api/drivers/me/offers/',
+    response: 'OfferPage',
     summary: "The calling driver's pending offers",
     tag: 'drivers',
     access: ['driver'],

@@ -61,6 +61,7 @@ export function registerOrdersRoutes(routes: RouteRegistry, deps: AppDeps): void
   routes.add({
     method: 'get',
     path: '/api/orders/',
+    response: 'OrderPage',
     summary:
       'Orders in the caller’s scope (passenger: own; driver: assigned; staff: all), newest first',
     tag,
@@ -72,6 +73,7 @@ export function registerOrdersRoutes(routes: RouteRegistry, deps: AppDeps): void
   routes.add({
     method: 'post',
     path: '/api/orders/',
+    response: 'Order',
     summary: 'Book a ride (a passenger for themself; staff with passenger_id)',
     tag,
     access: ['passenger', 'dispatcher', 'admin'],
@@ -99,6 +101,7 @@ export function registerOrdersRoutes(routes: RouteRegistry, deps: AppDeps): void
   routes.add({
     method: 'get',
     path: '/api/orders/passenger/:id/',
+    response: 'OrderPage',
     summary: 'A passenger’s orders (the passenger themself or staff)',
     tag,
     access: 'authenticated',
@@ -111,6 +114,7 @@ export function registerOrdersRoutes(routes: RouteRegistry, deps: AppDeps): void
   routes.add({
     method: 'get',
     path: '/api/orders/driver/:id/',
+    response: 'OrderPage',
     summary: 'A driver’s orders (the driver themself or staff)',
     tag,
     access: 'authenticated',
@@ -123,6 +127,7 @@ export function registerOrdersRoutes(routes: RouteRegistry, deps: AppDeps): void
   routes.add({
     method: 'get',
     path: '/api/orders/:id/',
+    response: 'Order',
     summary: 'One order (404 outside the caller’s scope)',
     tag,
     access: 'authenticated',
@@ -134,6 +139,7 @@ export function registerOrdersRoutes(routes: RouteRegistry, deps: AppDeps): void
   routes.add({
     method: 'get',
     path: '/api/orders/:id/events/',
+    response: 'OrderEvents',
     summary: 'The order’s history: from, to, who, why, when',
     tag,
     access: 'authenticated',
@@ -144,6 +150,7 @@ export function registerOrdersRoutes(routes: RouteRegistry, deps: AppDeps): void
   routes.add({
     method: 'patch',
     path: '/api/orders/:id/status/',
+    response: 'Order',
     summary: 'Change the status (role rules, driver geofence and no-show wait); 409 if illegal',
     tag,
     access: 'authenticated',
@@ -162,6 +169,7 @@ export function registerOrdersRoutes(routes: RouteRegistry, deps: AppDeps): void
   routes.add({
     method: 'post',
     path: '/api/orders/:id/withdraw/',
+    response: 'Order',
     summary: 'The assigned driver gives the order back before the ride (back to matching)',
     tag,
     access: ['driver'],

@@ -28,6 +28,7 @@ export function registerPassengersRoutes(routes: RouteRegistry, deps: AppDeps): 
   routes.add({
     method: 'get',
     path: '/api/passengers/',
+    response: 'PassengerPage',
     summary: 'List passengers (staff); ?phone= in any spelling',
     tag,
     access: staffRoles,
@@ -44,6 +45,7 @@ export function registerPassengersRoutes(routes: RouteRegistry, deps: AppDeps): 
   routes.add({
     method: 'get',
     path: '/api/passengers/me/',
+    response: 'Passenger',
     summary: "The calling passenger's own profile",
     tag,
     access: ['passenger'],
@@ -54,6 +56,7 @@ export function registerPassengersRoutes(routes: RouteRegistry, deps: AppDeps): 
   routes.add({
     method: 'patch',
     path: '/api/passengers/me/',
+    response: 'Passenger',
     summary:
       'Edit own profile: full_name, region_id, allowed_companion, mobility_aid, disability_category',
     tag,
@@ -66,6 +69,7 @@ export function registerPassengersRoutes(routes: RouteRegistry, deps: AppDeps): 
   routes.add({
     method: 'get',
     path: '/api/passengers/:id/',
+    response: 'Passenger',
     summary: 'One passenger (the passenger themself or staff; others 404)',
     tag,
     access: ['passenger', ...staffRoles],
@@ -76,6 +80,7 @@ export function registerPassengersRoutes(routes: RouteRegistry, deps: AppDeps): 
   routes.add({
     method: 'post',
     path: '/api/passengers/',
+    response: 'Passenger',
     summary: 'Create a passenger and their login user (admin)',
     tag,
     access: ['admin'],
@@ -88,6 +93,7 @@ export function registerPassengersRoutes(routes: RouteRegistry, deps: AppDeps): 
   routes.add({
     method: 'patch',
     path: '/api/passengers/:id/',
+    response: 'Passenger',
     summary: 'Edit a passenger (admin); is_active: true reactivates',
     tag,
     access: ['admin'],

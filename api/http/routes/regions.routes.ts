@@ -21,6 +21,7 @@ export function registerRegionsRoutes(routes: RouteRegistry, deps: AppDeps): voi
   routes.add({
     method: 'get',
     path: '/api/regions/',
+    response: 'RegionPage',
     summary: 'List active regions (paginated)',
     tag,
     access: 'public',
@@ -36,6 +37,7 @@ export function registerRegionsRoutes(routes: RouteRegistry, deps: AppDeps): voi
   routes.add({
     method: 'get',
     path: '/api/regions/:id/',
+    response: 'Region',
     summary: 'One region (deactivated ones are 404 except to staff)',
     tag,
     access: 'public',
@@ -46,6 +48,7 @@ export function registerRegionsRoutes(routes: RouteRegistry, deps: AppDeps): voi
   routes.add({
     method: 'post',
     path: '/api/regions/',
+    response: 'Region',
     summary: 'Create a region (admin)',
     tag,
     access: ['admin'],
@@ -58,6 +61,7 @@ export function registerRegionsRoutes(routes: RouteRegistry, deps: AppDeps): voi
   routes.add({
     method: 'patch',
     path: '/api/regions/:id/',
+    response: 'Region',
     summary: 'Edit a region (admin); is_active: true reactivates it',
     tag,
     access: ['admin'],

@@ -1,9 +1,11 @@
 /**
- * Every few seconds, drops this node's sockets whose login no longer holds (expired token,
- * revoked session, changed profile); the client's reconnect then meets the handshake.
+ * Every few seconds, and at once when a logout is announced, drops this node's sockets whose
+ * login no longer holds (expired token, revoked session, changed profile); the client's
+ * reconnect then meets the handshake.
  */
 import type { AppDeps } from '../../lib/deps.js';
 import { findStaleSockets } from '../../lib/realtime/find-stale-sockets.js';
+import { sessionsRevokedChannel } from '../../lib/realtime/session-revocations.js';
 import { handshakeToken } from './handshake.js';
 import type { RealtimeIo } from './server.js';
 
@@ -11,6 +13,7 @@ export function startSessionSweep(io: RealtimeIo, deps: AppDeps): { stop(): void
   const intervalMs = deps.config.realtime.sessionCheckSeconds * 1000;
   if (intervalMs === 0) return { stop: () => {} };
   let running = false;
+  let again = false;
   const sweep = async () => {
     const sockets = [...io.of('/').sockets.values()];
     const stale = await findStaleSockets(
@@ -20,15 +23,35 @@ export function startSessionSweep(io: RealtimeIo, deps: AppDeps): { stop(): void
     for (const id of stale) io.of('/').sockets.get(id)?.disconnect(true);
     if (stale.length > 0) deps.logger.info({ count: stale.length }, 'dropped stale sockets');
   };
-  const timer = setInterval(() => {
-    if (running) return;
+  const run = () => {
+    if (running) {
+      again = true;
+      return;
+    }
     running = true;
     sweep()
       .catch((e: unknown) => deps.logger.warn({ err: e }, 'session sweep failed'))
       .finally(() => {
         running = false;
+        if (again) {
+          again = false;
+          run();
+        }
       });
-  }, intervalMs);
+  };
+  const timer = setInterval(run, intervalMs);
   timer.unref();
-  return { stop: () => clearInterval(timer) };
+  // A logout anywhere: check now instead of at the next tick.
+  const revocations = deps.redis.duplicate();
+  revocations.on('message', run);
+  revocations.on('error', (e: unknown) => deps.logger.warn({ err: e }, 'revocation channel error'));
+  revocations.subscribe(sessionsRevokedChannel(deps.config.redis.prefix)).catch((e: unknown) => {
+    deps.logger.warn({ err: e }, 'revocation channel unavailable; the sweep remains');
+  });
+  return {
+    stop: () => {
+      clearInterval(timer);
+      revocations.disconnect();
+    },
+  };
 }

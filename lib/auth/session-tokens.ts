@@ -21,6 +21,8 @@ import { AppError, type ErrorCode } from '../errors/app-error.js';
 import { signAccessToken } from './access-token.js';
 import type { UserActor, UserRole } from './actor.js';
 import { decideRefresh, signRefreshToken, verifyRefreshClaims } from './refresh-token.js';
+import type { Redis } from '../redis/redis.js';
+import { announceSessionsRevoked } from '../realtime/session-revocations.js';
 
 export interface TokenPair {
   access: string;
@@ -31,6 +33,11 @@ interface TokenDeps {
   db: Database;
   config: Pick<Config, 'jwt'>;
   clock: Clock;
+}
+
+interface LogoutDeps extends TokenDeps {
+  redis: Redis;
+  config: Pick<Config, 'jwt' | 'redis'>;
 }
 
 async function issueTokenPair(
@@ -93,7 +100,7 @@ export async function rotateRefreshToken(deps: TokenDeps, refresh: string): Prom
  * unreadable or foreign one is ignored, logout must not fail the user.
  */
 export async function closeSession(
-  deps: TokenDeps,
+  deps: LogoutDeps,
   actor: UserActor,
   refresh: string | undefined,
 ): Promise<void> {
@@ -107,4 +114,6 @@ export async function closeSession(
     }
   }
   for (const sessionId of sessionIds) await revokeSession(deps.db.knex, sessionId, 'logout');
+  // Open sockets of the session are dropped now, not at the next sweep.
+  await announceSessionsRevoked(deps.redis, deps.config.redis.prefix);
 }

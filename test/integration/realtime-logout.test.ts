@@ -1,0 +1,69 @@
+/**
+ * Logout on the web drops the session's open sockets on every realtime node at once, not at
+ * the next periodic sweep (set an hour away here, so only the announcement can do it).
+ */
+import { expect } from 'chai';
+import type { AppDeps } from '../../lib/deps.js';
+import { closeDeps, createTestDeps, resetState } from '../helpers/test-deps.js';
+import { startTestApp, type TestApp } from '../helpers/test-app.js';
+import { createPassenger, createRegion, tokenFor } from '../helpers/factories.js';
+import {
+  connectClient,
+  startRealtimeNode,
+  whenConnected,
+  type ClientSocket,
+  type RealtimeNode,
+} from '../helpers/realtime-node.js';
+
+async function waitFor(check: () => boolean, what: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+describe('realtime: logout drops open sockets at once', function () {
+  this.timeout(60_000);
+  let deps: AppDeps;
+  let app: TestApp;
+  let nodes: RealtimeNode[];
+  const sockets: ClientSocket[] = [];
+
+  before(async () => {
+    deps = createTestDeps();
+    app = await startTestApp(deps);
+    const env = { REALTIME_SESSION_CHECK_SECONDS: '3600' };
+    nodes = await Promise.all([startRealtimeNode(env), startRealtimeNode(env)]);
+    await resetState(deps);
+  });
+  after(async () => {
+    for (const socket of sockets) socket.disconnect();
+    await Promise.all(nodes.map((node) => node.stop()));
+    await app.close();
+    await closeDeps(deps);
+  });
+
+  it('when a passenger logs out, then their sockets on both nodes drop within moments and another session stays', async () => {
+    const region = await createRegion(deps);
+    const { user } = await createPassenger(deps, region.id);
+    const loggingOut = await tokenFor(deps, user);
+    const otherSession = await tokenFor(deps, user);
+    const open = async (node: RealtimeNode, token: string) => {
+      const socket = connectClient(node.url, token);
+      sockets.push(socket);
+      await whenConnected(socket);
+      return socket;
+    };
+    const onA = await open(nodes[0]!, loggingOut);
+    const onB = await open(nodes[1]!, loggingOut);
+    const sibling = await open(nodes[0]!, otherSession);
+
+    const res = await app.request('POST', '/api/auth/logout/', { token: loggingOut, body: {} });
+    expect(res.status).to.equal(200);
+
+    await waitFor(() => !onA.connected && !onB.connected, 'the logged-out sockets to drop', 5000);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(sibling.connected).to.equal(true);
+  });
+});

@@ -4,6 +4,8 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { createHttpApp } from '../../api/http/app.js';
 import type { AppDeps } from '../../lib/deps.js';
+import type { Clock } from '../../lib/clock/clock.js';
+import { closeDeps, createTestDeps } from './test-deps.js';
 
 export interface TestResponse<T = any> {
   status: number;
@@ -63,4 +65,19 @@ export async function startTestApp(deps: AppDeps): Promise<TestApp> {
         server.close(() => resolve());
       }),
   };
+}
+
+/** Real dependencies and the app on port 0, for a suite's `before`. */
+export async function openTestApp(
+  overrides: NodeJS.ProcessEnv = {},
+  clock?: Clock,
+): Promise<{ deps: AppDeps; app: TestApp }> {
+  const deps = createTestDeps(overrides, clock);
+  return { deps, app: await startTestApp(deps) };
+}
+
+/** The suite's `after`: the app first, then its connections. */
+export async function closeTestApp(deps: AppDeps, app: TestApp): Promise<void> {
+  await app.close();
+  await closeDeps(deps);
 }

@@ -4,8 +4,8 @@ import { findRankedCandidates } from '../../lib/dispatch/find-candidates.js';
 import { findOrderById } from '../../db/repositories/order.repository.js';
 import { createOrderIn, placeDriver } from '../helpers/dispatch-fixtures.js';
 import { createPassenger, createRegion, createUser, tokenFor } from '../helpers/factories.js';
-import { startTestApp, type TestApp } from '../helpers/test-app.js';
-import { closeDeps, createTestDeps, resetState } from '../helpers/test-deps.js';
+import { type TestApp, openTestApp, closeTestApp } from '../helpers/test-app.js';
+import { resetState } from '../helpers/test-deps.js';
 
 describe('GET /api/dispatch/candidates/{order_id}/', () => {
   let deps: AppDeps;
@@ -15,13 +15,9 @@ describe('GET /api/dispatch/candidates/{order_id}/', () => {
   let regionId: string;
 
   before(async () => {
-    deps = createTestDeps();
-    app = await startTestApp(deps);
+    ({ deps, app } = await openTestApp());
   });
-  after(async () => {
-    await app.close();
-    await closeDeps(deps);
-  });
+  after(() => closeTestApp(deps, app));
   beforeEach(async () => {
     await resetState(deps);
     regionId = (await createRegion(deps, { id: 'atyrau' })).id;

@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import type { AppDeps } from '../../lib/deps.js';
 import { updateDriverLocation } from '../../lib/drivers/update-driver-location.js';
-import { createTestDeps, closeDeps, resetState } from '../helpers/test-deps.js';
-import { startTestApp, type TestApp } from '../helpers/test-app.js';
+import { resetState } from '../helpers/test-deps.js';
+import { type TestApp, openTestApp, closeTestApp } from '../helpers/test-app.js';
 import {
   createDriver,
   createPassenger,
@@ -23,13 +23,9 @@ describe('drivers', () => {
   let beta: { token: string; id: number };
 
   before(async () => {
-    deps = createTestDeps();
-    app = await startTestApp(deps);
+    ({ deps, app } = await openTestApp());
   });
-  after(async () => {
-    await app.close();
-    await closeDeps(deps);
-  });
+  after(() => closeTestApp(deps, app));
   beforeEach(async () => {
     await resetState(deps);
     await createRegion(deps, { id: 'atyrau_center' });

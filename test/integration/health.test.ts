@@ -1,19 +1,14 @@
 import { expect } from 'chai';
-import { createTestDeps, closeDeps } from '../helpers/test-deps.js';
-import { startTestApp, type TestApp } from '../helpers/test-app.js';
+import { type TestApp, openTestApp, closeTestApp } from '../helpers/test-app.js';
 import type { AppDeps } from '../../lib/deps.js';
 
 describe('health and docs', () => {
   let deps: AppDeps;
   let app: TestApp;
   before(async () => {
-    deps = createTestDeps();
-    app = await startTestApp(deps);
+    ({ deps, app } = await openTestApp());
   });
-  after(async () => {
-    await app.close();
-    await closeDeps(deps);
-  });
+  after(() => closeTestApp(deps, app));
 
   it('when alive, then /healthz is 200', async () => {
     const res = await app.request('GET', '/healthz');

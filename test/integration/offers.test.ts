@@ -3,9 +3,9 @@ import type { AppDeps } from '../../lib/deps.js';
 import { expireOffer } from '../../lib/dispatch/answer-offer.js';
 import { matchOrder, NoDriverYetError } from '../../lib/dispatch/match-order.js';
 import { listDriverDayCounts } from '../../db/repositories/matching.repository.js';
-import { closeDeps, createTestDeps, resetState } from '../helpers/test-deps.js';
+import { resetState } from '../helpers/test-deps.js';
 import { createPassenger, createRegion, tokenFor } from '../helpers/factories.js';
-import { startTestApp, type TestApp } from '../helpers/test-app.js';
+import { type TestApp, openTestApp, closeTestApp } from '../helpers/test-app.js';
 import { createOrderIn, placeDriver } from '../helpers/dispatch-fixtures.js';
 
 describe('matching and offers', () => {
@@ -18,13 +18,9 @@ describe('matching and offers', () => {
   let passengerToken: string;
 
   before(async () => {
-    deps = createTestDeps({ DISPATCH_OFFER_TIMEOUT_SECONDS: '20' }, clock);
-    app = await startTestApp(deps);
+    ({ deps, app } = await openTestApp({ DISPATCH_OFFER_TIMEOUT_SECONDS: '20' }, clock));
   });
-  after(async () => {
-    await app.close();
-    await closeDeps(deps);
-  });
+  after(() => closeTestApp(deps, app));
   beforeEach(async () => {
     nowMs = Date.now();
     await resetState(deps);

@@ -3,7 +3,7 @@ import type { AppDeps } from '../../lib/deps.js';
 import type { Clock } from '../../lib/clock/clock.js';
 import { createPassenger, createRegion, createUser, tokenFor } from '../helpers/factories.js';
 import { atyrau, createCast, orderBody, type Cast } from '../helpers/order-fixtures.js';
-import { startTestApp, type TestApp } from '../helpers/test-app.js';
+import { startTestApp, type TestApp, openTestApp, closeTestApp } from '../helpers/test-app.js';
 import { closeDeps, createTestDeps, resetState } from '../helpers/test-deps.js';
 
 const start = new Date('2026-11-26T08:00:00.000Z');
@@ -17,13 +17,9 @@ describe('creating orders', () => {
   let cast: Cast;
 
   before(async () => {
-    deps = createTestDeps({}, clock);
-    app = await startTestApp(deps);
+    ({ deps, app } = await openTestApp({}, clock));
   });
-  after(async () => {
-    await app.close();
-    await closeDeps(deps);
-  });
+  after(() => closeTestApp(deps, app));
   // One cast for the suite (resetting per test costs more than all the tests): every test
   // counts only the rows it made, through a fresh passenger or its own idempotency key.
   before(async () => {

@@ -3,8 +3,8 @@ import type { AppDeps } from '../../lib/deps.js';
 import type { Clock } from '../../lib/clock/clock.js';
 import { createDriver, tokenFor } from '../helpers/factories.js';
 import { assignOrder, bookOrder, createCast, type Cast } from '../helpers/order-fixtures.js';
-import { startTestApp, type TestApp } from '../helpers/test-app.js';
-import { closeDeps, createTestDeps, resetState } from '../helpers/test-deps.js';
+import { type TestApp, openTestApp, closeTestApp } from '../helpers/test-app.js';
+import { resetState } from '../helpers/test-deps.js';
 
 const start = new Date('2026-11-26T08:00:00.000Z');
 const at = (minute: number) => new Date(start.getTime() + minute * 60_000);
@@ -19,13 +19,9 @@ describe('reading orders', () => {
   let ids: Record<'a1' | 'a2' | 'a3' | 'b1' | 'b2', string>;
 
   before(async () => {
-    deps = createTestDeps({}, clock);
-    app = await startTestApp(deps);
+    ({ deps, app } = await openTestApp({}, clock));
   });
-  after(async () => {
-    await app.close();
-    await closeDeps(deps);
-  });
+  after(() => closeTestApp(deps, app));
   // Every test here only reads, so the data is made once.
   before(async () => {
     await resetState(deps);

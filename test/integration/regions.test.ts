@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { AppDeps } from '../../lib/deps.js';
-import { createTestDeps, closeDeps, resetState } from '../helpers/test-deps.js';
-import { startTestApp, type TestApp } from '../helpers/test-app.js';
+import { resetState } from '../helpers/test-deps.js';
+import { type TestApp, openTestApp, closeTestApp } from '../helpers/test-app.js';
 import { createRegion, createUser, tokenFor } from '../helpers/factories.js';
 
 const square: [number, number][] = [
@@ -18,13 +18,9 @@ describe('regions', () => {
   let dispatcher: string;
   let passenger: string;
   before(async () => {
-    deps = createTestDeps();
-    app = await startTestApp(deps);
+    ({ deps, app } = await openTestApp());
   });
-  after(async () => {
-    await app.close();
-    await closeDeps(deps);
-  });
+  after(() => closeTestApp(deps, app));
   beforeEach(async () => {
     await resetState(deps);
     admin = await tokenFor(deps, await createUser(deps, 'admin'));

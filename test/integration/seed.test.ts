@@ -2,8 +2,8 @@ import { expect } from 'chai';
 import type { AppDeps } from '../../lib/deps.js';
 import { seedDemo } from '../../lib/seed/seed-demo.js';
 import { seedRegions } from '../../db/seeds/atyrau-demo.js';
-import { createTestDeps, closeDeps, resetState } from '../helpers/test-deps.js';
-import { startTestApp, type TestApp } from '../helpers/test-app.js';
+import { resetState } from '../helpers/test-deps.js';
+import { type TestApp, openTestApp, closeTestApp } from '../helpers/test-app.js';
 
 const tables = ['regions', 'users', 'drivers', 'passengers'] as const;
 
@@ -11,13 +11,9 @@ describe('demo seed', () => {
   let deps: AppDeps;
   let app: TestApp;
   before(async () => {
-    deps = createTestDeps();
-    app = await startTestApp(deps);
+    ({ deps, app } = await openTestApp());
   });
-  after(async () => {
-    await app.close();
-    await closeDeps(deps);
-  });
+  after(() => closeTestApp(deps, app));
   beforeEach(() => resetState(deps));
 
   const countRows = async () => {

@@ -20,6 +20,7 @@ import {
   overlappingHolds,
   type EventRow,
 } from '../helpers/dispatch-history.js';
+import { pollUntil } from '../helpers/poll-until.js';
 
 const workerEnv = {
   DISPATCH_OFFER_TIMEOUT_SECONDS: '2',
@@ -72,13 +73,7 @@ const snapshotCheck = `
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function until(check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await sleep(50);
-  }
-}
+const until = (check: () => Promise<boolean>, timeoutMs = 20_000) => pollUntil(check, timeoutMs);
 
 describe('dispatch invariants with real worker processes', function () {
   this.timeout(240_000);

@@ -11,16 +11,11 @@ import { createPassenger, createRegion, createUser, tokenFor } from '../helpers/
 import { createOrderIn, placeDriver } from '../helpers/dispatch-fixtures.js';
 import { startWorkerProcess, type WorkerProcess } from '../helpers/worker-processes.js';
 import { startServiceProcess, type ServiceProcess } from '../helpers/service-process.js';
+import { pollUntil } from '../helpers/poll-until.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function until(check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await sleep(50);
-  }
-}
+const until = (check: () => Promise<boolean>, timeoutMs = 15_000) => pollUntil(check, timeoutMs);
 
 describe('graceful shutdown on SIGTERM (real processes)', function () {
   this.timeout(60_000);

@@ -8,14 +8,7 @@ import { closeDeps, createTestDeps, resetState } from '../helpers/test-deps.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { createRegion } from '../helpers/factories.js';
 import { captureLog, type CapturedLog } from '../helpers/log-capture.js';
-
-async function until(check: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
+import { pollUntil } from '../helpers/poll-until.js';
 
 describe('logs never carry phones, codes or tokens', () => {
   const testPhone = '+77019384756';
@@ -52,7 +45,7 @@ describe('logs never carry phones, codes or tokens', () => {
       body: { phone: '8 (705) 827-36-41' },
     });
     expect(login.status).to.equal(200);
-    await until(async () => {
+    await pollUntil(async () => {
       const row = await deps.db.knex('sms_messages').first();
       return (row as { status?: string } | undefined)?.status === 'sent';
     }, 15_000);

@@ -16,6 +16,7 @@ import { workerProcessors } from '../../workers/index.js';
 import { startQueueWorkers } from '../../workers/processors.js';
 import { createUser } from '../helpers/factories.js';
 import { closeDeps, createTestDeps, resetState } from '../helpers/test-deps.js';
+import { pollUntil } from '../helpers/poll-until.js';
 
 const hour = 3600_000;
 const day = 24 * hour;
@@ -24,14 +25,6 @@ const day = 24 * hour;
 const now = new Date('2026-11-20T12:00:00Z');
 const clock: Clock = { now: () => now };
 const ago = (ms: number) => new Date(now.getTime() - ms);
-
-async function until(check: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 describe('maintenance: pruning old rows', () => {
   let deps: AppDeps;
@@ -281,7 +274,7 @@ describe('maintenance: schedule and worker wiring', () => {
       auth_sessions: 0,
     });
     expect(await deps.db.knex('outbox_messages').count({ n: '*' })).to.deep.equal([{ n: 0 }]);
-    await until(async () =>
+    await pollUntil(async () =>
       (await registry.metrics()).includes(
         'invo_maintenance_pruned_rows_total{table="outbox_messages"} 1',
       ),

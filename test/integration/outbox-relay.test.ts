@@ -4,16 +4,9 @@ import { startOutboxRelay, type OutboxRelay } from '../../lib/outbox/outbox-rela
 import { closeQueues, createQueues } from '../../lib/queue/queues.js';
 import { insertOutboxMessages } from '../../db/repositories/outbox.repository.js';
 import { closeDeps, createTestDeps, resetState } from '../helpers/test-deps.js';
+import { pollUntil } from '../helpers/poll-until.js';
 
 const orderId = (n: number) => `order_01J${String(n).padStart(23, '0')}`;
-
-async function until(check: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 describe('outbox relay', () => {
   let deps: AppDeps;
@@ -53,11 +46,14 @@ describe('outbox relay', () => {
         jobId: 'test-job-1',
       },
     ]);
-    await until(async () => (await deps.queues.realtime.getJob('test-job-1')) !== undefined, 2000);
+    await pollUntil(
+      async () => (await deps.queues.realtime.getJob('test-job-1')) !== undefined,
+      2000,
+    );
     const job = await deps.queues.realtime.getJob('test-job-1');
     expect(job?.name).to.equal('realtime.order-changed');
     expect(job?.data).to.deep.equal({ order_id: orderId(1), version: 3 });
-    await until(async () => (await unpublished()) === 0);
+    await pollUntil(async () => (await unpublished()) === 0);
   });
 
   it('when a row is due later, then it becomes a delayed job', async () => {
@@ -71,7 +67,7 @@ describe('outbox relay', () => {
         availableAt,
       },
     ]);
-    await until(async () => (await deps.queues.dispatch.getJob('later-1')) !== undefined);
+    await pollUntil(async () => (await deps.queues.dispatch.getJob('later-1')) !== undefined);
     const state = await (await deps.queues.dispatch.getJob('later-1'))!.getState();
     expect(state).to.equal('delayed');
   });
@@ -90,7 +86,7 @@ describe('outbox relay', () => {
           jobId: 'owed-1',
         },
       ]);
-      await until(async () => {
+      await pollUntil(async () => {
         const row = await deps.db.knex('outbox_messages').first('attempts');
         return Number(row?.attempts) > 0;
       }, 8000);
@@ -101,7 +97,7 @@ describe('outbox relay', () => {
       await closeQueues(deadQueues).catch(() => undefined);
     }
     await start();
-    await until(async () => (await unpublished()) === 0, 5000);
+    await pollUntil(async () => (await unpublished()) === 0, 5000);
     expect(await deps.queues.realtime.getJob('owed-1')).to.not.equal(undefined);
   }).timeout(20_000);
 
@@ -112,7 +108,7 @@ describe('outbox relay', () => {
     }));
     await insertOutboxMessages(deps.db.knex, rows);
     await Promise.all([start(), start()]);
-    await until(async () => (await unpublished()) === 0, 10_000);
+    await pollUntil(async () => (await unpublished()) === 0, 10_000);
     const counts = await deps.queues.realtime.getJobCounts(
       'waiting',
       'delayed',

@@ -14,14 +14,7 @@ import {
   type ClientSocket,
   type RealtimeNode,
 } from '../helpers/realtime-node.js';
-
-async function waitFor(check: () => boolean, what: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+import { pollUntil } from '../helpers/poll-until.js';
 
 describe('realtime: logout drops open sockets at once', function () {
   this.timeout(60_000);
@@ -62,7 +55,7 @@ describe('realtime: logout drops open sockets at once', function () {
     const res = await app.request('POST', '/api/auth/logout/', { token: loggingOut, body: {} });
     expect(res.status).to.equal(200);
 
-    await waitFor(() => !onA.connected && !onB.connected, 'the logged-out sockets to drop', 5000);
+    await pollUntil(() => !onA.connected && !onB.connected, 5000, 'the logged-out sockets to drop');
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(sibling.connected).to.equal(true);
   });

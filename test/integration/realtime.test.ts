@@ -32,19 +32,15 @@ import {
   type RealtimeNode,
 } from '../helpers/realtime-node.js';
 import { closeDeps, createTestDeps, resetState } from '../helpers/test-deps.js';
+import { pollUntil } from '../helpers/poll-until.js';
 
 interface Received {
   event: string;
   payload: any;
 }
 
-async function waitFor(check: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+const waitFor = (check: () => boolean, what: string, timeoutMs = 15_000) =>
+  pollUntil(check, timeoutMs, what);
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

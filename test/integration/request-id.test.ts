@@ -13,14 +13,7 @@ import { runWithRequestId } from '../../lib/logger/request-scope.js';
 import { startQueueWorkers } from '../../workers/processors.js';
 import { closeDeps, createTestDeps, resetState } from '../helpers/test-deps.js';
 import { captureLog } from '../helpers/log-capture.js';
-
-async function until(check: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
+import { pollUntil } from '../helpers/poll-until.js';
 
 describe('request id from the API into outbox rows, jobs and job logs', () => {
   let deps: AppDeps;
@@ -84,7 +77,7 @@ describe('request id from the API into outbox rows, jobs and job logs', () => {
       ]),
     );
     relay = await startOutboxRelay({ ...deps, databaseUrl: deps.config.databaseUrl });
-    await until(() => Promise.resolve(seen.length === 1));
+    await pollUntil(() => Promise.resolve(seen.length === 1));
     expect(seen[0]).to.deep.equal({ sms_message_id: 7 });
     const job = await deps.queues.sms.getJob('sms-7');
     expect(job?.data).to.deep.equal({ sms_message_id: 7, request_id: 'req-chain-1234' });
@@ -105,7 +98,7 @@ describe('request id from the API into outbox rows, jobs and job logs', () => {
       'sms.send': () => Promise.reject(new Error('gateway down')),
     });
     await deps.queues.sms.add('sms.send', { sms_message_id: 3, request_id: 'req-failing-99' });
-    await until(() => Promise.resolve(captured.lines().some((l) => l.msg === 'job failed')));
+    await pollUntil(() => Promise.resolve(captured.lines().some((l) => l.msg === 'job failed')));
     expect(captured.lines().find((l) => l.msg === 'job failed')).to.include({
       requestId: 'req-failing-99',
       job: 'sms.send',

@@ -9,14 +9,7 @@ import { startQueueWorkers } from '../../workers/processors.js';
 import { closeDeps, createTestDeps, resetState } from '../helpers/test-deps.js';
 import { createPassenger, createRegion } from '../helpers/factories.js';
 import { createOrderIn, placeDriver } from '../helpers/dispatch-fixtures.js';
-
-async function until(check: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
+import { pollUntil } from '../helpers/poll-until.js';
 
 describe('worker /metrics: queues, jobs, dispatch outcomes', () => {
   let deps: AppDeps;
@@ -63,7 +56,7 @@ describe('worker /metrics: queues, jobs, dispatch outcomes', () => {
       },
     });
     for (const worker of workers) jobMetrics.observeWorker(worker);
-    await until(async () => {
+    await pollUntil(async () => {
       const text = (await scrape()).text;
       return (
         text.includes('invo_jobs_total{queue="sms",job="sms.send",outcome="failed"} 1') &&

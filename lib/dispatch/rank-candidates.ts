@@ -42,16 +42,9 @@ export interface RankingSettings {
   maxPickupKm: number;
 }
 
-export interface RankedCandidate {
-  driver_id: number;
-  name: string;
-  region_id: string;
-  car_model: string;
-  capacity: number;
-  wheelchair_accessible: boolean;
-  distance_m: number;
+/** A candidate's facts with each ranking factor and its place. */
+export interface RankedCandidate extends CandidateFacts {
   region_match: boolean;
-  trips_today: number;
   /** Accessible vehicle kept back for wheelchair users (ranked behind the other vehicles). */
   held_for_accessibility: boolean;
   /** Within the fairness margin of the nearest driver, so trips today decided its place. */

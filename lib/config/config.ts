@@ -81,6 +81,22 @@ export const envSchema = yup.object({
   DISPATCH_FAIRNESS_MAX_EXTRA_KM: yup.number().min(0).default(2),
   DISPATCH_ACCESSIBLE_RESERVE_KM: yup.number().min(0).default(3),
   DISPATCH_REGION_MODE: yup.string().oneOf(['priority', 'hard']).default('priority'),
+  /** ranked: each order ranked alone when its job runs; batch: matching rounds per region group. */
+  DISPATCH_POLICY: yup.string().oneOf(['ranked', 'batch']).default('ranked'),
+  /** How often a batch matching round runs per region group. */
+  DISPATCH_BATCH_WINDOW_MS: yup.number().integer().min(200).default(3000),
+  /** Nearest eligible drivers per order that a batch round considers (bounds the solver). */
+  DISPATCH_BATCH_CANDIDATES: yup.number().integer().min(1).max(100).default(8),
+  /** Batch cost, in metres of pickup distance: added for a driver of another region. */
+  DISPATCH_COST_OTHER_REGION_M: yup.number().min(0).default(1000),
+  /** Batch cost: added per trip today above the fewest among the order's candidates. */
+  DISPATCH_COST_FAIRNESS_M_PER_TRIP: yup.number().min(0).default(300),
+  /** Batch cost: added for an accessible vehicle on a trip that does not need one. */
+  DISPATCH_COST_ACCESSIBLE_RESERVE_M: yup.number().min(0).default(1500),
+  /** Batch cost: subtracted per minute the order has waited in matching… */
+  DISPATCH_COST_URGENCY_M_PER_MINUTE: yup.number().min(0).default(200),
+  /** …up to this much. */
+  DISPATCH_COST_URGENCY_MAX_M: yup.number().min(0).default(3000),
   DISPATCH_JOB_TIMEOUT_MS: yup.number().integer().min(100).default(10000),
   DISPATCH_RETRY_BACKOFF_MS: yup.number().integer().min(10).default(5000),
   DISPATCH_WORKER_CONCURRENCY: yup.number().integer().min(1).default(8),
@@ -184,6 +200,16 @@ export interface Config {
     fairnessMaxExtraKm: number;
     accessibleReserveKm: number;
     regionMode: 'priority' | 'hard';
+    policy: 'ranked' | 'batch';
+    batchWindowMs: number;
+    batchCandidates: number;
+    cost: {
+      otherRegionM: number;
+      fairnessPerTripM: number;
+      accessibleReserveM: number;
+      urgencyPerMinuteM: number;
+      urgencyMaxM: number;
+    };
     jobTimeoutMs: number;
     retryBackoffMs: number;
     workerConcurrency: number;
@@ -310,6 +336,16 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       fairnessMaxExtraKm: env.DISPATCH_FAIRNESS_MAX_EXTRA_KM,
       accessibleReserveKm: env.DISPATCH_ACCESSIBLE_RESERVE_KM,
       regionMode: env.DISPATCH_REGION_MODE,
+      policy: env.DISPATCH_POLICY,
+      batchWindowMs: env.DISPATCH_BATCH_WINDOW_MS,
+      batchCandidates: env.DISPATCH_BATCH_CANDIDATES,
+      cost: {
+        otherRegionM: env.DISPATCH_COST_OTHER_REGION_M,
+        fairnessPerTripM: env.DISPATCH_COST_FAIRNESS_M_PER_TRIP,
+        accessibleReserveM: env.DISPATCH_COST_ACCESSIBLE_RESERVE_M,
+        urgencyPerMinuteM: env.DISPATCH_COST_URGENCY_M_PER_MINUTE,
+        urgencyMaxM: env.DISPATCH_COST_URGENCY_MAX_M,
+      },
       jobTimeoutMs: env.DISPATCH_JOB_TIMEOUT_MS,
       retryBackoffMs: env.DISPATCH_RETRY_BACKOFF_MS,
       workerConcurrency: env.DISPATCH_WORKER_CONCURRENCY,

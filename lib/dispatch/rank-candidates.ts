@@ -71,7 +71,7 @@ export interface Ranking {
   excluded: ExcludedCandidate[];
 }
 
-function exclusionReason(
+export function exclusionReason(
   needs: OrderNeeds,
   facts: CandidateFacts,
   settings: RankingSettings,

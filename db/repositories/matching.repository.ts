@@ -27,6 +27,8 @@ export interface OfferInsert {
   distance_m: number | null;
   score: number | null;
   rank: number | null;
+  /** The service clock's time of the offer (the database's own clock when absent). */
+  created_at?: Date;
 }
 
 export async function insertOffer(db: Db, offer: OfferInsert): Promise<OfferRow> {

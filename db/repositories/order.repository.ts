@@ -58,6 +58,8 @@ export interface OrderEventInsert {
   actor_role: string;
   reason: string | null;
   data?: Record<string, unknown> | null;
+  /** The service clock's time of the change (the database's own clock when absent). */
+  created_at?: Date;
 }
 
 export async function insertOrderEvent(db: Db, event: OrderEventInsert): Promise<void> {

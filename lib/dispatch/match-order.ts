@@ -151,6 +151,7 @@ async function offerToCandidate(
         distance_m: candidate.distance_m,
         score: candidate.score,
         rank: candidate.rank,
+        created_at: now,
       });
       await transitionOrder(
         trx,

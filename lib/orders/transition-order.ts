@@ -134,6 +134,9 @@ export async function transitionOrder(
     actor_role: request.actor.role,
     reason,
     data: eventData,
+    // The clock that stamps assigned_at stamps the event too, so figures read from events
+    // (time to assignment, search age) agree with the order — and with a test's fake clock.
+    created_at: now,
   });
 
   const driverStatus = driverStatusFor(request.to);

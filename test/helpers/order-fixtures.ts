@@ -87,6 +87,7 @@ export async function offerOrder(deps: AppDeps, orderId: string, driverId: numbe
       distance_m: 100,
       score: 1,
       rank: 1,
+      created_at: now,
     });
     await transitionOrder(
       trx,

@@ -74,7 +74,10 @@ describe('worker /metrics: queues, jobs, dispatch outcomes', () => {
 
   it('when offers were made and an order was assigned, then offer outcomes and time to assignment come from the database', async () => {
     const registry = createMetricsRegistry();
-    registerDispatchMetrics(registry, deps.db.knex);
+    registerDispatchMetrics(registry, deps.db.knex, undefined, {
+      eventsPerScrape: 1000,
+      settleSeconds: 0,
+    });
     server = await startMetricsServer({
       port: 0,
       host: '127.0.0.1',
@@ -86,10 +89,12 @@ describe('worker /metrics: queues, jobs, dispatch outcomes', () => {
     const { passenger } = await createPassenger(deps, region.id);
     const { driver } = await placeDriver(deps, region.id, 1);
     const orderId = await createOrderIn(deps, passenger);
-    const matchingAt = (await deps.db
+    // In the past, so the assignment 42 s later has settled by the scrape.
+    const matchingAt = { created_at: new Date(Date.now() - 100_000) };
+    await deps.db
       .knex('order_events')
       .where({ order_id: orderId, to_status: 'matching' })
-      .first()) as { created_at: Date };
+      .update({ created_at: matchingAt.created_at });
     const statuses = ['accepted', 'declined', 'declined', 'expired', 'pending'];
     for (const status of statuses) {
       await deps.db.knex('offers').insert({

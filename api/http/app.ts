@@ -34,6 +34,7 @@ import { registerHealthRoutes } from './routes/health.routes.js';
 import { registerOrdersRoutes } from './routes/orders.routes.js';
 import { registerPassengersRoutes } from './routes/passengers.routes.js';
 import { registerRegionsRoutes } from './routes/regions.routes.js';
+import { registerReportsRoutes } from './routes/reports.routes.js';
 import { registerUsersRoutes } from './routes/users.routes.js';
 
 export interface HttpApp {
@@ -59,6 +60,7 @@ export function createHttpApp(deps: AppDeps): HttpApp {
   registerDispatchRoutes(routes, deps);
   registerCandidatesRoutes(routes, deps);
   registerOffersRoutes(routes, deps);
+  registerReportsRoutes(routes, deps);
   registerHealthRoutes(router, deps, () => draining);
   let document: Record<string, unknown> | undefined;
   registerDocsRoutes(

@@ -32,7 +32,7 @@ export interface CandidateDriverQuery {
  * whose `assigned_at` falls in the service's local day. Orders that went back to matching or
  * were cancelled do not count.
  */
-const tripStatuses = [...driverHoldingStatuses, 'completed', 'no_show'];
+export const tripStatuses = [...driverHoldingStatuses, 'completed', 'no_show'];
 
 export async function findCandidateDrivers(
   db: Db,

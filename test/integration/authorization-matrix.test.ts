@@ -292,6 +292,20 @@ const rows: Row[] = [
       admin: 403,
     },
   },
+  {
+    name: 'GET /api/reports/dispatch-quality/',
+    method: 'GET',
+    request: () => ({ path: '/api/reports/dispatch-quality/?from=2026-11-20&to=2026-11-21' }),
+    expected: {
+      anonymous: 401,
+      passengerA: 403,
+      passengerB: 403,
+      driverA: 403,
+      driverB: 403,
+      dispatcher: 200,
+      admin: 200,
+    },
+  },
 ];
 
 describe('authorization matrix', () => {

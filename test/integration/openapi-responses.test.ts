@@ -141,6 +141,12 @@ describe('OpenAPI response schemas', () => {
       await app.request('GET', '/api/drivers/me/offers/', { token: driverToken }),
     );
 
+    expectDocumented(
+      'get',
+      '/api/reports/dispatch-quality/',
+      await app.request('GET', '/api/reports/dispatch-quality/', { token: staffToken }),
+    );
+
     const cancelled = await app.request('PATCH', `/api/orders/${orderId}/status/`, {
       token: passengerToken,
       body: { status: 'cancelled', reason: 'Планы изменились' },

@@ -4,6 +4,7 @@
  * test/integration/openapi-responses.test.ts validates real responses against them, so they
  * cannot drift from what the API sends.
  */
+import { dispatchQualityReportSchema } from './quality-report-schema.js';
 import type { JsonSchema } from './yup-to-json-schema.js';
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
@@ -150,4 +151,5 @@ export const responseSchemas: Record<string, JsonSchema> = {
   DriverPage: pageOf('Driver'),
   OrderPage: pageOf('Order'),
   OfferPage: pageOf('Offer'),
+  DispatchQualityReport: dispatchQualityReportSchema,
 };

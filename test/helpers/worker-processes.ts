@@ -59,6 +59,10 @@ export async function startWorkerProcess(
   });
   try {
     await Promise.race([running, exited, timeout]);
+  } catch (e: unknown) {
+    // A worker that was merely slow to start must not live on, taking later tests' jobs.
+    child.kill('SIGKILL');
+    throw e;
   } finally {
     clearTimeout(timer);
     exited.catch(() => undefined);

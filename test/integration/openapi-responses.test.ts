@@ -22,6 +22,8 @@ describe('OpenAPI response schemas', () => {
   const ajv = new Ajv({ strict: false, allErrors: true });
   // The contract's times: ISO-8601 in UTC with Z.
   ajv.addFormat('date-time', /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/);
+  // Report days: the service's local calendar day.
+  ajv.addFormat('date', /^\d{4}-\d{2}-\d{2}$/);
 
   /** Asserts the body fits the response schema the document gives for this operation. */
   function expectDocumented(method: string, path: string, res: { status: number; body: unknown }) {

@@ -1,8 +1,8 @@
 /**
  * The Koa application, without `listen`, so tests can mount it on port 0. Middleware order:
  * request context (id, locale, log) → security headers, CORS, request metrics → errors in the
- * contract's shape → unknown methods (405) → /metrics → non-JSON API bodies (415) → body parsing → authentication → write rate limits → /admin
- * (Bull Board) → routes.
+ * contract's shape → unknown methods (405) → /metrics → non-JSON API bodies (415) → body
+ * parsing → authentication → write rate limits → /admin (Bull Board) → routes.
  */
 import Koa from 'koa';
 import { Router } from '@koa/router';

@@ -219,6 +219,31 @@ function parseTestNumbers(raw: string): { pairs: TestPhoneCode[]; problems: stri
   return { pairs, problems };
 }
 
+/**
+ * Secrets published in this repository (.env.example, the README's and compose's demo, the
+ * tests'): anyone can sign tokens with them. test/unit/production-secrets.test.ts fails when
+ * a file gains a JWT_SECRET value missing here.
+ */
+export const publishedSecrets = [
+  'development-only-secret-change-me-0123456789',
+  'demo-only-secret-0123456789-0123456789',
+  'test-secret-0123456789-0123456789-0123456789',
+];
+
+/** Why a production JWT secret is unsafe, or null. */
+export function productionSecretProblem(secret: string): string | null {
+  if (
+    publishedSecrets.includes(secret) ||
+    /change-?me|example|demo-only|development-only/i.test(secret)
+  ) {
+    return 'JWT_SECRET is a published example value; generate one (openssl rand -base64 48)';
+  }
+  if (secret.length < 32 || new Set(secret).size < 12) {
+    return 'JWT_SECRET must be 32+ random characters (openssl rand -base64 48)';
+  }
+  return null;
+}
+
 /** Reads and validates the environment; throws ConfigError listing every bad key. */
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   let env: Env;
@@ -235,6 +260,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       'OTP_TEST_NUMBERS is refused in production unless OTP_TEST_NUMBERS_IN_PRODUCTION=true',
     );
   }
+  const secretProblem = isProduction ? productionSecretProblem(env.JWT_SECRET ?? '') : null;
+  if (secretProblem) problems.push(secretProblem);
   if (isProduction && env.SMS_PROVIDER === 'log') {
     problems.push('SMS_PROVIDER=log prints messages and is refused in production; use http');
   }

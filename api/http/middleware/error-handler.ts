@@ -71,6 +71,9 @@ function fromDatabaseError(e: unknown): AppError | null {
   // contract's 503, so clients retry instead of treating it as a bug.
   if (
     code === 'ECONNREFUSED' ||
+    // A deadlock or serialization failure that outlived db/database's retries.
+    code === '40001' ||
+    code === '40P01' ||
     code === '53300' ||
     code === '57P01' ||
     code === '57P03' ||

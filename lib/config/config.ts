@@ -58,6 +58,8 @@ export const envSchema = yup.object({
   OTP_MAX_ATTEMPTS: yup.number().integer().min(1).default(5),
   OTP_MAX_REQUESTS_PER_PHONE_HOUR: yup.number().integer().min(1).default(5),
   OTP_MAX_REQUESTS_PER_IP_HOUR: yup.number().integer().min(1).default(50),
+  /** Code requests per phone per hour from all clients together (bounds SMS per phone). */
+  OTP_PHONE_CEILING_PER_HOUR: yup.number().integer().min(1).default(30),
   OTP_TEST_NUMBERS: yup.string().default(''),
   OTP_TEST_NUMBERS_IN_PRODUCTION: bool().default(false),
   DEFAULT_COUNTRY: yup.string().length(2).default('KZ'),
@@ -159,6 +161,7 @@ export interface Config {
     maxAttempts: number;
     maxRequestsPerPhoneHour: number;
     maxRequestsPerIpHour: number;
+    phoneCeilingPerHour: number;
     /** Raw `phone:code` pairs; phones are normalised by lib/auth, which owns phone rules. */
     testNumbers: TestPhoneCode[];
   };
@@ -310,6 +313,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       maxAttempts: env.OTP_MAX_ATTEMPTS,
       maxRequestsPerPhoneHour: env.OTP_MAX_REQUESTS_PER_PHONE_HOUR,
       maxRequestsPerIpHour: env.OTP_MAX_REQUESTS_PER_IP_HOUR,
+      phoneCeilingPerHour: env.OTP_PHONE_CEILING_PER_HOUR,
       testNumbers: pairs,
     },
     defaultCountry: env.DEFAULT_COUNTRY,

@@ -171,7 +171,7 @@ describe('Input hardening at the HTTP edge (issue 9)', () => {
   });
 
   it('when the method is unknown or not allowed, then 405 in the error shape (9)', async () => {
-    for (const method of ['TRACE', 'PROPFIND', 'LOCK', 'PUT']) {
+    for (const method of ['TRACE', 'PROPFIND', 'LOCK', 'PUT', 'FOO']) {
       const res = await rawRequest(app.baseUrl, method, '/api/regions/');
       expect(res.status, `${method}: ${res.text}`).to.equal(405);
       expect(res.type).to.match(/^application\/json/);

@@ -3,6 +3,7 @@ import { createServer } from 'node:http';
 import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createHttpApp } from '../api/http/app.js';
+import { answerParserErrors } from '../api/http/client-error.js';
 import { migrateLatest } from '../db/database.js';
 import { runProcess } from '../lib/process/run-process.js';
 
@@ -17,6 +18,7 @@ await runProcess('web', async (deps, logger) => {
     if (draining) res.setHeader('Connection', 'close');
     void handle(req, res);
   });
+  answerParserErrors(server, deps.config.defaultLocale);
   server.listen(deps.config.http.port, deps.config.http.host);
   await once(server, 'listening');
   const address = server.address();

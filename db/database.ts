@@ -36,12 +36,40 @@ export function knexConfig(databaseUrl: string, poolMax = 10): Knex.Config {
   };
 }
 
+/** SQLSTATEs after which the whole transaction may simply be run again. */
+const retryableCodes = new Set(['40001', '40P01']); // serialization_failure, deadlock_detected
+export const transactionAttempts = 3;
+
+const sqlState = (e: unknown): unknown => {
+  const error = e as { code?: unknown; nativeError?: { code?: unknown } };
+  return error.code ?? error.nativeError?.code;
+};
+
+/**
+ * Runs `work` in a transaction, again (up to `transactionAttempts` times, after a short
+ * random pause) when PostgreSQL aborts it as a deadlock victim or a serialization failure:
+ * the rolled-back attempt left nothing behind, so a retry is the documented remedy.
+ */
+async function retryingTransaction<T>(
+  knex: Knex,
+  work: (trx: Knex.Transaction) => Promise<T>,
+): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await knex.transaction(work);
+    } catch (e: unknown) {
+      if (attempt >= transactionAttempts || !retryableCodes.has(sqlState(e) as string)) throw e;
+      await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20 * attempt));
+    }
+  }
+}
+
 export function createDatabase(databaseUrl: string, poolMax = 10): Database {
   const knex = knexFactory(knexConfig(databaseUrl, poolMax));
   Model.knex(knex);
   return {
     knex,
-    transaction: (work) => knex.transaction(work),
+    transaction: (work) => retryingTransaction(knex, work),
     close: () => knex.destroy(),
   };
 }

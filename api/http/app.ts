@@ -1,18 +1,20 @@
 /**
  * The Koa application, without `listen`, so tests can mount it on port 0. Middleware order:
  * request context (id, locale, log) → security headers, CORS, request metrics → errors in the
- * contract's shape → /metrics → body parsing → authentication → write rate limits → /admin
- * (Bull Board) → routes.
+ * contract's shape → unknown methods (405) → /metrics → non-JSON API bodies (415) → body
+ * parsing → authentication → write rate limits → /admin (Bull Board) → routes.
  */
 import Koa from 'koa';
 import { Router } from '@koa/router';
 import { HttpMethodEnum, koaBody } from 'koa-body';
 import type { AppDeps } from '../../lib/deps.js';
+import { AppError } from '../../lib/errors/app-error.js';
 import type { AppState } from './context.js';
 import { authenticate } from './middleware/authenticate.js';
 import { corsForOrigins } from './middleware/cors.js';
 import { metricsEndpoint, observeHttpRequests } from './middleware/http-metrics.js';
 import { rateLimitWrites } from './middleware/rate-limit-writes.js';
+import { refuseUnknownMethods, requireJsonBody } from './middleware/request-shape.js';
 import { securityHeaders } from './middleware/security-headers.js';
 import { createHttpMetrics } from '../../lib/metrics/http-metrics.js';
 import { createMetricsRegistry } from '../../lib/metrics/metrics-registry.js';
@@ -74,8 +76,10 @@ export function createHttpApp(deps: AppDeps): HttpApp {
   app.use(corsForOrigins(deps.config.http.corsOrigins));
   app.use(observeHttpRequests(createHttpMetrics(metrics)));
   app.use(errorHandler);
+  app.use(refuseUnknownMethods);
   app.use(metricsEndpoint(metrics, deps.config.metrics.token));
   app.use(trailingSlash);
+  app.use(requireJsonBody);
   app.use(
     koaBody({
       json: true,
@@ -100,7 +104,13 @@ export function createHttpApp(deps: AppDeps): HttpApp {
   );
   app.use(adminPages(deps));
   app.use(router.routes());
-  app.use(router.allowedMethods());
+  app.use(
+    router.allowedMethods({
+      throw: true,
+      methodNotAllowed: () => new AppError('method_not_allowed'),
+      notImplemented: () => new AppError('method_not_allowed'),
+    }),
+  );
 
   return {
     app,

@@ -4,6 +4,7 @@
  */
 import type * as yup from 'yup';
 import type { UserActor } from '../../lib/auth/actor.js';
+import { assertSafeInput } from '../../lib/validation/input-limits.js';
 import { parseInput } from '../../lib/validation/parse-input.js';
 import type { AppContext, AppRouter } from './context.js';
 import { requireAccess, type Access } from './middleware/authenticate.js';
@@ -73,6 +74,9 @@ export function createRouteRegistry(router: AppRouter): RouteRegistry {
     add(spec) {
       specs.push(spec);
       router[spec.method](spec.path, async (ctx: AppContext) => {
+        // API answers hold personal data (names, phones, positions): never kept by a cache.
+        ctx.set('Cache-Control', 'no-store');
+        assertSafeInput(ctx.params);
         const actor = requireAccess(ctx, spec.access) as ActorFor<typeof spec.access>;
         const body = (spec.body ? parseInput(spec.body, ctx.request.body) : undefined) as never;
         const query = (spec.query ? parseInput(spec.query, ctx.query) : undefined) as never;

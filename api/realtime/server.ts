@@ -52,6 +52,12 @@ export async function createRealtimeServer(
     cors: {
       origin: deps.config.http.corsOrigins.length > 0 ? deps.config.http.corsOrigins : false,
     },
+    // CORS headers alone do not stop a WebSocket: a browser page from any origin could open
+    // one with the user's token. Browsers always send Origin; native apps send none.
+    allowRequest: (req, callback) => {
+      const origin = req.headers.origin;
+      callback(null, origin === undefined || deps.config.http.corsOrigins.includes(origin));
+    },
     adapter: createAdapter(pub, sub, { key: `${deps.config.redis.prefix}:socket.io` }),
   });
 

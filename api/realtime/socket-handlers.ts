@@ -23,15 +23,22 @@ function toAckError(e: unknown, locale: Locale, deps: Pick<AppDeps, 'logger'>): 
   return { ...errorBody(error, locale), ok: false } as AckError;
 }
 
-/** Runs the work and acks its result; a client that passed no callback gets nothing. */
+/**
+ * Runs the work and acks its result; a client that passed no callback gets nothing. The ack
+ * is the last argument when it is a function: `emit('subscribe', ack)` sends no payload and
+ * its callback comes first (it used to be taken for the payload, and never answered).
+ */
 function answer<T>(
   socket: RealtimeSocket,
   deps: Pick<AppDeps, 'logger'>,
-  ack: unknown,
-  work: () => Promise<T>,
+  args: unknown[],
+  work: (input: unknown) => Promise<T>,
 ): void {
-  const reply = typeof ack === 'function' ? (ack as (result: T | AckError) => void) : () => {};
-  work().then(reply, (e: unknown) => reply(toAckError(e, socket.data.locale, deps)));
+  const last = args.at(-1);
+  const ack = typeof last === 'function' ? (last as (result: T | AckError) => void) : undefined;
+  const input = ack ? args.slice(0, -1)[0] : args[0];
+  const reply = ack ?? (() => {});
+  work(input).then(reply, (e: unknown) => reply(toAckError(e, socket.data.locale, deps)));
 }
 
 export function registerSocketHandlers(
@@ -44,8 +51,8 @@ export function registerSocketHandlers(
   // the same per-user limit as the REST writes (shared by every node through Redis).
   const consume = () => limiter.consume({ userId: actor.userId });
 
-  socket.on('subscribe', (input, ack) =>
-    answer(socket, deps, ack, async () => {
+  socket.on('subscribe', (...args: unknown[]) =>
+    answer(socket, deps, args, async (input) => {
       const { order_id } = parseInput(subscribeSchema, input);
       await consume();
       const order = await subscribeToOrder(deps, actor, order_id, locale, () =>
@@ -56,8 +63,8 @@ export function registerSocketHandlers(
   );
 
   // The driver's own position, as the REST location update (same checks, same index).
-  socket.on('driver:location', (input, ack) =>
-    answer(socket, deps, ack, async () => {
+  socket.on('driver:location', (...args: unknown[]) =>
+    answer(socket, deps, args, async (input) => {
       const point = parseInput(driverLocationSchema, input);
       await consume();
       const result = await updateDriverLocation(deps, actor, actor.driverId ?? 0, point);
@@ -65,8 +72,8 @@ export function registerSocketHandlers(
     }),
   );
 
-  socket.on('unsubscribe', (input, ack) =>
-    answer(socket, deps, ack, async () => {
+  socket.on('unsubscribe', (...args: unknown[]) =>
+    answer(socket, deps, args, async (input) => {
       const { order_id } = parseInput(subscribeSchema, input);
       await socket.leave(orderRoom(order_id));
       return { ok: true as const };

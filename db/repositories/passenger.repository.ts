@@ -40,6 +40,14 @@ export async function findPassengerWithGraph(
   return PassengerModel.query(db).findById(id).withGraphFetched(passengerGraph);
 }
 
+/**
+ * Locks the passenger row. Every back-office write takes it before touching the login user,
+ * so concurrent writes of one passenger queue up instead of deadlocking.
+ */
+export async function lockPassengerRow(db: Db, id: number): Promise<PassengerRow | undefined> {
+  return PassengerModel.query(db).findById(id).forUpdate();
+}
+
 export async function pagePassengers(
   db: Db,
   filters: PassengerFilters,

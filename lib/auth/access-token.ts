@@ -57,6 +57,8 @@ export function verifyAccessClaims(settings: JwtSettings, token: string): Access
     const decoded = jwt.verify(token, secretKeyFor(settings.secret), { algorithms: ['HS256'] });
     if (
       typeof decoded === 'object' &&
+      // jsonwebtoken accepts a token without exp; ours always carry one.
+      typeof decoded.exp === 'number' &&
       decoded.typ === 'access' &&
       typeof decoded.sub === 'string' &&
       typeof decoded.sid === 'string'

@@ -43,6 +43,7 @@ export function verifyRefreshClaims(
     });
     if (
       typeof decoded === 'object' &&
+      typeof decoded.exp === 'number' &&
       decoded.typ === 'refresh' &&
       typeof decoded.sub === 'string' &&
       typeof decoded.sid === 'string' &&

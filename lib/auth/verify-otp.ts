@@ -68,12 +68,13 @@ export async function verifyOtp(
   const phone = normalizePhone(input.phone, deps.config.defaultCountry);
   await deps.limits.consume('verify', phone, input.ip);
   const check = await spendCode(deps, phone, input.code);
+  if (check.outcome !== 'accepted') await deps.limits.recordFailedTry(phone, input.ip);
   if (check.outcome === 'dead') throw new AppError('code_expired');
   if (check.outcome === 'wrong') {
     const extra = check.attemptsLeft === null ? {} : { attempts_left: check.attemptsLeft };
     throw new AppError('invalid_code', { extra });
   }
-  await deps.limits.forgetPhone('verify', phone);
+  await deps.limits.forgetFailedTries(phone, input.ip);
 
   const db = deps.db.knex;
   const { user, created } = await findOrCreatePassengerUser(db, phone);

@@ -58,6 +58,8 @@ export const envSchema = yup.object({
   OTP_MAX_ATTEMPTS: yup.number().integer().min(1).default(5),
   OTP_MAX_REQUESTS_PER_PHONE_HOUR: yup.number().integer().min(1).default(5),
   OTP_MAX_REQUESTS_PER_IP_HOUR: yup.number().integer().min(1).default(50),
+  /** Code requests per phone per hour from all clients together (bounds SMS per phone). */
+  OTP_PHONE_CEILING_PER_HOUR: yup.number().integer().min(1).default(30),
   OTP_TEST_NUMBERS: yup.string().default(''),
   OTP_TEST_NUMBERS_IN_PRODUCTION: bool().default(false),
   DEFAULT_COUNTRY: yup.string().length(2).default('KZ'),
@@ -175,6 +177,7 @@ export interface Config {
     maxAttempts: number;
     maxRequestsPerPhoneHour: number;
     maxRequestsPerIpHour: number;
+    phoneCeilingPerHour: number;
     /** Raw `phone:code` pairs; phones are normalised by lib/auth, which owns phone rules. */
     testNumbers: TestPhoneCode[];
   };
@@ -245,6 +248,31 @@ function parseTestNumbers(raw: string): { pairs: TestPhoneCode[]; problems: stri
   return { pairs, problems };
 }
 
+/**
+ * Secrets published in this repository (.env.example, the README's and compose's demo, the
+ * tests'): anyone can sign tokens with them. test/unit/production-secrets.test.ts fails when
+ * a file gains a JWT_SECRET value missing here.
+ */
+export const publishedSecrets = [
+  'development-only-secret-change-me-0123456789',
+  'demo-only-secret-0123456789-0123456789',
+  'test-secret-0123456789-0123456789-0123456789',
+];
+
+/** Why a production JWT secret is unsafe, or null. */
+export function productionSecretProblem(secret: string): string | null {
+  if (
+    publishedSecrets.includes(secret) ||
+    /change-?me|example|demo-only|development-only/i.test(secret)
+  ) {
+    return 'JWT_SECRET is a published example value; generate one (openssl rand -base64 48)';
+  }
+  if (secret.length < 32 || new Set(secret).size < 12) {
+    return 'JWT_SECRET must be 32+ random characters (openssl rand -base64 48)';
+  }
+  return null;
+}
+
 /** Reads and validates the environment; throws ConfigError listing every bad key. */
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   let env: Env;
@@ -261,6 +289,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       'OTP_TEST_NUMBERS is refused in production unless OTP_TEST_NUMBERS_IN_PRODUCTION=true',
     );
   }
+  const secretProblem = isProduction ? productionSecretProblem(env.JWT_SECRET ?? '') : null;
+  if (secretProblem) problems.push(secretProblem);
   if (isProduction && env.SMS_PROVIDER === 'log') {
     problems.push('SMS_PROVIDER=log prints messages and is refused in production; use http');
   }
@@ -309,6 +339,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       maxAttempts: env.OTP_MAX_ATTEMPTS,
       maxRequestsPerPhoneHour: env.OTP_MAX_REQUESTS_PER_PHONE_HOUR,
       maxRequestsPerIpHour: env.OTP_MAX_REQUESTS_PER_IP_HOUR,
+      phoneCeilingPerHour: env.OTP_PHONE_CEILING_PER_HOUR,
       testNumbers: pairs,
     },
     defaultCountry: env.DEFAULT_COUNTRY,

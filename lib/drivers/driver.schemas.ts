@@ -2,6 +2,7 @@
 import * as yup from 'yup';
 import { listQuery } from '../pagination/paginate.js';
 import { bodyObject } from '../validation/parse-input.js';
+import { emailField } from '../validation/fields.js';
 
 export const driverStatuses = [
   'offline',
@@ -24,12 +25,10 @@ const vehicleFields = {
   wheelchair_accessible: yup.boolean(),
 };
 
-const email = () => yup.string().trim().email().max(254).nullable();
-
 export const createDriverSchema = bodyObject({
   ...vehicleFields,
   phone: yup.string().required(),
-  email: email(),
+  email: emailField(),
   name: vehicleFields.name.required(),
   region_id: vehicleFields.region_id.required(),
   car_model: vehicleFields.car_model.required(),
@@ -41,7 +40,7 @@ export const createDriverSchema = bodyObject({
 export const updateDriverSchema = bodyObject({
   ...vehicleFields,
   phone: yup.string(),
-  email: email(),
+  email: emailField(),
   is_active: yup.boolean().oneOf([true], 'Use DELETE to deactivate'),
 });
 

@@ -72,7 +72,9 @@ export async function updateDriver(
   input: UpdateDriverInput,
 ): Promise<StaffDriverView> {
   return deps.db.transaction(async (trx) => {
-    const existing = await requireDriver(trx, id);
+    // The driver row first, then its user, as deactivateDriver does: one order, no deadlock.
+    const existing = await lockDriverRow(trx, id);
+    if (!existing) throw new AppError('not_found');
     const { phone, email, is_active, ...vehicle } = input;
     if (vehicle.region_id !== undefined) await requireActiveRegion(trx, vehicle.region_id);
     const contact = await changeUserContact(

@@ -9,6 +9,7 @@ export const errorCodes = [
   'token_revoked',
   'forbidden',
   'not_found',
+  'method_not_allowed',
   'invalid_transition',
   'conflict',
   'driver_unavailable',

@@ -10,6 +10,10 @@ export const errorMessages: Record<ErrorCode, Record<Locale, string>> = {
   token_revoked: { ru: 'Токен отозван', en: 'The token has been revoked' },
   forbidden: { ru: 'Недостаточно прав', en: 'You are not allowed to do this' },
   not_found: { ru: 'Не найдено', en: 'Not found' },
+  method_not_allowed: {
+    ru: 'Метод не поддерживается',
+    en: 'This method is not allowed here',
+  },
   invalid_transition: {
     ru: 'Недопустимая смена статуса',
     en: 'This status change is not allowed',

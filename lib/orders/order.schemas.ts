@@ -5,6 +5,7 @@
  */
 import * as yup from 'yup';
 import { listQuery } from '../pagination/paginate.js';
+import { queryDateField } from '../validation/fields.js';
 import { bodyObject } from '../validation/parse-input.js';
 import { isOrderStatus, orderStatuses } from './order-status.js';
 
@@ -56,8 +57,8 @@ export const orderListQuery = listQuery({
   passenger_id: yup.number().integer().positive(),
   driver_id: yup.number().integer().positive(),
   region_id: yup.string().max(64),
-  created_after: yup.date(),
-  created_before: yup.date(),
+  created_after: queryDateField(),
+  created_before: queryDateField(),
   search: yup.string().max(100),
 });
 

@@ -8,6 +8,7 @@ import {
   findPassengerWithGraph,
   hasOpenOrder,
   insertPassengerRow,
+  lockPassengerRow,
   updatePassengerById,
   type PassengerRow,
 } from '../../db/repositories/passenger.repository.js';
@@ -39,6 +40,13 @@ async function requirePassenger(trx: Db, id: number): Promise<PassengerRow> {
   return passenger;
 }
 
+/** Writes lock the passenger row first, then its user: one order, so no deadlock. */
+async function lockPassenger(trx: Db, id: number): Promise<PassengerRow> {
+  const passenger = await lockPassengerRow(trx, id);
+  if (!passenger) throw new AppError('not_found');
+  return passenger;
+}
+
 export async function updateOwnPassenger(
   deps: PeopleDeps,
   actor: UserActor,
@@ -47,6 +55,7 @@ export async function updateOwnPassenger(
   if (actor.passengerId === null) throw new AppError('profile_required');
   const id = actor.passengerId;
   return deps.db.transaction(async (trx) => {
+    await lockPassenger(trx, id);
     if (input.region_id !== undefined) await requireActiveRegion(trx, input.region_id);
     await updatePassengerById(trx, id, input);
     await recordAudit(trx, actor, 'update', 'passenger', id, { ...input });
@@ -87,7 +96,7 @@ export async function updatePassenger(
   input: UpdatePassengerInput,
 ): Promise<StaffPassengerView> {
   return deps.db.transaction(async (trx) => {
-    const existing = await requirePassenger(trx, id);
+    const existing = await lockPassenger(trx, id);
     const { phone, email, is_active, ...profile } = input;
     if (profile.region_id !== undefined) await requireActiveRegion(trx, profile.region_id);
     const contact = await changeUserContact(
@@ -114,7 +123,7 @@ export async function deactivatePassenger(
   id: number,
 ): Promise<void> {
   await deps.db.transaction(async (trx) => {
-    const existing = await requirePassenger(trx, id);
+    const existing = await lockPassenger(trx, id);
     if (!existing.is_active) return;
     if (await hasOpenOrder(trx, id, terminalStatuses)) {
       throw new AppError('conflict', { extra: { reason: 'open_order' } });

@@ -2,6 +2,7 @@
 import * as yup from 'yup';
 import { listQuery } from '../pagination/paginate.js';
 import { bodyObject } from '../validation/parse-input.js';
+import { emailField } from '../validation/fields.js';
 
 export const disabilityCategories = [
   'I группа',
@@ -26,7 +27,7 @@ export const updateOwnPassengerSchema = bodyObject(profileFields);
 export const createPassengerSchema = bodyObject({
   ...profileFields,
   phone: yup.string().required(),
-  email: yup.string().trim().email().max(254).nullable(),
+  email: emailField(),
   full_name: profileFields.full_name.required(),
   region_id: profileFields.region_id.required(),
   disability_category: profileFields.disability_category.required(),
@@ -36,7 +37,7 @@ export const createPassengerSchema = bodyObject({
 export const updatePassengerSchema = bodyObject({
   ...profileFields,
   phone: yup.string(),
-  email: yup.string().trim().email().max(254).nullable(),
+  email: emailField(),
   is_active: yup.boolean().oneOf([true], 'Use DELETE to deactivate'),
 });
 

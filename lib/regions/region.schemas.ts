@@ -12,9 +12,16 @@ const polygon = () =>
     .of(yup.array().of(yup.number().required()).required())
     .min(3, 'A polygon needs at least 3 points')
     .nullable()
+    // Runs even when the element rules above failed (abortEarly: false), so it must not
+    // trust the shape: `[null]` reached `p.length` and was a 500 before issue 9.
     .test('points-in-range', 'Each point must be [lat, lon] within range', (points) =>
       (points ?? []).every(
-        (p) => p.length === 2 && Math.abs(p[0]!) <= 90 && Math.abs(p[1]!) <= 180,
+        (p: unknown) =>
+          Array.isArray(p) &&
+          p.length === 2 &&
+          p.every((n: unknown) => typeof n === 'number') &&
+          Math.abs(p[0] as number) <= 90 &&
+          Math.abs(p[1] as number) <= 180,
       ),
     );
 

@@ -1,22 +1,21 @@
 /** Input schemas of the staff account back office. */
 import * as yup from 'yup';
 import { bodyObject } from '../validation/parse-input.js';
+import { emailField } from '../validation/fields.js';
 import { listQuery } from '../pagination/paginate.js';
 
 export const staffRoles = ['dispatcher', 'admin'] as const;
 export type StaffRole = (typeof staffRoles)[number];
 
-const email = () => yup.string().trim().email().max(254).nullable();
-
 export const createStaffUserSchema = bodyObject({
   phone: yup.string().required(),
   role: yup.string().oneOf(staffRoles).required(),
-  email: email(),
+  email: emailField(),
 });
 
 export const updateStaffUserSchema = bodyObject({
   role: yup.string().oneOf(staffRoles),
-  email: email(),
+  email: emailField(),
   /** `true` reactivates; deactivating goes through DELETE. */
   is_active: yup.boolean().oneOf([true], 'Use DELETE to deactivate'),
 });

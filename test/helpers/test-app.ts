@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { createHttpApp } from '../../api/http/app.js';
+import { answerParserErrors } from '../../api/http/client-error.js';
 import type { AppDeps } from '../../lib/deps.js';
 import type { Clock } from '../../lib/clock/clock.js';
 import { closeDeps, createTestDeps } from './test-deps.js';
@@ -36,6 +37,7 @@ export async function startTestApp(deps: AppDeps): Promise<TestApp> {
   const http = createHttpApp(deps);
   const handle = http.app.callback();
   const server = createServer((req, res) => void handle(req, res));
+  answerParserErrors(server, deps.config.defaultLocale);
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -2,9 +2,29 @@ import { expect } from 'chai';
 import { closeDeps, createTestDeps, resetState } from '../helpers/test-deps.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { createUser, tokenFor } from '../helpers/factories.js';
+import { request as httpRequest } from 'node:http';
 import type { AppDeps } from '../../lib/deps.js';
 import type { UserRole } from '../../lib/auth/actor.js';
 import { queueNames } from '../../lib/queue/catalogue.js';
+
+/** fetch() and URL resolve `..` in paths; node:http with a `path` option sends it as written. */
+function rawHttp(
+  baseUrl: string,
+  path: string,
+  cookie: string,
+): Promise<{ status: number; text: string }> {
+  const { hostname, port } = new URL(baseUrl);
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ hostname, port, path, headers: { cookie } }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (text += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
 
 describe('Bull Board at /admin/queues (staff only)', () => {
   let deps: AppDeps;
@@ -126,5 +146,47 @@ describe('Bull Board at /admin/queues (staff only)', () => {
     });
     expect(res.status).to.equal(403);
     expect(await deps.queues.sms.isPaused()).to.equal(false);
+  });
+
+  for (const [name, headers] of [
+    ['Origin: null', { origin: 'null' }],
+    ['a foreign Referer', { referer: 'https://evil.example.com/page' }],
+    ['an unparsable Referer', { referer: 'not a url' }],
+  ] as const) {
+    it(`when a state change comes with ${name}, then 403 (issue 9)`, async () => {
+      const cookie = cookieOf(await login(await tokenOf('admin')));
+      const res = await raw(`/admin/queues/api/queues/${queueNames.sms}/pause`, {
+        method: 'PUT',
+        headers: { cookie, ...headers },
+      });
+      expect(res.status).to.equal(403);
+      expect(await deps.queues.sms.isPaused()).to.equal(false);
+    });
+  }
+
+  it('when a static path climbs out of its folder or is malformed, then a 4xx in the contract shape without a stack trace (issue 9)', async () => {
+    const cookie = cookieOf(await login(await tokenOf('admin')));
+    // Bull Board adds the stack to its errors when the process runs with NODE_ENV=development.
+    const nodeEnv = process.env.NODE_ENV;
+    process.env.NODE_ENV = 'development';
+    try {
+      for (const path of [
+        '/admin/queues/static/..',
+        '/admin/queues/static/../',
+        '/admin/queues/static/..%5c..%5cpackage.json',
+        '/admin/queues/static/%2e%2e/%2e%2e/package.json',
+        '/admin/queues/static/x%ZZ',
+        '/admin/queues/static/%00',
+      ]) {
+        const res = await rawHttp(app.baseUrl, path, cookie);
+        expect(res.status, `${path}: ${res.text.slice(0, 200)}`).to.be.within(400, 499);
+        expect(res.text, path).not.to.match(/node_modules|\/work\/|at \w+ \(|details/);
+        const body = JSON.parse(res.text) as { error: unknown; code: unknown };
+        expect(body.error, path).to.be.a('string');
+        expect(body.code, path).to.be.a('string');
+      }
+    } finally {
+      process.env.NODE_ENV = nodeEnv;
+    }
   });
 });

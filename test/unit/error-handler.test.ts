@@ -52,6 +52,14 @@ describe('error handler', () => {
     expect(res.status).to.equal(503);
   });
 
+  it('when a deadlock outlives the transaction retries, then 503, not 500 (issue 9)', async () => {
+    for (const code of ['40P01', '40001']) {
+      const res = await answerFor(Object.assign(new Error('deadlock detected'), { code }));
+      expect(res.status).to.equal(503);
+      expect(res.headers['Cache-Control']).to.equal('no-store');
+    }
+  });
+
   it('when a unique violation comes wrapped by objection, then 409', async () => {
     const res = await answerFor(
       Object.assign(new Error('duplicate'), { nativeError: { code: '23505' } }),

@@ -1,6 +1,10 @@
 import { expect } from 'chai';
 import { Redis } from 'ioredis';
-import { createOtpRateLimits } from '../../lib/auth/otp-rate-limits.js';
+import {
+  backoffSeconds,
+  createOtpRateLimits,
+  maxBackoffSeconds,
+} from '../../lib/auth/otp-rate-limits.js';
 import { AppError } from '../../lib/errors/app-error.js';
 import { testConfig } from '../helpers/test-env.js';
 
@@ -24,5 +28,12 @@ describe('OTP rate limits when Redis is down', () => {
     } finally {
       redis.disconnect();
     }
+  });
+});
+
+describe('OTP backoff per phone and client', () => {
+  it('when failures pass the free tries, then the wait doubles up to its ceiling', () => {
+    const waits = [1, 5, 6, 7, 8, 9, 30].map((failures) => backoffSeconds(failures, 5));
+    expect(waits).to.deep.equal([0, 0, 1, 2, 4, 8, maxBackoffSeconds]);
   });
 });

@@ -18,6 +18,7 @@ export const httpStatusOf: Record<ErrorCode, number> = {
   forbidden: 403,
   profile_required: 403,
   not_found: 404,
+  method_not_allowed: 405,
   invalid_transition: 409,
   conflict: 409,
   driver_unavailable: 409,
@@ -49,6 +50,7 @@ function fromHttpError(e: unknown): AppError | null {
   if (status === 415) return new AppError('unsupported_media_type');
   if (status === 401) return new AppError('unauthorized');
   if (status === 404) return new AppError('not_found');
+  if (status === 405) return new AppError('method_not_allowed');
   return new AppError('validation_failed', {
     message: status === 400 ? undefined : (e as Error).message,
   });
@@ -69,6 +71,9 @@ function fromDatabaseError(e: unknown): AppError | null {
   // contract's 503, so clients retry instead of treating it as a bug.
   if (
     code === 'ECONNREFUSED' ||
+    // A deadlock or serialization failure that outlived db/database's retries.
+    code === '40001' ||
+    code === '40P01' ||
     code === '53300' ||
     code === '57P01' ||
     code === '57P03' ||
@@ -88,6 +93,7 @@ export const errorHandler: Middleware<AppState> = async (ctx, next) => {
     if (appError) {
       ctx.status = httpStatusOf[appError.code];
       ctx.body = errorBody(appError, ctx.state.locale);
+      ctx.set('Cache-Control', 'no-store');
       if (
         appError.code === 'rate_limited' &&
         typeof appError.extra.retry_after_seconds === 'number'
@@ -99,5 +105,6 @@ export const errorHandler: Middleware<AppState> = async (ctx, next) => {
     ctx.state.log.error({ err: e }, 'unhandled error');
     ctx.status = 500;
     ctx.body = errorBody(new AppError('internal_error'), ctx.state.locale);
+    ctx.set('Cache-Control', 'no-store');
   }
 };

@@ -1,5 +1,6 @@
 /** Builds the OpenAPI 3.1 document from the registered route specs and their yup schemas. */
 import type { AnyRouteSpec } from '../route.js';
+import { maxInputDepth } from '../../../lib/validation/input-limits.js';
 import { yupToJsonSchema, type JsonSchema } from './yup-to-json-schema.js';
 
 const errorSchema: JsonSchema = {
@@ -24,7 +25,9 @@ const statusText: Record<number, string> = {
   403: 'Role not allowed',
   404: 'Unknown id, or outside the caller’s scope',
   409: 'State conflict',
+  405: 'Method not allowed',
   413: 'Body too large',
+  415: 'Body is not JSON',
   429: 'Rate limited',
   503: 'A dependency is down',
 };
@@ -66,6 +69,7 @@ function operation(spec: AnyRouteSpec): Record<string, unknown> {
   const errors = new Set([
     400,
     ...(spec.access === 'public' ? [] : [401, 403]),
+    ...(spec.body ? [415] : []),
     ...(spec.errors ?? []),
   ]);
   for (const status of errors) {
@@ -113,7 +117,11 @@ export function buildOpenApiDocument(
       title: 'Invo Dispatch API',
       version: '0.1.0',
       description:
-        'Dispatch of accessible taxi and paratransit rides. Paths also work without the final `/`.',
+        'Dispatch of accessible taxi and paratransit rides. Paths also work without the final `/`. ' +
+        'Every error is `{error, code}` (see Error). Input is refused with 400 before validation ' +
+        `when nested deeper than ${maxInputDepth} levels or holding a NUL character or a ` +
+        'non-finite number; ' +
+        'write bodies must be JSON (415); methods no path serves are 405.',
     },
     servers: [{ url: '/' }],
     components: {

@@ -16,6 +16,7 @@ import type { AppDeps } from '../../../lib/deps.js';
 import { AppError } from '../../../lib/errors/app-error.js';
 import { queueNames } from '../../../lib/queue/catalogue.js';
 import type { AppContext, AppState } from '../context.js';
+import { errorBody } from '../middleware/error-handler.js';
 import { readFormBody } from '../read-form-body.js';
 
 export const adminCookieName = 'invo_admin';
@@ -51,20 +52,58 @@ function cookie(value: string, maxAgeSeconds: number, secure: boolean): string {
   ].join('; ');
 }
 
-/** State-changing requests must come from our own pages (SameSite=Strict already helps). */
+const hostOf = (url: string): string | null => {
+  try {
+    return new URL(url).host;
+  } catch {
+    return null;
+  }
+};
+
+/**
+ * State-changing requests must come from our own pages (SameSite=Strict already helps).
+ * `Origin: null` (sandboxed frames, some redirects) and a foreign or unparsable Referer are
+ * foreign too; a request with neither header is a script, which holds the token itself.
+ */
 function assertSameOrigin(ctx: AppContext): void {
   const origin = ctx.get('origin');
-  if (origin && origin !== 'null') {
-    let host = '';
-    try {
-      host = new URL(origin).host;
-    } catch {
-      // unparsable Origin: treated as foreign
-    }
-    if (host !== ctx.host) throw new AppError('forbidden');
-  } else if (ctx.get('sec-fetch-site') === 'cross-site') {
-    throw new AppError('forbidden');
+  const referer = ctx.get('referer');
+  if (origin && hostOf(origin) !== ctx.host) throw new AppError('forbidden');
+  if (!origin && referer && hostOf(referer) !== ctx.host) throw new AppError('forbidden');
+  if (ctx.get('sec-fetch-site') === 'cross-site') throw new AppError('forbidden');
+}
+
+/**
+ * A board path that cannot name one of its files: undecodable, a `..` segment (koa-static
+ * served the folder above its own), a backslash or a NUL. Refused before the board sees it.
+ */
+function isMalformedBoardPath(path: string): boolean {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(path);
+  } catch {
+    return true;
   }
+  return decoded.split('/').includes('..') || decoded.includes('\\') || decoded.includes('\u0000');
+}
+
+/** Bull Board answers its errors in its own shape (with the stack in development): ours instead. */
+function toContractError(ctx: AppContext): void {
+  if (ctx.status < 400) return;
+  const body = ctx.body as { error?: unknown } | undefined;
+  if (body !== null && typeof body === 'object' && typeof body.error === 'string') return;
+  const code =
+    ctx.status === 400
+      ? 'validation_failed'
+      : ctx.status === 403
+        ? 'forbidden'
+        : ctx.status === 404
+          ? 'not_found'
+          : 'internal_error';
+  if (code === 'internal_error') ctx.state.log.error({ status: ctx.status }, 'queue board error');
+  const status = ctx.status;
+  ctx.body = errorBody(new AppError(code), ctx.state.locale);
+  ctx.status = code === 'internal_error' ? 500 : status;
 }
 
 async function staffFrom(deps: AppDeps, ctx: AppContext): Promise<UserActor | null> {
@@ -145,7 +184,9 @@ export function adminPages(deps: AppDeps): Middleware<AppState> {
     }
     if (!isStaff(actor)) throw new AppError('forbidden');
     if (ctx.method !== 'GET' && ctx.method !== 'HEAD') assertSameOrigin(c);
+    if (isMalformedBoardPath(ctx.path)) throw new AppError('not_found');
     ctx.set('Cache-Control', 'no-store');
     await board(ctx, next);
+    toContractError(c);
   };
 }

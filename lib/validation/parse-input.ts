@@ -63,10 +63,12 @@ const isPlainObject = (value: unknown): value is Record<string, unknown> =>
 function findUnknownKeys(schema: yup.AnySchema, data: unknown, path: string, out: string[]): void {
   if (!(schema instanceof yup.ObjectSchema) || !isPlainObject(data)) return;
   const fields = (schema as yup.AnyObjectSchema).fields as Record<string, yup.AnySchema>;
+  // A schema without noUnknown keeps unknown keys; only those yup would trip over are refused.
+  const refusesUnknown = schema.describe().tests.some((test) => test.name === 'noUnknown');
   for (const key of Object.keys(data)) {
     const name = path ? `${path}.${key}` : key;
-    if (!Object.hasOwn(fields, key)) out.push(name);
-    else findUnknownKeys(fields[key]!, data[key], name, out);
+    if (Object.hasOwn(fields, key)) findUnknownKeys(fields[key]!, data[key], name, out);
+    else if (refusesUnknown || key in Object.prototype) out.push(name);
   }
 }
 

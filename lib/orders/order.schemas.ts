@@ -4,6 +4,7 @@
  * `driver_id` gets a 400 instead of having it silently ignored or, worse, applied.
  */
 import * as yup from 'yup';
+import { isClientTime } from '../clock/client-time.js';
 import { listQuery } from '../pagination/paginate.js';
 import { bodyObject } from '../validation/parse-input.js';
 import { isOrderStatus, orderStatuses } from './order-status.js';
@@ -18,9 +19,6 @@ const title = () =>
     .test('not-blank', 'This field may not be blank', (v) => (v ?? '').trim().length > 0);
 const optionalText = (max: number) => yup.string().max(max).nullable();
 
-/** ISO-8601 with a zone (`Z` or `±hh:mm`), so a time is never read in the server's zone. */
-const isoInstant = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2})$/;
-
 export const createOrderBody = bodyObject({
   /** Staff only: the passenger the order is for (a passenger always orders for themself). */
   passenger_id: yup.number().integer().positive(),
@@ -30,13 +28,14 @@ export const createOrderBody = bodyObject({
   pickup_lon: longitude(),
   dropoff_lat: latitude(),
   dropoff_lon: longitude(),
+  /** With a zone, that instant; without one, wall-clock time in TIME_ZONE (lib/clock/client-time). */
   desired_pickup_time: yup
     .string()
     .nullable()
     .test(
-      'iso-instant',
-      'Use an ISO-8601 time with a zone, e.g. 2026-11-26T09:30:00Z',
-      (v) => v === undefined || v === null || (isoInstant.test(v) && !isNaN(Date.parse(v))),
+      'iso-time',
+      'Use an ISO-8601 time, e.g. 2026-11-26T09:30:00Z (without a zone: local time of the service)',
+      (v) => v === undefined || v === null || isClientTime(v),
     ),
   has_companion: yup.boolean(),
   note: optionalText(1000),

@@ -31,6 +31,7 @@ import { registerDocsRoutes } from './routes/docs.routes.js';
 import { registerOffersRoutes } from './routes/offers.routes.js';
 import { registerDriversRoutes } from './routes/drivers.routes.js';
 import { registerHealthRoutes } from './routes/health.routes.js';
+import { registerMobileRoutes } from './routes/mobile/index.js';
 import { registerOrdersRoutes } from './routes/orders.routes.js';
 import { registerPassengersRoutes } from './routes/passengers.routes.js';
 import { registerRegionsRoutes } from './routes/regions.routes.js';
@@ -59,6 +60,7 @@ export function createHttpApp(deps: AppDeps): HttpApp {
   registerDispatchRoutes(routes, deps);
   registerCandidatesRoutes(routes, deps);
   registerOffersRoutes(routes, deps);
+  registerMobileRoutes(routes, deps);
   registerHealthRoutes(router, deps, () => draining);
   let document: Record<string, unknown> | undefined;
   registerDocsRoutes(

@@ -78,6 +78,23 @@ export const withdrawBody = bodyObject({
   reason: title().max(500),
 });
 
+const driverIdDigits = /^[1-9]\d{0,8}$/;
+
+/** The original dashboard sent `driver_id` as a string (`"1"`); its digits are accepted too. */
 export const assignBody = bodyObject({
-  driver_id: yup.number().integer().positive(),
+  driver_id: yup
+    .mixed<number | string>()
+    .meta({ description: 'A driver id: an integer, or its digits as a string' })
+    .test(
+      'driver-id',
+      'Use a driver id: a positive integer',
+      (v) =>
+        v === undefined ||
+        (typeof v === 'number' && Number.isInteger(v) && v > 0) ||
+        (typeof v === 'string' && driverIdDigits.test(v)),
+    ),
 });
+
+/** The driver id of a valid `assignBody`. */
+export const assignedDriverId = (value: number | string | undefined): number | undefined =>
+  value === undefined ? undefined : Number(value);

@@ -160,6 +160,8 @@ export const socketReads: Record<string, ReadFields> = {
 export const knownDifferences = {
   /** Lists of a party (`/api/orders/passenger/{id}/`, `driver/{id}/`) are pages, not arrays. */
   partyListsArePages: true,
+  /** `GET /api/regions/` is a page too (the original sent a plain array). */
+  regionListIsPage: true,
   /** The driver sees the passenger's name, not their disability category. */
   offerWithoutDisabilityCategory: 'passenger.disability_category',
   /** `driver_assigned.driver.id` is an integer (the original sent a string). */

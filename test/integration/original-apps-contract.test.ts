@@ -327,7 +327,19 @@ describe('contract: the original Invo Taxi apps against the real processes', fun
     orderStream.send({ type: 'ping' });
     await waitFor(() => orderStream.messages.at(-1)?.type === 'pong', 'the pong');
 
-    // ── The summary-era reads of the finished order ──
+    // ── The summary-era reads: regions (the sign-up picker) and the finished order ──
+    const regions = await call('GET', '/api/regions/?page_size=100', undefined);
+    expect(Array.isArray(regions)).to.equal(!knownDifferences.regionListIsPage);
+    const listed = regions.results.find((r: { id: string }) => r.id === region.id);
+    expectAppCanRead('GET /api/regions/ item', listed, {
+      id: 'string',
+      title: 'string',
+      center_lat: 'number',
+      center_lon: 'number',
+      center: 'object',
+      'center.lat': 'number',
+      'center.lon': 'number',
+    });
     const read = await call('GET', `/api/orders/${orderId}/`, undefined, passengerAccess);
     expectAppCanRead('GET /api/orders/{id}/', read, orderReads);
     expect(read).to.include({ status: 'completed' });

@@ -6,6 +6,7 @@
 import { expect } from 'chai';
 import type { Clock } from '../../lib/clock/clock.js';
 import type { AppDeps } from '../../lib/deps.js';
+import { mobileTag } from '../../api/http/routes/mobile/mobile-accounts.routes.js';
 import { createPassenger, createRegion } from '../helpers/factories.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { closeDeps, createTestDeps, resetState } from '../helpers/test-deps.js';
@@ -145,6 +146,23 @@ describe('mobile aliases of the original Invo Taxi app', () => {
     expect(cancelled.body).to.include({ cancel_fee: null, cancel_fee_details: null });
     const none = await call('GET', 'passengers/active-order/', undefined, access);
     expect(none.body).to.deep.equal({ has_active_order: false, order: null });
+  });
+
+  it('when the OpenAPI document is read, then it lists all 27 paths of the original app, tagged as aliases', async () => {
+    const doc = await app.request('GET', '/api/openapi.json');
+    const operations = Object.entries(doc.body.paths as Record<string, Record<string, any>>)
+      .filter(([path]) => path.startsWith('/api/mobile/'))
+      .flatMap(([path, methods]) => Object.entries(methods).map(([m, op]) => ({ path, m, op })));
+    expect(operations).to.have.length(27);
+    for (const { op } of operations) expect(op.tags).to.deep.equal([mobileTag]);
+    const unsupported = operations.filter(({ op }) => op.responses['501']).map((o) => o.path);
+    expect(unsupported.sort()).to.deep.equal([
+      '/api/mobile/drivers/profile/',
+      '/api/mobile/drivers/statistics/',
+      '/api/mobile/orders/quote/',
+      '/api/mobile/orders/{id}/price-breakdown/',
+      '/api/mobile/orders/{id}/route/',
+    ]);
   });
 
   it('when the app calls a path with no equivalent here, then 501 not_implemented in the error shape', async () => {

@@ -36,7 +36,10 @@ interface PlainConnection {
   /** The caller's own room: a `leave` aimed at it ends a connection that follows an order. */
   personalRoom: string;
   gate: PlainVersionGate;
-  alive: boolean;
+  /** Cleared at each heartbeat, set by any frame from the client. */
+  liveness: { alive: boolean };
+  /** Messages that came before the snapshot went out; sent after it, through the gate. */
+  backlog: { type: string; data: unknown }[] | null;
 }
 
 export interface PlainWebSocketServer {
@@ -86,6 +89,20 @@ export function createPlainWebSocketServer(
   };
 
   const accept = async (ws: WebSocket, req: IncomingMessage, url: URL, route: PlainRoute) => {
+    // Listening from the start: a `ping` sent while the token is checked is answered too.
+    const liveness = { alive: true };
+    ws.on('pong', () => (liveness.alive = true));
+    ws.on('message', (raw, isBinary) => {
+      liveness.alive = true;
+      if (isBinary) return;
+      try {
+        // binaryType is the default `nodebuffer`: every message is one Buffer.
+        const message = JSON.parse((raw as Buffer).toString('utf8')) as { type?: unknown };
+        if (message.type === 'ping' && ws.readyState === ws.OPEN) ws.send(plainMessage('pong'));
+      } catch {
+        // As the original: anything but a JSON `ping` is ignored.
+      }
+    });
     const token = url.searchParams.get('token') ?? '';
     const locale = pickLocale(
       url.searchParams.get('locale') ?? req.headers['accept-language'],
@@ -109,16 +126,23 @@ export function createPlainWebSocketServer(
       locale,
       personalRoom: personalRoom(actor),
       gate: new PlainVersionGate(),
-      alive: true,
+      liveness,
+      backlog: [],
     };
     try {
       const snapshot = await followPlainRoute(deps, actor, route, locale, () =>
         register(connection),
       );
-      // The order's current state first, so the app starts from it; older events are dropped.
+      // The order's current state first, so the app starts from it; then what came while it
+      // was read, minus anything the snapshot already holds.
       if (snapshot) {
         connection.gate.holdSnapshot(snapshot.id, snapshot.version);
         send(connection, 'order_update', snapshot);
+      }
+      const backlog = connection.backlog ?? [];
+      connection.backlog = null;
+      for (const { type, data } of backlog) {
+        if (connection.gate.admit(type, data)) send(connection, type, data);
       }
     } catch (e: unknown) {
       forget(connection);
@@ -126,18 +150,6 @@ export function createPlainWebSocketServer(
       deps.logger.error({ err: e }, 'plain websocket follow failed');
       return ws.close(plainCloseCodes.unavailable, 'service_unavailable');
     }
-    ws.on('pong', () => (connection.alive = true));
-    ws.on('message', (raw, isBinary) => {
-      connection.alive = true;
-      if (isBinary) return;
-      try {
-        // binaryType is the default `nodebuffer`: every message is one Buffer.
-        const message = JSON.parse((raw as Buffer).toString('utf8')) as { type?: unknown };
-        if (message.type === 'ping') send(connection, 'pong');
-      } catch {
-        // As the original: anything but a JSON `ping` is ignored.
-      }
-    });
     ws.on('close', () => forget(connection));
     // A close that came while the follow check ran.
     if (ws.readyState !== ws.OPEN) forget(connection);
@@ -161,12 +173,12 @@ export function createPlainWebSocketServer(
 
   const heartbeat = setInterval(() => {
     for (const connection of connections.values()) {
-      if (!connection.alive) {
+      if (!connection.liveness.alive) {
         connection.ws.terminate();
         forget(connection);
         continue;
       }
-      connection.alive = false;
+      connection.liveness.alive = false;
       connection.ws.ping();
     }
   }, heartbeatMs);
@@ -187,7 +199,8 @@ export function createPlainWebSocketServer(
       for (const connection of byRoom.get(room) ?? []) {
         const payload = action.payload;
         const data = 'all' in payload ? payload.all : payload.byLocale[connection.locale];
-        if (connection.gate.admit(action.event, data)) send(connection, action.event, data);
+        if (connection.backlog) connection.backlog.push({ type: action.event, data });
+        else if (connection.gate.admit(action.event, data)) send(connection, action.event, data);
       }
     }
   };

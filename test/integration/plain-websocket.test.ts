@@ -249,8 +249,11 @@ describe('realtime: the original plain WebSocket routes on two real nodes', func
         expect(Object.keys(message).sort()).to.deep.equal(['data', 'type']);
       }
     }
-    // The driver's stream joins at the assignment (version 3).
-    expect(statusVersions(driverOnA)).to.deep.equal([3, 4, 5, 6, 7]);
+    // The driver's stream joins at the assignment (version 3); a change fanned out after it
+    // (the burst) goes to the order's audience of that moment, which may already include it.
+    const driverVersions = statusVersions(driverOnA);
+    expect(driverVersions.filter((v: number) => v >= 3)).to.deep.equal([3, 4, 5, 6, 7]);
+    expect(driverVersions).to.deep.equal([...new Set(driverVersions)].sort((a, b) => a - b));
     expect(driverOnA.of('driver_assigned')[0].driver).to.include({ id: driver.driver.id });
     expect(orderOnB.of('order_status_changed')[1]).to.deep.equal({
       order_id: orderId,
@@ -277,7 +280,11 @@ describe('realtime: the original plain WebSocket routes on two real nodes', func
     await move(orderId, 'matching'); // withdrew
     expect(await followed.closed).to.deep.equal({ code: 4003, reason: 'not_in_scope' });
     await waitFor(() => statusVersions(ownStream).includes(4), 'the release on the own stream');
-    expect(ownStream.of('order_status_changed')[0]).to.include({ status: 'matching' });
+    // (The assignment itself may reach the stream after it opened: look at version 4.)
+    const release = ownStream
+      .of('order_status_changed')
+      .find((d: { version: number }) => d.version === 4);
+    expect(release).to.include({ status: 'matching', previous_status: 'assigned' });
     expect(ownStream.ws.readyState).to.equal(ownStream.ws.OPEN);
   });
 

@@ -21,7 +21,7 @@ await runProcess('realtime', async (deps, logger) => {
     }
   });
   const realtime = await createRealtimeServer(httpServer, deps);
-  registerSocketGauge(registry, () => realtime.io.of('/').sockets.size);
+  registerSocketGauge(registry, () => realtime.io.of('/').sockets.size + realtime.plain.size);
   httpServer.listen(deps.config.realtime.port, deps.config.http.host);
   await once(httpServer, 'listening');
   const workers = startQueueWorkers(deps, ['realtime'], realtimeProcessors, {

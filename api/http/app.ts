@@ -33,6 +33,7 @@ import { registerDocsRoutes } from './routes/docs.routes.js';
 import { registerOffersRoutes } from './routes/offers.routes.js';
 import { registerDriversRoutes } from './routes/drivers.routes.js';
 import { registerHealthRoutes } from './routes/health.routes.js';
+import { registerMobileRoutes } from './routes/mobile/index.js';
 import { registerOrdersRoutes } from './routes/orders.routes.js';
 import { registerPassengersRoutes } from './routes/passengers.routes.js';
 import { registerRegionsRoutes } from './routes/regions.routes.js';
@@ -63,6 +64,7 @@ export function createHttpApp(deps: AppDeps): HttpApp {
   registerCandidatesRoutes(routes, deps);
   registerOffersRoutes(routes, deps);
   registerReportsRoutes(routes, deps);
+  registerMobileRoutes(routes, deps);
   registerHealthRoutes(router, deps, () => draining);
   let document: Record<string, unknown> | undefined;
   registerDocsRoutes(

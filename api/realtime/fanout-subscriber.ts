@@ -72,9 +72,15 @@ function applyAction(io: RealtimeIo, action: FanoutAction): void {
   }
 }
 
+/** Other connections of this node that take the same actions (the plain WebSocket routes). */
+export interface FanoutTarget {
+  apply(action: FanoutAction): void;
+}
+
 export async function startFanoutSubscriber(
   io: RealtimeIo,
   deps: Pick<AppDeps, 'config' | 'logger'>,
+  others: FanoutTarget[] = [],
 ): Promise<FanoutSubscriber> {
   const channel = fanoutChannel(deps.config.redis.prefix);
   const sub = createRedis(deps.config.redis);
@@ -85,7 +91,10 @@ export async function startFanoutSubscriber(
       deps.logger.warn('unreadable realtime fan-out message ignored');
       return;
     }
-    for (const action of message) applyAction(io, action);
+    for (const action of message) {
+      applyAction(io, action);
+      for (const target of others) target.apply(action);
+    }
   });
   await sub.subscribe(channel);
   return {

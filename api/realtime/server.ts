@@ -15,6 +15,7 @@ import { personalRoom } from '../../lib/realtime/rooms.js';
 import { createRedis } from '../../lib/redis/redis.js';
 import { createWriteRateLimiter } from '../../lib/security/write-rate-limit.js';
 import { startFanoutSubscriber } from './fanout-subscriber.js';
+import { createPlainWebSocketServer, type PlainWebSocketServer } from './plain-websocket-server.js';
 import { authenticateSocket } from './handshake.js';
 import { startSessionSweep } from './session-sweep.js';
 import { registerSocketHandlers } from './socket-handlers.js';
@@ -39,6 +40,8 @@ export type RealtimeSocket = Socket<
 
 export interface RealtimeServer {
   io: RealtimeIo;
+  /** The original apps' plain WebSocket routes (`/ws/…`), on the same port. */
+  plain: PlainWebSocketServer;
   close(): Promise<void>;
 }
 
@@ -59,7 +62,10 @@ export async function createRealtimeServer(
       callback(null, origin === undefined || deps.config.http.corsOrigins.includes(origin));
     },
     adapter: createAdapter(pub, sub, { key: `${deps.config.redis.prefix}:socket.io` }),
+    // Other upgrade paths are the plain WebSocket routes', which refuse what is not theirs.
+    destroyUpgrade: false,
   });
+  const plain = createPlainWebSocketServer(httpServer, deps, { socketIoPath: io.path() });
 
   io.use(authenticateSocket(deps));
   const limiter = createWriteRateLimiter(
@@ -73,14 +79,16 @@ export async function createRealtimeServer(
     registerSocketHandlers(socket, deps, limiter);
   });
 
-  const fanout = await startFanoutSubscriber(io, deps);
-  const sweep = startSessionSweep(io, deps);
+  const fanout = await startFanoutSubscriber(io, deps, [plain]);
+  const sweep = startSessionSweep(io, deps, [plain]);
 
   return {
     io,
+    plain,
     close: async () => {
       sweep.stop();
       await fanout.close();
+      await plain.close();
       await io.close();
       pub.disconnect();
       sub.disconnect();

@@ -8,6 +8,7 @@ export interface RefreshTokenRow {
   expires_at: Date;
   used_at: Date | null;
   session_revoked_at: Date | null;
+  later_token_used: boolean;
 }
 
 export async function insertRefreshToken(
@@ -31,6 +32,10 @@ export async function lockRefreshToken(db: Db, id: string): Promise<RefreshToken
       'r.expires_at',
       'r.used_at',
       's.revoked_at as session_revoked_at',
+      db.raw(
+        `exists (select 1 from refresh_tokens l where l.session_id = r.session_id
+           and l.id <> r.id and l.used_at > r.used_at) as later_token_used`,
+      ),
     );
 }
 

@@ -63,21 +63,34 @@ export interface StoredRefreshToken {
   expires_at: Date;
   used_at: Date | null;
   session_revoked_at: Date | null;
+  /** A token of the same session was used after this one: the family moved on. */
+  later_token_used?: boolean;
 }
 
 export type RefreshDecision = 'rotate' | 'reuse' | 'revoked' | 'expired' | 'unknown';
+
+/**
+ * A spent token presented again is a copy, unless a reuse grace applies: within `graceMs` of
+ * its last use, and no later token of the session used since (an app that kept only the
+ * access token from the original's `refresh-token/`, presenting its one refresh token again).
+ */
+function isGracedReuse(stored: StoredRefreshToken, now: Date, graceMs: number): boolean {
+  if (graceMs <= 0 || stored.used_at === null || stored.later_token_used !== false) return false;
+  return now.getTime() - stored.used_at.getTime() <= graceMs;
+}
 
 /** What to do with a presented refresh token, given its stored row. Pure. */
 export function decideRefresh(
   claims: Pick<RefreshClaims, 'sub' | 'sid'>,
   stored: StoredRefreshToken | undefined,
   now: Date,
+  reuseGraceMs = 0,
 ): RefreshDecision {
   if (!stored || stored.session_id !== claims.sid || String(stored.user_id) !== claims.sub) {
     return 'unknown';
   }
   if (stored.session_revoked_at !== null) return 'revoked';
-  if (stored.used_at !== null) return 'reuse';
+  if (stored.used_at !== null && !isGracedReuse(stored, now, reuseGraceMs)) return 'reuse';
   if (stored.expires_at.getTime() <= now.getTime()) return 'expired';
   return 'rotate';
 }

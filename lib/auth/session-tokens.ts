@@ -69,14 +69,21 @@ export async function openSession(
 
 /**
  * Trades a refresh token for a new pair. Reuse of a spent token revokes the session; that
- * revocation commits before the 401 is thrown.
+ * revocation commits before the 401 is thrown. `reuseGrace` (the original apps' refresh
+ * alias) lets a spent token rotate again within the configured window (lib/auth/refresh-token).
  */
-export async function rotateRefreshToken(deps: TokenDeps, refresh: string): Promise<TokenPair> {
+export async function rotateRefreshToken(
+  deps: TokenDeps,
+  refresh: string,
+  options: { reuseGrace?: boolean } = {},
+): Promise<TokenPair> {
+  const graceMs = options.reuseGrace ? deps.config.jwt.refreshReuseGraceSeconds * 1000 : 0;
   const claims = verifyRefreshClaims(deps.config.jwt, refresh);
   const outcome = await deps.db.transaction(
     async (trx): Promise<TokenPair | { error: ErrorCode }> => {
       const now = deps.clock.now();
-      const decision = decideRefresh(claims, await lockRefreshToken(trx, claims.jti), now);
+      const stored = await lockRefreshToken(trx, claims.jti);
+      const decision = decideRefresh(claims, stored, now, graceMs);
       if (decision === 'reuse') {
         await revokeSession(trx, claims.sid, 'refresh_reuse');
         return { error: 'token_revoked' };

@@ -54,6 +54,16 @@ export const envSchema = yup.object({
     .integer()
     .min(60)
     .default(7 * 24 * 3600),
+  /**
+   * On /api/mobile/auth/refresh-token/ only: a spent refresh token presented again within
+   * this window of its last use (and no later token of its session used) rotates again
+   * instead of revoking the session. 0 = off. Default: the access lifetime plus an hour.
+   */
+  REFRESH_REUSE_GRACE_SECONDS: yup
+    .number()
+    .integer()
+    .min(0)
+    .default(25 * 3600),
   OTP_TTL_SECONDS: yup.number().integer().min(30).default(300),
   OTP_MAX_ATTEMPTS: yup.number().integer().min(1).default(5),
   OTP_MAX_REQUESTS_PER_PHONE_HOUR: yup.number().integer().min(1).default(5),
@@ -171,7 +181,13 @@ export interface Config {
   databaseUrl: string;
   databasePoolMax: number;
   redis: { url: string; prefix: string };
-  jwt: { secret: string; accessTtlSeconds: number; refreshTtlSeconds: number };
+  jwt: {
+    secret: string;
+    accessTtlSeconds: number;
+    refreshTtlSeconds: number;
+    /** See REFRESH_REUSE_GRACE_SECONDS: the original apps' refresh, which keeps only `access`. */
+    refreshReuseGraceSeconds: number;
+  };
   otp: {
     ttlSeconds: number;
     maxAttempts: number;
@@ -333,6 +349,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       secret: env.JWT_SECRET ?? '',
       accessTtlSeconds: env.JWT_ACCESS_TTL_SECONDS,
       refreshTtlSeconds: env.JWT_REFRESH_TTL_SECONDS,
+      refreshReuseGraceSeconds: env.REFRESH_REUSE_GRACE_SECONDS,
     },
     otp: {
       ttlSeconds: env.OTP_TTL_SECONDS,

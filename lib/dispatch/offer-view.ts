@@ -23,6 +23,8 @@ export interface OfferView {
   dropoff_title: string | null;
   pickup_lat: number | null;
   pickup_lon: number | null;
+  dropoff_lat: number | null;
+  dropoff_lon: number | null;
   desired_pickup_time: string | null;
   has_companion: boolean;
   needs_wheelchair_access: boolean;
@@ -47,6 +49,8 @@ export function toOfferView(offer: OfferRow, now: Date): OfferView {
     dropoff_title: order?.dropoff_title ?? null,
     pickup_lat: order?.pickup_lat ?? null,
     pickup_lon: order?.pickup_lon ?? null,
+    dropoff_lat: order?.dropoff_lat ?? null,
+    dropoff_lon: order?.dropoff_lon ?? null,
     desired_pickup_time: order?.desired_pickup_time?.toISOString() ?? null,
     has_companion: order?.has_companion ?? false,
     needs_wheelchair_access: order?.needs_wheelchair_access ?? false,

@@ -25,6 +25,8 @@ export const errorCodes = [
   'unsupported_media_type',
   'service_unavailable',
   'internal_error',
+  /** An endpoint of the original Invo Taxi API that has no equivalent here (prices, routes…). */
+  'not_implemented',
 ] as const;
 
 export type ErrorCode = (typeof errorCodes)[number];

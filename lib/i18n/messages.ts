@@ -50,6 +50,10 @@ export const errorMessages: Record<ErrorCode, Record<Locale, string>> = {
     en: 'The service is temporarily unavailable',
   },
   internal_error: { ru: 'Внутренняя ошибка сервера', en: 'Internal server error' },
+  not_implemented: {
+    ru: 'Этот метод прежнего API Инво Такси здесь не поддерживается',
+    en: 'This endpoint of the original Invo Taxi API has no equivalent here',
+  },
 };
 
 export function pickLocale(acceptLanguage: string | undefined, fallback: Locale): Locale {

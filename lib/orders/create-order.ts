@@ -21,6 +21,7 @@ import {
   type PassengerRow,
 } from '../../db/repositories/passenger.repository.js';
 import { isStaff, type UserActor } from '../auth/actor.js';
+import { parseClientTime } from '../clock/client-time.js';
 import type { AppDeps } from '../deps.js';
 import { AppError } from '../errors/app-error.js';
 import { findPickupRegion } from '../regions/locate-region.js';
@@ -61,10 +62,19 @@ async function resolvePassenger(
   return passenger;
 }
 
-/** Absent or null: as soon as possible. Else within now … now + the booking window. */
-function checkDesiredPickupTime(value: string | null | undefined, now: Date, days: number) {
+/**
+ * Absent or null: as soon as possible. Else within now … now + the booking window; a time
+ * without a zone is wall-clock time in the service's zone.
+ */
+function checkDesiredPickupTime(
+  value: string | null | undefined,
+  now: Date,
+  settings: { days: number; timeZone: string },
+) {
   if (value === undefined || value === null) return null;
-  const time = new Date(value);
+  const time = parseClientTime(value, settings.timeZone);
+  if (!time) throw fieldError('desired_pickup_time', 'This date does not exist');
+  const days = settings.days;
   if (time.getTime() < now.getTime())
     throw fieldError('desired_pickup_time', 'The pickup time is in the past');
   if (time.getTime() > now.getTime() + days * 86_400_000)
@@ -95,11 +105,10 @@ export async function createOrder(
   if (hasCompanion && !passenger.allowed_companion)
     throw fieldError('has_companion', 'This passenger may not travel with a companion');
   const now = deps.clock.now();
-  const desired = checkDesiredPickupTime(
-    input.desired_pickup_time,
-    now,
-    deps.config.orders.bookingWindowDays,
-  );
+  const desired = checkDesiredPickupTime(input.desired_pickup_time, now, {
+    days: deps.config.orders.bookingWindowDays,
+    timeZone: deps.config.timeZone,
+  });
   const pickup = { lat: input.pickup_lat, lon: input.pickup_lon };
   const { regionId } = await findPickupRegion(deps.db.knex, pickup, passenger.region_id);
 

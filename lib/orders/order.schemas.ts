@@ -4,6 +4,7 @@
  * `driver_id` gets a 400 instead of having it silently ignored or, worse, applied.
  */
 import * as yup from 'yup';
+import { isClientTime } from '../clock/client-time.js';
 import { listQuery } from '../pagination/paginate.js';
 import { queryDateField } from '../validation/fields.js';
 import { bodyObject } from '../validation/parse-input.js';
@@ -19,9 +20,6 @@ const title = () =>
     .test('not-blank', 'This field may not be blank', (v) => (v ?? '').trim().length > 0);
 const optionalText = (max: number) => yup.string().max(max).nullable();
 
-/** ISO-8601 with a zone (`Z` or `±hh:mm`), so a time is never read in the server's zone. */
-const isoInstant = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2})$/;
-
 export const createOrderBody = bodyObject({
   /** Staff only: the passenger the order is for (a passenger always orders for themself). */
   passenger_id: yup.number().integer().positive(),
@@ -31,13 +29,14 @@ export const createOrderBody = bodyObject({
   pickup_lon: longitude(),
   dropoff_lat: latitude(),
   dropoff_lon: longitude(),
+  /** With a zone, that instant; without one, wall-clock time in TIME_ZONE (lib/clock/client-time). */
   desired_pickup_time: yup
     .string()
     .nullable()
     .test(
-      'iso-instant',
-      'Use an ISO-8601 time with a zone, e.g. 2026-11-26T09:30:00Z',
-      (v) => v === undefined || v === null || (isoInstant.test(v) && !isNaN(Date.parse(v))),
+      'iso-time',
+      'Use an ISO-8601 time, e.g. 2026-11-26T09:30:00Z (without a zone: local time of the service)',
+      (v) => v === undefined || v === null || isClientTime(v),
     ),
   has_companion: yup.boolean(),
   note: optionalText(1000),
@@ -80,6 +79,23 @@ export const withdrawBody = bodyObject({
   reason: title().max(500),
 });
 
+const driverIdDigits = /^[1-9]\d{0,8}$/;
+
+/** The original dashboard sent `driver_id` as a string (`"1"`); its digits are accepted too. */
 export const assignBody = bodyObject({
-  driver_id: yup.number().integer().positive(),
+  driver_id: yup
+    .mixed<number | string>()
+    .meta({ description: 'A driver id: an integer, or its digits as a string' })
+    .test(
+      'driver-id',
+      'Use a driver id: a positive integer',
+      (v) =>
+        v === undefined ||
+        (typeof v === 'number' && Number.isInteger(v) && v > 0) ||
+        (typeof v === 'string' && driverIdDigits.test(v)),
+    ),
 });
+
+/** The driver id of a valid `assignBody`. */
+export const assignedDriverId = (value: number | string | undefined): number | undefined =>
+  value === undefined ? undefined : Number(value);

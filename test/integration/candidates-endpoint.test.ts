@@ -80,7 +80,22 @@ describe('GET /api/dispatch/candidates/{order_id}/', () => {
     expect(res.body.candidates[3]).to.include({ region_match: false, region_id: 'other' });
 
     const engine = await findRankedCandidates(deps, (await findOrderById(deps.db.knex, orderId))!);
-    expect(res.body.candidates).to.deep.equal(engine.candidates);
+    // The same ranking, each candidate also carrying the original dashboard's priority object.
+    expect(res.body.candidates).to.deep.equal(
+      engine.candidates.map((c) => ({
+        ...c,
+        priority: {
+          region_match: c.region_match,
+          order_count: c.trips_today,
+          distance: c.distance_m,
+        },
+      })),
+    );
+    expect(res.body.candidates[1].priority).to.deep.equal({
+      region_match: true,
+      order_count: 1,
+      distance: res.body.candidates[1].distance_m,
+    });
   });
 
   it('when nobody can take the order, then the list is empty with the reason', async () => {

@@ -57,6 +57,14 @@ describe('manual assignment and withdrawal', () => {
       expect(event).to.include({ from_status: 'matching', actor_role: 'dispatcher' });
     });
 
+    it('when the driver id comes as a string of digits (the original dashboard), then it is that driver', async () => {
+      const driver_id = String(cast.driverA.driver.id);
+      const res = await assign(cast.dispatcher.token, { driver_id });
+      expect(res.status, JSON.stringify(res.body)).to.equal(200);
+      expect(res.body.driver_id).to.equal(cast.driverA.driver.id);
+      expect(res.body.order.driver.id).to.equal(cast.driverA.driver.id);
+    });
+
     it('when the order has an open offer, then the offer is closed and that driver freed', async () => {
       const offer = await offerOrder(deps, orderId, cast.driverB.driver.id);
       const res = await assign(cast.admin.token, { driver_id: cast.driverA.driver.id });
@@ -187,7 +195,7 @@ describe('manual assignment and withdrawal', () => {
     });
 
     it('when the driver id is unknown or not an integer, then 400 naming driver_id', async () => {
-      for (const driver_id of [999_999, '1', 1.5, -1]) {
+      for (const driver_id of [999_999, 'one', '1.5', ' 1', '', 1.5, -1, true]) {
         const res = await assign(cast.dispatcher.token, { driver_id });
         expect(res.status, String(driver_id)).to.equal(400);
         expect(res.body.fields).to.have.property('driver_id');

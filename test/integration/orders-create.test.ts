@@ -150,8 +150,18 @@ describe('creating orders', () => {
       });
     }
 
-    it('when the pickup time has no zone or is not a time, then 400 by field', async () => {
-      for (const value of ['2026-11-26T10:00:00', 'tomorrow', 1764150000]) {
+    it('when the pickup time has no zone (Dart toIso8601String of a local time), then it is wall-clock time in TIME_ZONE and the answer carries the zone', async () => {
+      // TIME_ZONE is Asia/Atyrau (UTC+05:00 all year): 2 hours ahead, as the phone shows it.
+      const pickup = new Date(start.getTime() + minutes(120));
+      const local = new Date(pickup.getTime() + 5 * 3600_000).toISOString().slice(0, 23);
+      expect(local).to.not.include('Z');
+      const res = await post(cast.passengerA.token, orderBody({ desired_pickup_time: local }));
+      expect(res.status, JSON.stringify(res.body)).to.equal(201);
+      expect(res.body.desired_pickup_time).to.equal(pickup.toISOString());
+    });
+
+    it('when the pickup time is not a time, then 400 by field', async () => {
+      for (const value of ['2026-11-26 10:00', '2026-02-30T10:00:00', 'tomorrow', 1764150000]) {
         const res = await post(cast.passengerA.token, orderBody({ desired_pickup_time: value }));
         expect(res.status, String(value)).to.equal(400);
         expect(res.body.fields).to.have.property('desired_pickup_time');

@@ -37,6 +37,49 @@ describe('refresh token rotation rules', () => {
     });
   }
 
+  describe("with the reuse grace of the original apps' refresh alias (1 hour)", () => {
+    const graceMs = 3600_000;
+    const ago = (ms: number) => new Date(now.getTime() - ms);
+    const graced: [string, StoredRefreshToken, string][] = [
+      [
+        'spent a minute ago, nothing later used',
+        row({ used_at: ago(60_000), later_token_used: false }),
+        'rotate',
+      ],
+      [
+        'spent exactly an hour ago',
+        row({ used_at: ago(graceMs), later_token_used: false }),
+        'rotate',
+      ],
+      [
+        'spent an hour and a second ago',
+        row({ used_at: ago(graceMs + 1000), later_token_used: false }),
+        'reuse',
+      ],
+      [
+        'spent, and a later token of its session used',
+        row({ used_at: ago(60_000), later_token_used: true }),
+        'reuse',
+      ],
+      ['spent, later use unknown', row({ used_at: ago(60_000) }), 'reuse'],
+      [
+        'spent and past its own expiry',
+        row({ used_at: ago(60_000), later_token_used: false, expires_at: now }),
+        'expired',
+      ],
+      [
+        'spent, of a revoked session',
+        row({ used_at: ago(60_000), later_token_used: false, session_revoked_at: now }),
+        'revoked',
+      ],
+    ];
+    for (const [name, stored, expected] of graced) {
+      it(`when the token was ${name}, then the decision is ${expected}`, () => {
+        expect(decideRefresh(claims, stored, now, graceMs)).to.equal(expected);
+      });
+    }
+  });
+
   it('when a refresh token is signed, then it verifies with its ids', () => {
     const token = signRefreshToken(settings, { userId: 7, sessionId, tokenId: 'tid-1' });
     expect(verifyRefreshClaims(settings, token)).to.include({

@@ -141,6 +141,8 @@ export const responseSchemas: Record<string, JsonSchema> = {
     dropoff_title: nullable(str),
     pickup_lat: nullable(num),
     pickup_lon: nullable(num),
+    dropoff_lat: nullable(num),
+    dropoff_lon: nullable(num),
     desired_pickup_time: nullable(time),
     has_companion: bool,
     needs_wheelchair_access: bool,

@@ -14,22 +14,31 @@ import { disabilityCategories, mobilityAids } from '../../../lib/passengers/pass
 const phoneField = () => yup.string().max(32).required();
 const tokenField = () => yup.string().max(4096);
 
-const phoneLoginBody = bodyObject({ phone: phoneField() });
-const verifyOtpBody = bodyObject({
+export const phoneLoginBody = bodyObject({ phone: phoneField() });
+export const verifyOtpBody = bodyObject({
   phone: phoneField(),
   code: yup
     .string()
     .matches(/^\d{6}$/, 'The code is 6 digits')
     .required(),
 });
-const refreshBody = bodyObject({ refresh: tokenField().required() });
-const logoutBody = bodyObject({ refresh: tokenField().optional() });
-const registerPassengerBody = bodyObject({
+export const refreshBody = bodyObject({ refresh: tokenField().required() });
+export const logoutBody = bodyObject({ refresh: tokenField().optional() });
+export const registerPassengerBody = bodyObject({
   full_name: yup.string().max(200).matches(/\S/, 'Enter the full name').required(),
   region_id: yup.string().max(64).required(),
   disability_category: yup.string().oneOf(disabilityCategories).required(),
   allowed_companion: yup.boolean().optional(),
   mobility_aid: yup.string().oneOf(mobilityAids).optional(),
+});
+
+/** The registration body as the use case takes it (also served by the mobile alias). */
+export const registrationOf = (body: yup.InferType<typeof registerPassengerBody>) => ({
+  full_name: body.full_name.trim(),
+  region_id: body.region_id,
+  disability_category: body.disability_category,
+  allowed_companion: body.allowed_companion ?? false,
+  mobility_aid: body.mobility_aid ?? 'none',
 });
 
 export function registerAuthRoutes(routes: RouteRegistry, deps: AppDeps): void {
@@ -94,13 +103,7 @@ export function registerAuthRoutes(routes: RouteRegistry, deps: AppDeps): void {
     status: 201,
     errors: [409],
     handler: async ({ actor, body }) => ({
-      passenger: await registerPassenger(deps, actor, {
-        full_name: body.full_name.trim(),
-        region_id: body.region_id,
-        disability_category: body.disability_category,
-        allowed_companion: body.allowed_companion ?? false,
-        mobility_aid: body.mobility_aid ?? 'none',
-      }),
+      passenger: await registerPassenger(deps, actor, registrationOf(body)),
     }),
   });
 }

@@ -3,7 +3,7 @@ import type { AppDeps } from '../../../lib/deps.js';
 import { runDispatchNow } from '../../../lib/dispatch/run-dispatch-now.js';
 import { AppError } from '../../../lib/errors/app-error.js';
 import { assignDriverManually } from '../../../lib/orders/assign-driver-manually.js';
-import { assignBody } from '../../../lib/orders/order.schemas.js';
+import { assignBody, assignedDriverId } from '../../../lib/orders/order.schemas.js';
 import { loadOrderView } from '../../../lib/orders/order-view.js';
 import { staffRoles } from '../middleware/authenticate.js';
 import { Reply, type RouteRegistry } from '../route.js';
@@ -24,7 +24,8 @@ export function registerDispatchRoutes(routes: RouteRegistry, deps: AppDeps): vo
     handler: async ({ ctx, actor, body, params }) => {
       const orderId = params.order_id ?? '';
       const locale = ctx.state.locale;
-      if (body.driver_id === undefined) {
+      const driverId = assignedDriverId(body.driver_id);
+      if (driverId === undefined) {
         const result = await runDispatchNow(deps, actor, orderId, locale);
         if (!result.decided) {
           return new Reply(202, { success: false, status: 'matching', order: result.order });
@@ -34,7 +35,7 @@ export function registerDispatchRoutes(routes: RouteRegistry, deps: AppDeps): vo
       }
       const order = await assignDriverManually(deps, actor, {
         orderId,
-        driverId: body.driver_id,
+        driverId,
       });
       const view = await loadOrderView(deps.db.knex, order.id, locale);
       if (!view) throw new AppError('not_found');

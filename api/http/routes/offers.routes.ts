@@ -9,7 +9,7 @@ import { buildPage, paginationQuery, toPageWindow } from '../../../lib/paginatio
 import { bodyObject } from '../../../lib/validation/parse-input.js';
 import type { RouteRegistry } from '../route.js';
 
-const declineBody = bodyObject({ reason: yup.string().trim().max(500).optional() });
+export const declineBody = bodyObject({ reason: yup.string().trim().max(500).optional() });
 
 /** A malformed id cannot name an offer: "not found", like any id outside the caller's scope. */
 function offerIdOf(params: Record<string, string>): number {

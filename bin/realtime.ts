@@ -10,7 +10,6 @@ import { serveOperationalRequest } from '../lib/metrics/metrics-server.js';
 import { registerSocketGauge } from '../lib/metrics/realtime-metrics.js';
 import { runProcess } from '../lib/process/run-process.js';
 import { startQueueWorkers } from '../workers/processors.js';
-import { realtimeProcessors } from '../workers/realtime.processors.js';
 
 await runProcess('realtime', async (deps, logger) => {
   const registry = createMetricsRegistry();
@@ -24,11 +23,8 @@ await runProcess('realtime', async (deps, logger) => {
   registerSocketGauge(registry, () => realtime.io.of('/').sockets.size);
   httpServer.listen(deps.config.realtime.port, deps.config.http.host);
   await once(httpServer, 'listening');
-  const workers = startQueueWorkers(deps, ['realtime'], realtimeProcessors, {
-    realtime: {
-      concurrency: deps.config.realtime.workerConcurrency,
-      timeoutMs: deps.config.realtime.jobTimeoutMs,
-    },
+  const workers = startQueueWorkers(deps, ['realtime'], undefined, {
+    realtime: { concurrency: deps.config.realtime.workerConcurrency },
   });
   const address = httpServer.address();
   const port = typeof address === 'object' && address ? address.port : deps.config.realtime.port;

@@ -32,6 +32,7 @@ import { registerOffersRoutes } from './routes/offers.routes.js';
 import { registerDriversRoutes } from './routes/drivers.routes.js';
 import { registerHealthRoutes } from './routes/health.routes.js';
 import { registerOrdersRoutes } from './routes/orders.routes.js';
+import { registerOutboxRoutes } from './routes/outbox.routes.js';
 import { registerPassengersRoutes } from './routes/passengers.routes.js';
 import { registerRegionsRoutes } from './routes/regions.routes.js';
 import { registerUsersRoutes } from './routes/users.routes.js';
@@ -59,6 +60,7 @@ export function createHttpApp(deps: AppDeps): HttpApp {
   registerDispatchRoutes(routes, deps);
   registerCandidatesRoutes(routes, deps);
   registerOffersRoutes(routes, deps);
+  registerOutboxRoutes(routes, deps);
   registerHealthRoutes(router, deps, () => draining);
   let document: Record<string, unknown> | undefined;
   registerDocsRoutes(

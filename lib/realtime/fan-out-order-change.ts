@@ -10,14 +10,13 @@
 import { findOrderWithParties } from '../../db/repositories/order.repository.js';
 import { listOrderEventsBetween } from '../../db/repositories/realtime.repository.js';
 import type { AppDeps } from '../deps.js';
-import type { JobPayload } from '../queue/catalogue.js';
 import { lastEmittedOrderVersion, orderGateTtlMs, publishOrderVersions } from './fanout-channel.js';
 import { buildOrderMessages } from './order-emissions.js';
 
 /** Returns how many versioned messages were published (0 when already covered). */
 export async function fanOutOrderChange(
   deps: Pick<AppDeps, 'db' | 'redis' | 'config' | 'clock'>,
-  change: JobPayload<'realtime.order-changed'>,
+  change: { order_id: string; version: number },
 ): Promise<number> {
   const prefix = deps.config.redis.prefix;
   const recorded = await lastEmittedOrderVersion(deps.redis, prefix, change.order_id);

@@ -4,7 +4,7 @@ import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { createUser, tokenFor } from '../helpers/factories.js';
 import type { AppDeps } from '../../lib/deps.js';
 import type { UserRole } from '../../lib/auth/actor.js';
-import { queueNames } from '../../lib/queue/catalogue.js';
+import { queueNames } from '../../lib/queue/queue-names.js';
 
 describe('Bull Board at /admin/queues (staff only)', () => {
   let deps: AppDeps;

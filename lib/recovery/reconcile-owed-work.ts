@@ -1,0 +1,74 @@
+/**
+ * The recovery sweep: PostgreSQL is the source of truth for what is owed. Every job that
+ * declares `owedWork` lists the states that owe it (orders searching or pre-booked, offers
+ * pending, messages unsent); each one with neither a live job in Redis nor an outbox row on
+ * its way is re-owed through the outbox under a fresh job id, so an old completed or failed
+ * job can never block it. One sweep at a time across all workers (an advisory lock).
+ *
+ * A re-owed job that turns out to be a duplicate (its original was only being moved between
+ * Redis lists as we looked) is harmless: every processor re-checks the state it acts on.
+ */
+import type { Db } from '../../db/database.js';
+import { listOwedOutbox, tryLockRecoverySweep } from '../../db/repositories/recovery.repository.js';
+import type { AppDeps } from '../deps.js';
+import { owedJob, oweAll, type OwedJob } from '../jobs/owe.js';
+import { jobDefinition, jobNames, type JobName } from '../jobs/registry.js';
+import type { QueueName } from '../queue/queue-names.js';
+import { listLiveWork, workKey } from './live-jobs.js';
+
+export type SweepResult =
+  { swept: false } | { swept: true; reowed: Partial<Record<JobName, number>> };
+
+type SweepDeps = Pick<AppDeps, 'db' | 'queues' | 'clock' | 'config'>;
+
+const reconciledJobs = (): JobName[] =>
+  jobNames.filter((name) => jobDefinition(name).owedWork !== undefined);
+
+async function findMissingWork(trx: Db, deps: SweepDeps, sweepId: string): Promise<OwedJob[]> {
+  const now = deps.clock.now();
+  const query = {
+    now,
+    changedBefore: new Date(now.getTime() - deps.config.recovery.graceSeconds * 1000),
+    config: deps.config,
+  };
+  const names = reconciledJobs();
+  const owed = await Promise.all(
+    names.map(async (name) => ({ name, work: await jobDefinition(name).owedWork!(trx, query) })),
+  );
+  // Rows first, then Redis: a row published in between has its job in Redis by then.
+  const onTheirWay = new Set(
+    (await listOwedOutbox(trx)).map((row) => workKey(row.topic, row.payload)),
+  );
+  const queues = [...new Set(names.map((name) => jobDefinition(name).queue))] as QueueName[];
+  const live = await listLiveWork(deps.queues, queues);
+  return owed.flatMap(({ name, work }) =>
+    work
+      .filter((w) => {
+        const key = workKey(name, w.payload);
+        return !live.has(key) && !onTheirWay.has(key);
+      })
+      .map((w) => owedJob(jobDefinition(name), w.payload, { ...w, reowe: sweepId })),
+  );
+}
+
+/**
+ * Re-owes missing work. `waitForLock`: queue behind a sweep in progress instead of skipping
+ * (after a Redis wipe, a sweep that started before it may have looked too early).
+ */
+export async function reconcileOwedWork(
+  deps: SweepDeps,
+  options: { waitForLock?: boolean } = {},
+): Promise<SweepResult> {
+  return deps.db.transaction(async (trx) => {
+    if (!(await tryLockRecoverySweep(trx, options.waitForLock ?? false))) return { swept: false };
+    const sweepId = deps.clock.now().getTime().toString(36);
+    const missing = await findMissingWork(trx, deps, sweepId);
+    await oweAll(trx, missing);
+    const reowed: Partial<Record<JobName, number>> = {};
+    for (const job of missing) {
+      const name = job.topic as JobName;
+      reowed[name] = (reowed[name] ?? 0) + 1;
+    }
+    return { swept: true, reowed };
+  });
+}

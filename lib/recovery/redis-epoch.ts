@@ -1,0 +1,33 @@
+/**
+ * Noticing that Redis lost its data or restarted. An epoch key holds a random id set by the
+ * first worker to find it missing; a wipe (FLUSHALL, a restart without persistence, a
+ * failover to a lagging replica) removes it, so the next check sets a new one. A worker that
+ * sees a different epoch than last time, or a different Redis `run_id` (a restart, even with
+ * the data kept), reports a change.
+ */
+import { randomUUID } from 'node:crypto';
+import { redisKey, type Redis } from '../redis/redis.js';
+
+export const epochKey = (prefix: string): string => redisKey(prefix, 'epoch');
+
+export interface RedisIdentity {
+  epoch: string;
+  runId: string;
+  /** This check found the epoch missing and set a new one. */
+  wasEmpty: boolean;
+}
+
+export async function readRedisIdentity(redis: Redis, prefix: string): Promise<RedisIdentity> {
+  const candidate = randomUUID();
+  const set = await redis.set(epochKey(prefix), candidate, 'NX');
+  const epoch = set === 'OK' ? candidate : ((await redis.get(epochKey(prefix))) ?? candidate);
+  const info = await redis.info('server');
+  const runId = /run_id:(\w+)/.exec(info)?.[1] ?? '';
+  return { epoch, runId, wasEmpty: set === 'OK' };
+}
+
+/** Whether `now` is another Redis (or the same one emptied) than `before`. */
+export const redisChanged = (before: RedisIdentity | null, now: RedisIdentity): boolean =>
+  before === null
+    ? now.wasEmpty
+    : now.wasEmpty || before.epoch !== now.epoch || before.runId !== now.runId;

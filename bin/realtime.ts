@@ -5,6 +5,7 @@
 import { createServer } from 'node:http';
 import { once } from 'node:events';
 import { createRealtimeServer } from '../api/realtime/server.js';
+import { checkReadiness } from '../lib/health/readiness.js';
 import { createMetricsRegistry } from '../lib/metrics/metrics-registry.js';
 import { serveOperationalRequest } from '../lib/metrics/metrics-server.js';
 import { registerSocketGauge } from '../lib/metrics/realtime-metrics.js';
@@ -13,9 +14,13 @@ import { startQueueWorkers } from '../workers/processors.js';
 
 await runProcess('realtime', async (deps, logger) => {
   const registry = createMetricsRegistry();
+  let stopping = false;
   // Socket.IO answers its own path; /metrics and /healthz are served beside it.
   const httpServer = createServer((req, res) => {
-    if (!serveOperationalRequest(req, res, registry, deps.config.metrics.token, logger)) {
+    const readiness = () => checkReadiness(deps, stopping);
+    if (
+      !serveOperationalRequest(req, res, registry, deps.config.metrics.token, logger, readiness)
+    ) {
       res.writeHead(404).end();
     }
   });
@@ -31,6 +36,7 @@ await runProcess('realtime', async (deps, logger) => {
   logger.info({ port }, 'realtime listening');
   return {
     stop: async () => {
+      stopping = true;
       // Stop taking jobs first (in-flight ones finish), then drop the sockets.
       await Promise.all(workers.map((worker) => worker.close()));
       await realtime.close();

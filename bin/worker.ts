@@ -2,6 +2,7 @@
  * The worker process: the outbox relay, the BullMQ processors (dispatch, SMS, maintenance)
  * and the recovery loop that re-owes work lost with Redis.
  */
+import { checkReadiness } from '../lib/health/readiness.js';
 import { scheduleRepeatableJobs } from '../lib/jobs/schedules.js';
 import { registerDispatchMetrics } from '../lib/metrics/dispatch-metrics.js';
 import { createMaintenanceMetrics } from '../lib/metrics/maintenance-metrics.js';
@@ -32,6 +33,7 @@ await runProcess('worker', async (deps, logger) => {
     (e: unknown) => logger.error({ err: e }, 'scheduling repeatable jobs failed'),
   );
   const recovery = startRecoveryLoop(deps);
+  let stopping = false;
   const registry = createMetricsRegistry();
   registerQueueDepths(registry, deps.queues, logger);
   registerDispatchMetrics(registry, deps.db.knex, logger);
@@ -47,10 +49,12 @@ await runProcess('worker', async (deps, logger) => {
     registry,
     token: deps.config.metrics.token,
     logger,
+    readiness: () => checkReadiness(deps, stopping),
   });
   logger.info({ metricsPort: metrics.port }, 'worker running');
   return {
     stop: async () => {
+      stopping = true;
       await recovery.stop();
       await relay.stop();
       // close() takes no new jobs and waits for those in flight to finish; a job cut off by

@@ -124,7 +124,7 @@ export const envSchema = yup.object({
   /** How often a worker reconciles owed work from PostgreSQL (one sweep at a time overall). */
   RECOVERY_SWEEP_SECONDS: yup.number().integer().min(1).default(60),
   /** Work owed this long ago with no live job is re-owed (leaves the relay time to publish). */
-  RECOVERY_GRACE_SECONDS: yup.number().integer().min(1).default(15),
+  RECOVERY_GRACE_SECONDS: yup.number().integer().min(1).default(5),
   /** How often a worker checks Redis' epoch key to notice a wipe or restart. */
   RECOVERY_EPOCH_CHECK_MS: yup.number().integer().min(100).default(1000),
   LOG_LEVEL: yup

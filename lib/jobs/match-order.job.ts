@@ -21,7 +21,9 @@ export const matchOrderJob = defineJob({
     if (version === undefined) throw new Error('a match job id needs the order version');
     return `match-${payload.order_id}-v${version}`;
   },
-  retry: () => ({ attempts: 5, backoff: { type: 'exponential', delay: 1000 } }),
+  // Real faults (a lost connection, a lock wait past the time budget) retry about every second
+  // for a minute or two; the recovery sweep re-owes the order should even that run out.
+  retry: () => ({ attempts: 30, backoff: { type: 'fixed', delay: 1000, jitter: 0.5 } }),
   timeoutMs: (config) => config.dispatch.jobTimeoutMs,
   // Jittered, so orders that found nobody at the same moment do not all search again together.
   retryLaterMs: (config) =>

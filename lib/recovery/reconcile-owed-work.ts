@@ -11,6 +11,7 @@
 import type { Db } from '../../db/database.js';
 import { listOwedOutbox, tryLockRecoverySweep } from '../../db/repositories/recovery.repository.js';
 import type { AppDeps } from '../deps.js';
+import type { OwedWork } from '../jobs/job-definition.js';
 import { owedJob, oweAll, type OwedJob } from '../jobs/owe.js';
 import { jobDefinition, jobNames, type JobName } from '../jobs/registry.js';
 import type { QueueName } from '../queue/queue-names.js';
@@ -24,17 +25,33 @@ type SweepDeps = Pick<AppDeps, 'db' | 'queues' | 'clock' | 'config'>;
 const reconciledJobs = (): JobName[] =>
   jobNames.filter((name) => jobDefinition(name).owedWork !== undefined);
 
-async function findMissingWork(trx: Db, deps: SweepDeps, sweepId: string): Promise<OwedJob[]> {
+export interface SweepOptions {
+  /**
+   * Queue behind a sweep in progress instead of skipping (after a Redis wipe, a sweep that
+   * started before it may have looked too early).
+   */
+  waitForLock?: boolean;
+  /** Default RECOVERY_GRACE_SECONDS; 0 right after a wipe, when everything young was lost too. */
+  graceSeconds?: number;
+}
+
+async function findMissingWork(
+  trx: Db,
+  deps: SweepDeps,
+  sweepId: string,
+  graceSeconds: number,
+): Promise<OwedJob[]> {
   const now = deps.clock.now();
   const query = {
     now,
-    changedBefore: new Date(now.getTime() - deps.config.recovery.graceSeconds * 1000),
+    changedBefore: new Date(now.getTime() - graceSeconds * 1000),
     config: deps.config,
   };
   const names = reconciledJobs();
-  const owed = await Promise.all(
-    names.map(async (name) => ({ name, work: await jobDefinition(name).owedWork!(trx, query) })),
-  );
+  // One after another: they share the transaction's one connection.
+  const owed: { name: JobName; work: OwedWork<Record<string, unknown>>[] }[] = [];
+  for (const name of names)
+    owed.push({ name, work: await jobDefinition(name).owedWork!(trx, query) });
   // Rows first, then Redis: a row published in between has its job in Redis by then.
   const onTheirWay = new Set(
     (await listOwedOutbox(trx)).map((row) => workKey(row.topic, row.payload)),
@@ -51,18 +68,16 @@ async function findMissingWork(trx: Db, deps: SweepDeps, sweepId: string): Promi
   );
 }
 
-/**
- * Re-owes missing work. `waitForLock`: queue behind a sweep in progress instead of skipping
- * (after a Redis wipe, a sweep that started before it may have looked too early).
- */
+/** Re-owes missing work. */
 export async function reconcileOwedWork(
   deps: SweepDeps,
-  options: { waitForLock?: boolean } = {},
+  options: SweepOptions = {},
 ): Promise<SweepResult> {
   return deps.db.transaction(async (trx) => {
     if (!(await tryLockRecoverySweep(trx, options.waitForLock ?? false))) return { swept: false };
     const sweepId = deps.clock.now().getTime().toString(36);
-    const missing = await findMissingWork(trx, deps, sweepId);
+    const grace = options.graceSeconds ?? deps.config.recovery.graceSeconds;
+    const missing = await findMissingWork(trx, deps, sweepId, grace);
     await oweAll(trx, missing);
     const reowed: Partial<Record<JobName, number>> = {};
     for (const job of missing) {

@@ -7,12 +7,12 @@
 import type { AppDeps } from '../deps.js';
 import { scheduleRepeatableJobs } from '../jobs/schedules.js';
 import { rebuildPositionIndex } from './rebuild-position-index.js';
-import { reconcileOwedWork } from './reconcile-owed-work.js';
+import { reconcileOwedWork, type SweepOptions } from './reconcile-owed-work.js';
 import { readRedisIdentity, redisChanged, type RedisIdentity } from './redis-epoch.js';
 
 export interface RecoveryLoop {
   /** Runs a sweep now (tests, and the loop itself). */
-  sweep(options?: { waitForLock?: boolean }): Promise<void>;
+  sweep(options?: SweepOptions): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -30,7 +30,7 @@ export function startRecoveryLoop(deps: AppDeps): RecoveryLoop {
     return work;
   };
 
-  const sweep = (options: { waitForLock?: boolean } = {}) =>
+  const sweep = (options: SweepOptions = {}) =>
     serial(async () => {
       if (stopped) return;
       const started = Date.now();
@@ -51,7 +51,9 @@ export function startRecoveryLoop(deps: AppDeps): RecoveryLoop {
         { positions, schedules, ms: Date.now() - started },
         'redis was emptied or restarted',
       );
-    }).then(() => sweep({ waitForLock: true }));
+      // No grace: a state written just before the wipe lost its job like the others (rows
+      // still on their way through the outbox are seen as such).
+    }).then(() => sweep({ waitForLock: true, graceSeconds: 0 }));
 
   const checkEpoch = async () => {
     try {

@@ -90,7 +90,7 @@ describe('matching: pure parts', () => {
       expect(Math.max(...waits)).to.be.at.most(6000);
       expect(new Set(waits).size).to.be.greaterThan(50);
       // "No driver yet" uses no attempt, so attempts only need to cover real faults.
-      expect(jobRetryOptions('dispatch.match-order', config).attempts).to.equal(5);
+      expect(jobRetryOptions('dispatch.match-order', config).attempts).to.equal(30);
     });
   });
 

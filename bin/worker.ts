@@ -9,6 +9,7 @@ import { createMaintenanceMetrics } from '../lib/metrics/maintenance-metrics.js'
 import { createMetricsRegistry } from '../lib/metrics/metrics-registry.js';
 import { startMetricsServer } from '../lib/metrics/metrics-server.js';
 import { createJobMetrics, registerQueueDepths } from '../lib/metrics/queue-metrics.js';
+import { registerOutboxMetrics } from '../lib/metrics/outbox-metrics.js';
 import { startOutboxRelay } from '../lib/outbox/outbox-relay.js';
 import { runProcess } from '../lib/process/run-process.js';
 import { startRecoveryLoop } from '../lib/recovery/recovery-loop.js';
@@ -37,6 +38,7 @@ await runProcess('worker', async (deps, logger) => {
   const registry = createMetricsRegistry();
   registerQueueDepths(registry, deps.queues, logger);
   registerDispatchMetrics(registry, deps.db.knex, logger);
+  registerOutboxMetrics(registry, deps.db.knex, logger);
   const jobMetrics = createJobMetrics(registry);
   const maintenanceMetrics = createMaintenanceMetrics(registry);
   for (const worker of workers) {

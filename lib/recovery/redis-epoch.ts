@@ -18,7 +18,8 @@ export interface RedisIdentity {
 }
 
 export async function readRedisIdentity(redis: Redis, prefix: string): Promise<RedisIdentity> {
-  const candidate = randomUUID();
+  // Starts with the time it was set: what Redis holds began then (see epochStartedAt).
+  const candidate = `${Date.now()}-${randomUUID()}`;
   const set = await redis.set(epochKey(prefix), candidate, 'NX');
   const epoch = set === 'OK' ? candidate : ((await redis.get(epochKey(prefix))) ?? candidate);
   const info = await redis.info('server');
@@ -31,3 +32,13 @@ export const redisChanged = (before: RedisIdentity | null, now: RedisIdentity): 
   before === null
     ? now.wasEmpty
     : now.wasEmpty || before.epoch !== now.epoch || before.runId !== now.runId;
+
+/**
+ * When the current epoch began (ms), or null when none is set yet: state that should be in
+ * Redis but is missing belonged to something older than this, and was wiped.
+ */
+export async function epochStartedAt(redis: Redis, prefix: string): Promise<number | null> {
+  const epoch = await redis.get(epochKey(prefix));
+  const startedAt = epoch === null ? NaN : Number(epoch.split('-')[0]);
+  return Number.isFinite(startedAt) ? startedAt : null;
+}

@@ -11,6 +11,9 @@ import { expireOfferJob } from '../../lib/jobs/expire-offer.job.js';
 import { owe } from '../../lib/jobs/owe.js';
 import { startOutboxRelay, type OutboxRelay } from '../../lib/outbox/outbox-relay.js';
 import { bullConnection, bullPrefix } from '../../lib/queue/queues.js';
+import { systemActor } from '../../lib/auth/actor.js';
+import { transitionOrder } from '../../lib/orders/transition-order.js';
+import { fanOutOrderChange } from '../../lib/realtime/fan-out-order-change.js';
 import { rebuildPositionIndex } from '../../lib/recovery/rebuild-position-index.js';
 import { reconcileOwedWork } from '../../lib/recovery/reconcile-owed-work.js';
 import { readRedisIdentity, redisChanged } from '../../lib/recovery/redis-epoch.js';
@@ -171,6 +174,29 @@ describe('recovery sweep', () => {
     expect(await rebuildPositionIndex(deps)).to.equal(1);
     await deps.positionIndex.sync();
     expect((await near()).map((d) => d.driverId)).to.deep.equal([driver.id]);
+  });
+
+  it('when Redis lost the realtime version gate, then an order change re-sends no old versions', async () => {
+    const region = await createRegion(deps, { id: 'atyrau' });
+    const { passenger } = await createPassenger(deps, region.id);
+    const orderId = await createOrderIn(deps, passenger);
+    await readRedisIdentity(deps.redis, deps.config.redis.prefix);
+    // Its history so far reaches clients.
+    expect(await fanOutOrderChange(deps, { order_id: orderId, version: 2 })).to.be.at.least(1);
+    await flushPrefix(deps);
+    // A worker notices the wipe and sets a new epoch, later than the order.
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await readRedisIdentity(deps.redis, deps.config.redis.prefix);
+    await deps.db.transaction((trx) =>
+      transitionOrder(
+        trx,
+        { orderId, to: 'cancelled', actor: systemActor, reason: 'test' },
+        deps.clock.now(),
+        deps.config.dispatch,
+      ),
+    );
+    // Only version 3 goes out, not the history again.
+    expect(await fanOutOrderChange(deps, { order_id: orderId, version: 3 })).to.equal(1);
   });
 
   it('when Redis is emptied or restarted, then the epoch check says so; otherwise not', async () => {

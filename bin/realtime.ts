@@ -10,6 +10,7 @@ import { createMetricsRegistry } from '../lib/metrics/metrics-registry.js';
 import { serveOperationalRequest } from '../lib/metrics/metrics-server.js';
 import { registerSocketGauge } from '../lib/metrics/realtime-metrics.js';
 import { runProcess } from '../lib/process/run-process.js';
+import { watchRedisEpoch } from '../lib/recovery/redis-epoch.js';
 import { startQueueWorkers } from '../workers/processors.js';
 
 await runProcess('realtime', async (deps, logger) => {
@@ -31,12 +32,23 @@ await runProcess('realtime', async (deps, logger) => {
   const workers = startQueueWorkers(deps, ['realtime'], undefined, {
     realtime: { concurrency: deps.config.realtime.workerConcurrency },
   });
+  // Keeps the epoch key set, so a wipe is dated for the version gate (no old versions re-sent).
+  const epoch = watchRedisEpoch(
+    deps.redis,
+    deps.config.redis.prefix,
+    deps.config.recovery.epochCheckMs,
+    () => {
+      logger.warn('redis was emptied or restarted');
+      return Promise.resolve();
+    },
+  );
   const address = httpServer.address();
   const port = typeof address === 'object' && address ? address.port : deps.config.realtime.port;
   logger.info({ port }, 'realtime listening');
   return {
     stop: async () => {
       stopping = true;
+      epoch.stop();
       // Stop taking jobs first (in-flight ones finish), then drop the sockets.
       await Promise.all(workers.map((worker) => worker.close()));
       await realtime.close();

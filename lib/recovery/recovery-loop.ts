@@ -8,7 +8,7 @@ import type { AppDeps } from '../deps.js';
 import { scheduleRepeatableJobs } from '../jobs/schedules.js';
 import { rebuildPositionIndex } from './rebuild-position-index.js';
 import { reconcileOwedWork, type SweepOptions } from './reconcile-owed-work.js';
-import { readRedisIdentity, redisChanged, type RedisIdentity } from './redis-epoch.js';
+import { watchRedisEpoch } from './redis-epoch.js';
 
 export interface RecoveryLoop {
   /** Runs a sweep now (tests, and the loop itself). */
@@ -18,7 +18,6 @@ export interface RecoveryLoop {
 
 export function startRecoveryLoop(deps: AppDeps): RecoveryLoop {
   const log = deps.logger.child({ component: 'recovery' });
-  let known: RedisIdentity | null = null;
   let stopped = false;
   let work: Promise<void> = Promise.resolve();
 
@@ -55,34 +54,22 @@ export function startRecoveryLoop(deps: AppDeps): RecoveryLoop {
       // still on their way through the outbox are seen as such).
     }).then(() => sweep({ waitForLock: true, graceSeconds: 0 }));
 
-  const checkEpoch = async () => {
-    try {
-      const now = await readRedisIdentity(deps.redis, deps.config.redis.prefix);
-      const changed = redisChanged(known, now);
-      known = now;
-      if (changed && !stopped) await afterRedisChange();
-    } catch {
-      // Redis is away: the next check after it returns tells what happened meanwhile.
-    }
-  };
-
-  let checking = false;
-  const epochTimer = setInterval(() => {
-    if (checking) return;
-    checking = true;
-    void checkEpoch().finally(() => (checking = false));
-  }, deps.config.recovery.epochCheckMs);
   const sweepTimer = setInterval(() => void sweep(), deps.config.recovery.sweepSeconds * 1000);
-  epochTimer.unref();
   sweepTimer.unref();
-  // At start: learn the epoch (a first start or an emptied Redis rebuilds), then one sweep.
-  void checkEpoch().then(() => sweep());
+  // At start: the first check learns the epoch (a first start or an emptied Redis rebuilds).
+  const epoch = watchRedisEpoch(
+    deps.redis,
+    deps.config.redis.prefix,
+    deps.config.recovery.epochCheckMs,
+    afterRedisChange,
+  );
+  void sweep();
 
   return {
     sweep: (options) => sweep(options),
     stop: async () => {
       stopped = true;
-      clearInterval(epochTimer);
+      epoch.stop();
       clearInterval(sweepTimer);
       await work;
     },

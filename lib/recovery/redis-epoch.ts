@@ -42,3 +42,46 @@ export async function epochStartedAt(redis: Redis, prefix: string): Promise<numb
   const startedAt = epoch === null ? NaN : Number(epoch.split('-')[0]);
   return Number.isFinite(startedAt) ? startedAt : null;
 }
+
+export interface EpochWatch {
+  stop(): void;
+}
+
+/**
+ * Checks the epoch every `everyMs` (and at once); calls `onChange` when Redis was emptied or
+ * restarted since the last check. Keeping the epoch set also dates a wipe for the realtime
+ * version gate, so every process that uses Redis runs one.
+ */
+export function watchRedisEpoch(
+  redis: Redis,
+  prefix: string,
+  everyMs: number,
+  onChange: () => Promise<void>,
+): EpochWatch {
+  let known: RedisIdentity | null = null;
+  let checking = false;
+  let stopped = false;
+  const check = async () => {
+    if (checking || stopped) return;
+    checking = true;
+    try {
+      const now = await readRedisIdentity(redis, prefix);
+      const changed = redisChanged(known, now);
+      known = now;
+      if (changed && !stopped) await onChange();
+    } catch {
+      // Redis is away: the next check after it returns tells what happened meanwhile.
+    } finally {
+      checking = false;
+    }
+  };
+  const timer = setInterval(() => void check(), everyMs);
+  timer.unref();
+  void check();
+  return {
+    stop: () => {
+      stopped = true;
+      clearInterval(timer);
+    },
+  };
+}

@@ -11,7 +11,6 @@
 import type { Db } from '../../db/database.js';
 import { listOwedOutbox, tryLockRecoverySweep } from '../../db/repositories/recovery.repository.js';
 import type { AppDeps } from '../deps.js';
-import type { OwedWork } from '../jobs/job-definition.js';
 import { owedJob, oweAll, type OwedJob } from '../jobs/owe.js';
 import { jobDefinition, jobNames, type JobName } from '../jobs/registry.js';
 import type { QueueName } from '../queue/queue-names.js';
@@ -49,23 +48,27 @@ async function findMissingWork(
   };
   const names = reconciledJobs();
   // One after another: they share the transaction's one connection.
-  const owed: { name: JobName; work: OwedWork<Record<string, unknown>>[] }[] = [];
-  for (const name of names)
-    owed.push({ name, work: await jobDefinition(name).owedWork!(trx, query) });
+  const owed: { name: JobName; payload: unknown; version?: number; availableAt?: Date }[] = [];
+  for (const name of names) {
+    for (const work of (await jobDefinition(name).owedWork?.(trx, query)) ?? []) {
+      const payload: unknown = work.payload;
+      owed.push({ name, payload, version: work.version, availableAt: work.availableAt });
+    }
+  }
   // Rows first, then Redis: a row published in between has its job in Redis by then.
   const onTheirWay = new Set(
     (await listOwedOutbox(trx)).map((row) => workKey(row.topic, row.payload)),
   );
   const queues = [...new Set(names.map((name) => jobDefinition(name).queue))] as QueueName[];
   const live = await listLiveWork(deps.queues, queues);
-  return owed.flatMap(({ name, work }) =>
-    work
-      .filter((w) => {
-        const key = workKey(name, w.payload);
-        return !live.has(key) && !onTheirWay.has(key);
-      })
-      .map((w) => owedJob(jobDefinition(name), w.payload, { ...w, reowe: sweepId })),
-  );
+  return owed
+    .filter(({ name, payload }) => {
+      const key = workKey(name, payload);
+      return !live.has(key) && !onTheirWay.has(key);
+    })
+    .map(({ name, payload, version, availableAt }) =>
+      owedJob(jobDefinition(name), payload, { version, availableAt, reowe: sweepId }),
+    );
 }
 
 /** Re-owes missing work. */

@@ -38,16 +38,21 @@ describe('chaos: poison outbox rows', () => {
     await closeDeps(deps);
   });
 
-  const rowState = async (jobId: string) =>
-    (await deps.db
-      .knex('outbox_messages')
+  interface RowState {
+    job_id: string;
+    attempts: number;
+    published_at: Date | null;
+    dead_lettered_at: Date | null;
+    last_error: string | null;
+  }
+  const rowState = async (jobId: string): Promise<RowState> => {
+    const row = await deps.db
+      .knex<RowState>('outbox_messages')
       .where({ job_id: jobId })
-      .first('attempts', 'published_at', 'dead_lettered_at', 'last_error')) as {
-      attempts: number;
-      published_at: Date | null;
-      dead_lettered_at: Date | null;
-      last_error: string | null;
-    };
+      .first('attempts', 'published_at', 'dead_lettered_at', 'last_error');
+    if (!row) throw new Error(`no outbox row ${jobId}`);
+    return { ...row, job_id: jobId };
+  };
 
   it('when poison rows sit in front of good ones, then the good ones are published and the poison set aside, visible and replayable', async () => {
     const good = (n: number) => ({

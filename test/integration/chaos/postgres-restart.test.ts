@@ -11,6 +11,7 @@ import { expect } from 'chai';
 import { migrateLatest } from '../../../db/database.js';
 import type { AppDeps } from '../../../lib/deps.js';
 import { placeDriver } from '../../helpers/dispatch-fixtures.js';
+import { countRows } from '../../helpers/count-rows.js';
 import { createPassenger, createRegion, tokenFor } from '../../helpers/factories.js';
 import { orderBody } from '../../helpers/order-fixtures.js';
 import { pollUntil } from '../../helpers/poll-until.js';
@@ -129,22 +130,15 @@ describe('chaos: PostgreSQL restarted mid-load', function () {
 
     // The relay resumes by itself: nothing stays owed, and every booked order is decided.
     await pollUntil(async () => {
-      const owed = (await deps.db
-        .knex('outbox_messages')
-        .whereNull('published_at')
-        .count({ n: '*' })) as {
-        n: string;
-      }[];
-      return Number(owed[0]!.n) === 0;
+      return (await countRows(deps.db.knex('outbox_messages').whereNull('published_at'))) === 0;
     }, 20_000);
     const booked = results.filter((r) => r.status === 201).map((r) => r.id!);
     await pollUntil(async () => {
-      const open = (await deps.db
+      const open = deps.db
         .knex('orders')
         .whereIn('id', booked)
-        .whereIn('status', ['submitted', 'matching'])
-        .count({ n: '*' })) as { n: string }[];
-      return Number(open[0]!.n) === 0;
+        .whereIn('status', ['submitted', 'matching']);
+      return (await countRows(open)) === 0;
     }, 30_000);
   });
 });

@@ -12,6 +12,7 @@ import type { UserActor } from '../../../lib/auth/actor.js';
 import type { AppDeps } from '../../../lib/deps.js';
 import { acceptOffer } from '../../../lib/dispatch/answer-offer.js';
 import { createOrderIn, placeDriver } from '../../helpers/dispatch-fixtures.js';
+import { countRows } from '../../helpers/count-rows.js';
 import { createPassenger, createRegion } from '../../helpers/factories.js';
 import { pollUntil } from '../../helpers/poll-until.js';
 import { privateRedis, type PrivateRedis } from '../../helpers/private-redis.js';
@@ -66,14 +67,14 @@ describe('chaos: Redis killed mid-load', function () {
     const errors: unknown[] = [];
     const loop = (async () => {
       while (running) {
-        const pending = (await deps.db
-          .knex('offers')
+        const pending = await deps.db
+          .knex<{ id: number; driver_id: number; status: string }>('offers')
           .where({ status: 'pending' })
           .whereIn(
             'driver_id',
             drivers.map((d) => d.actor.driverId!),
           )
-          .select('id', 'driver_id')) as { id: number; driver_id: number }[];
+          .select('id', 'driver_id');
         for (const offer of pending) {
           const driver = drivers.find((d) => d.actor.driverId === offer.driver_id)!;
           if (driver.ignores) continue;
@@ -109,12 +110,12 @@ describe('chaos: Redis killed mid-load', function () {
   }
 
   async function undecided(orderIds: string[]): Promise<number> {
-    const rows = (await deps.db
-      .knex('orders')
-      .whereIn('id', orderIds)
-      .whereNotIn('status', ['assigned', 'awaiting_dispatcher_decision'])
-      .count({ n: '*' })) as { n: string }[];
-    return Number(rows[0]!.n);
+    return countRows(
+      deps.db
+        .knex('orders')
+        .whereIn('id', orderIds)
+        .whereNotIn('status', ['assigned', 'awaiting_dispatcher_decision']),
+    );
   }
 
   async function expectNoneDoubled(orderIds: string[]) {
@@ -163,10 +164,7 @@ describe('chaos: Redis killed mid-load', function () {
     await book(ordersPerRun / 2);
     // Let part of the load reach Redis as jobs and offers, then kill it mid-flight.
     await pollUntil(async () => {
-      const n = (await deps.db.knex('offers').whereIn('order_id', orderIds).count({ n: '*' })) as {
-        n: string;
-      }[];
-      return Number(n[0]!.n) >= 3;
+      return (await countRows(deps.db.knex('offers').whereIn('order_id', orderIds))) >= 3;
     }, 20_000);
     await redis.kill();
     // Bookings go on while Redis is away: they only need PostgreSQL.
@@ -177,7 +175,9 @@ describe('chaos: Redis killed mid-load', function () {
       await pollUntil(async () => (await undecided(orderIds)) === 0, decidedWithinMs);
     } catch (e: unknown) {
       const log = workers.map((w) => w.output()).join('\n');
-      throw new Error(`${String(e)}; ${await undecided(orderIds)} undecided. Workers:\n${log}`);
+      throw new Error(`${String(e)}; ${await undecided(orderIds)} undecided. Workers:\n${log}`, {
+        cause: e,
+      });
     }
     const decidedAfterMs = Date.now() - back;
     const errors = await stopFleet();

@@ -18,7 +18,24 @@ export function workKey(name: string, payload: unknown): string {
   return `${name}:${JSON.stringify(fields)}`;
 }
 
+/** Redis away: fail the sweep (it runs again) rather than hold its transaction open. */
+const listTimeoutMs = 10_000;
+
 export async function listLiveWork(queues: Queues, queueNames: QueueName[]): Promise<Set<string>> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error('listing live jobs timed out')), listTimeoutMs);
+  });
+  const listing = readLiveWork(queues, queueNames);
+  try {
+    return await Promise.race([listing, timeout]);
+  } finally {
+    clearTimeout(timer);
+    listing.catch(() => undefined);
+  }
+}
+
+async function readLiveWork(queues: Queues, queueNames: QueueName[]): Promise<Set<string>> {
   const live = new Set<string>();
   for (const name of queueNames) {
     const jobs = await queues[name].getJobs([...liveStates], 0, -1);

@@ -14,6 +14,7 @@ import { bullConnection, bullPrefix } from '../../lib/queue/queues.js';
 import { systemActor } from '../../lib/auth/actor.js';
 import { transitionOrder } from '../../lib/orders/transition-order.js';
 import { fanOutOrderChange } from '../../lib/realtime/fan-out-order-change.js';
+import { startRecoveryLoop } from '../../lib/recovery/recovery-loop.js';
 import { rebuildPositionIndex } from '../../lib/recovery/rebuild-position-index.js';
 import { reconcileOwedWork } from '../../lib/recovery/reconcile-owed-work.js';
 import { readRedisIdentity, redisChanged } from '../../lib/recovery/redis-epoch.js';
@@ -197,6 +198,55 @@ describe('recovery sweep', () => {
     );
     // Only version 3 goes out, not the history again.
     expect(await fanOutOrderChange(deps, { order_id: orderId, version: 3 })).to.equal(1);
+  });
+
+  it('when a worker sees Redis come back empty, then the schedules, positions and lost jobs are back within seconds', async () => {
+    const loopDeps = createTestDeps({
+      RECOVERY_EPOCH_CHECK_MS: '100',
+      RECOVERY_GRACE_SECONDS: '600',
+    });
+    const region = await createRegion(deps, { id: 'atyrau' });
+    const { passenger } = await createPassenger(deps, region.id);
+    const orderId = await createOrderIn(deps, passenger);
+    const { driver } = await placeDriver(deps, region.id, 1);
+    await relay.drain();
+    const loop = startRecoveryLoop(loopDeps);
+    try {
+      await pollUntil(
+        async () =>
+          (await deps.queues.maintenance.getJobScheduler('maintenance.prune')) !== undefined,
+      );
+      await flushPrefix(deps);
+      const wipedAt = Date.now();
+      await pollUntil(
+        async () =>
+          (await deps.queues.maintenance.getJobScheduler('maintenance.prune')) !== undefined,
+        5000,
+        'the prune schedule again',
+      );
+      await relay.drain();
+      // The order entered matching moments ago: re-owed at once all the same (no grace after a wipe).
+      await pollUntil(
+        async () => {
+          const jobs = await deps.queues.dispatch.getJobs(['wait', 'delayed', 'prioritized']);
+          return jobs.some((j) => j.id?.startsWith(`${matchJobId(orderId, 2)}~r`));
+        },
+        5000,
+        'the re-owed match job',
+      );
+      await deps.positionIndex.sync();
+      const near = await deps.positionIndex.nearby({
+        lat: pickup.lat,
+        lon: pickup.lon,
+        radiusMeters: 10_000,
+        freshSince: new Date(Date.now() - 120_000),
+      });
+      expect(near.map((d) => d.driverId)).to.deep.equal([driver.id]);
+      console.log(`      recovered ${Date.now() - wipedAt} ms after the wipe`);
+    } finally {
+      await loop.stop();
+      await closeDeps(loopDeps);
+    }
   });
 
   it('when Redis is emptied or restarted, then the epoch check says so; otherwise not', async () => {

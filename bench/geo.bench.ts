@@ -252,7 +252,7 @@ console.log(
   `query: nearest ${limit} within ${radiusMeters / 1000} km, ${queryCount} pickups per size\n`,
 );
 
-const redis = createRedis({ url: redisUrl, prefix });
+const redis = createRedis({ url: redisUrl, prefix, commandTimeoutMs: 10_000 });
 const rows: string[] = [];
 const verdicts: string[] = [];
 try {

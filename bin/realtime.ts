@@ -5,18 +5,23 @@
 import { createServer } from 'node:http';
 import { once } from 'node:events';
 import { createRealtimeServer } from '../api/realtime/server.js';
+import { checkReadiness } from '../lib/health/readiness.js';
 import { createMetricsRegistry } from '../lib/metrics/metrics-registry.js';
 import { serveOperationalRequest } from '../lib/metrics/metrics-server.js';
 import { registerSocketGauge } from '../lib/metrics/realtime-metrics.js';
 import { runProcess } from '../lib/process/run-process.js';
+import { watchRedisEpoch } from '../lib/recovery/redis-epoch.js';
 import { startQueueWorkers } from '../workers/processors.js';
-import { realtimeProcessors } from '../workers/realtime.processors.js';
 
 await runProcess('realtime', async (deps, logger) => {
   const registry = createMetricsRegistry();
+  let stopping = false;
   // Socket.IO answers its own path; /metrics and /healthz are served beside it.
   const httpServer = createServer((req, res) => {
-    if (!serveOperationalRequest(req, res, registry, deps.config.metrics.token, logger)) {
+    const readiness = () => checkReadiness(deps, stopping);
+    if (
+      !serveOperationalRequest(req, res, registry, deps.config.metrics.token, logger, readiness)
+    ) {
       res.writeHead(404).end();
     }
   });
@@ -24,17 +29,26 @@ await runProcess('realtime', async (deps, logger) => {
   registerSocketGauge(registry, () => realtime.io.of('/').sockets.size + realtime.plain.size);
   httpServer.listen(deps.config.realtime.port, deps.config.http.host);
   await once(httpServer, 'listening');
-  const workers = startQueueWorkers(deps, ['realtime'], realtimeProcessors, {
-    realtime: {
-      concurrency: deps.config.realtime.workerConcurrency,
-      timeoutMs: deps.config.realtime.jobTimeoutMs,
-    },
+  const workers = startQueueWorkers(deps, ['realtime'], undefined, {
+    realtime: { concurrency: deps.config.realtime.workerConcurrency },
   });
+  // Keeps the epoch key set, so a wipe is dated for the version gate (no old versions re-sent).
+  const epoch = watchRedisEpoch(
+    deps.redis,
+    deps.config.redis.prefix,
+    deps.config.recovery.epochCheckMs,
+    () => {
+      logger.warn('redis was emptied or restarted');
+      return Promise.resolve();
+    },
+  );
   const address = httpServer.address();
   const port = typeof address === 'object' && address ? address.port : deps.config.realtime.port;
   logger.info({ port }, 'realtime listening');
   return {
     stop: async () => {
+      stopping = true;
+      epoch.stop();
       // Stop taking jobs first (in-flight ones finish), then drop the sockets.
       await Promise.all(workers.map((worker) => worker.close()));
       await realtime.close();

@@ -1,36 +1,44 @@
-/** The worker process: the outbox relay and the BullMQ processors (dispatch, SMS, maintenance). */
-import { scheduleMaintenance } from '../lib/maintenance/maintenance-schedule.js';
+/**
+ * The worker process: the outbox relay, the BullMQ processors (dispatch, SMS, maintenance)
+ * and the recovery loop that re-owes work lost with Redis.
+ */
+import { checkReadiness } from '../lib/health/readiness.js';
+import { scheduleRepeatableJobs } from '../lib/jobs/schedules.js';
 import { registerDispatchMetrics } from '../lib/metrics/dispatch-metrics.js';
 import { createMaintenanceMetrics } from '../lib/metrics/maintenance-metrics.js';
 import { createMetricsRegistry } from '../lib/metrics/metrics-registry.js';
 import { startMetricsServer } from '../lib/metrics/metrics-server.js';
 import { createJobMetrics, registerQueueDepths } from '../lib/metrics/queue-metrics.js';
+import { registerOutboxMetrics } from '../lib/metrics/outbox-metrics.js';
 import { startOutboxRelay } from '../lib/outbox/outbox-relay.js';
 import { runProcess } from '../lib/process/run-process.js';
-import { workerProcessors } from '../workers/index.js';
+import { startRecoveryLoop } from '../lib/recovery/recovery-loop.js';
 import { startQueueWorkers } from '../workers/processors.js';
 
 await runProcess('worker', async (deps, logger) => {
   const relay = await startOutboxRelay({ ...deps, databaseUrl: deps.config.databaseUrl });
-  const workers = startQueueWorkers(deps, ['dispatch', 'sms', 'maintenance'], workerProcessors, {
+  // Each job's time budget comes from its definition (lib/jobs); these are per queue.
+  const workers = startQueueWorkers(deps, ['dispatch', 'sms', 'maintenance'], undefined, {
     dispatch: {
       concurrency: deps.config.dispatch.workerConcurrency,
-      timeoutMs: deps.config.dispatch.jobTimeoutMs,
       lockMs: deps.config.dispatch.lockMs,
     },
-    sms: { concurrency: 4, timeoutMs: deps.config.sms.httpTimeoutMs * 2 },
-    // One run at a time per process, never outlasting its period (the rest waits for the next).
-    maintenance: { concurrency: 1, timeoutMs: deps.config.maintenance.intervalMinutes * 60_000 },
+    sms: { concurrency: 4 },
+    // One run at a time per process.
+    maintenance: { concurrency: 1 },
   });
-  // Idempotent: every worker registers the same one schedule. Not awaited: with Redis down the
-  // call waits for it to come back, and the rest of the worker must start meanwhile.
-  void scheduleMaintenance(deps.queues, deps.config).then(
-    () => logger.info({ everyMinutes: deps.config.maintenance.intervalMinutes }, 'prune scheduled'),
-    (e: unknown) => logger.error({ err: e }, 'prune schedule failed'),
+  // Idempotent: every worker registers the same schedules (and again after a Redis wipe). Not
+  // awaited: with Redis down the call waits for it, and the rest of the worker starts meanwhile.
+  void scheduleRepeatableJobs(deps.queues, deps.config).then(
+    (names) => logger.info({ schedules: names }, 'repeatable jobs scheduled'),
+    (e: unknown) => logger.error({ err: e }, 'scheduling repeatable jobs failed'),
   );
+  const recovery = startRecoveryLoop(deps);
+  let stopping = false;
   const registry = createMetricsRegistry();
   registerQueueDepths(registry, deps.queues, logger);
   registerDispatchMetrics(registry, deps.db.knex, logger);
+  registerOutboxMetrics(registry, deps.db.knex, logger);
   const jobMetrics = createJobMetrics(registry);
   const maintenanceMetrics = createMaintenanceMetrics(registry);
   for (const worker of workers) {
@@ -43,10 +51,13 @@ await runProcess('worker', async (deps, logger) => {
     registry,
     token: deps.config.metrics.token,
     logger,
+    readiness: () => checkReadiness(deps, stopping),
   });
   logger.info({ metricsPort: metrics.port }, 'worker running');
   return {
     stop: async () => {
+      stopping = true;
+      await recovery.stop();
       await relay.stop();
       // close() takes no new jobs and waits for those in flight to finish; a job cut off by
       // the force-exit timer keeps its lock until it expires and is then taken over (stalled).

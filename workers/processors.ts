@@ -1,49 +1,53 @@
 /**
- * Wires each job of the catalogue to its processor and starts one BullMQ Worker per queue
- * this process consumes. Start-up fails when a consumed job has no processor, so a job can
- * never sit in Redis with nobody to run it.
+ * Starts one BullMQ Worker per queue this process consumes, running each job's processor from
+ * the registry (lib/jobs/registry.ts) within the job's time budget. Start-up fails when a
+ * consumed job has no processor, so a job can never sit in Redis with nobody to run it.
+ *
+ * "Not yet" (RetryLaterError, e.g. no driver free) is not a failure: the job is moved back to
+ * the delayed set for the job's `retryLaterMs` and no attempt is used, so failed counts and
+ * Bull Board show real faults only.
  */
-import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
 import * as yup from 'yup';
 import type { AppDeps } from '../lib/deps.js';
-import { isRetryLater } from '../lib/queue/retry-later.js';
-import type { Logger } from '../lib/logger/logger.js';
-import { runWithRequestId } from '../lib/logger/request-scope.js';
-import { splitJobEnvelope } from '../lib/queue/job-envelope.js';
+import { jobBackoffStrategy } from '../lib/jobs/backoff.js';
+import type { JobContext } from '../lib/jobs/job-definition.js';
 import {
   isJobName,
+  jobDefinition,
   jobNames,
-  jobQueue,
+  jobRegistry,
   parseJobPayload,
   type JobName,
   type JobPayload,
-  type QueueName,
-} from '../lib/queue/catalogue.js';
-import { bullConnection, bullPrefix } from '../lib/queue/queues.js';
+} from '../lib/jobs/registry.js';
+import { runWithRequestId } from '../lib/logger/request-scope.js';
+import { splitJobEnvelope } from '../lib/queue/job-envelope.js';
+import type { QueueName } from '../lib/queue/queue-names.js';
+import { bullConnection, bullPrefix, workerRunRetryDelayMs } from '../lib/queue/queues.js';
+import { isRetryLater } from '../lib/queue/retry-later.js';
 
 export type Processor<N extends JobName> = (
   payload: JobPayload<N>,
-  context: {
-    job: Job;
-    signal: AbortSignal;
-    deps: AppDeps;
-    /** Logger for this job: queue, job name, job id and the causing request id. */
-    log: Logger;
-  },
+  context: JobContext,
 ) => Promise<unknown>;
 
 export type Processors = { [N in JobName]?: Processor<N> };
 
+/** Every job's own processor, from the registry. */
+export const registryProcessors = (): Processors =>
+  Object.fromEntries(jobNames.map((name) => [name, jobRegistry[name].processor]));
+
 export interface QueueWorkerOptions {
   concurrency?: number;
-  /** Per-job time budget; past it the job's signal aborts and the job fails (and retries). */
+  /** Overrides the jobs' own time budgets (tests). */
   timeoutMs?: number;
   /** BullMQ lock (and stalled-check interval): how soon a crashed worker's job is taken over. */
   lockMs?: number;
 }
 
 async function runWithBudget<T>(
-  timeoutMs: number | undefined,
+  timeoutMs: number | null,
   work: (signal: AbortSignal) => Promise<T>,
 ): Promise<T> {
   const controller = new AbortController();
@@ -65,19 +69,22 @@ async function runWithBudget<T>(
 export function startQueueWorkers(
   deps: AppDeps,
   queues: QueueName[],
-  processors: Processors,
+  processors: Processors = registryProcessors(),
   options: Partial<Record<QueueName, QueueWorkerOptions>> = {},
 ): Worker[] {
-  const missing = jobNames.filter((name) => queues.includes(jobQueue[name]) && !processors[name]);
+  const missing = jobNames.filter(
+    (name) => queues.includes(jobRegistry[name].queue) && !processors[name],
+  );
   if (missing.length > 0) throw new Error(`no processor for jobs: ${missing.join(', ')}`);
 
   return queues.map((queue) => {
     const queueOptions = options[queue] ?? {};
     const worker = new Worker(
       queue,
-      async (job: Job) => {
+      async (job: Job, token?: string) => {
         if (!isJobName(job.name)) throw new UnrecoverableError(`unknown job ${job.name}`);
         const name = job.name;
+        const definition = jobDefinition(name);
         const envelope = splitJobEnvelope(job.data);
         const log = deps.logger.child({
           queue,
@@ -94,12 +101,19 @@ export function startQueueWorkers(
           throw e;
         }
         const processor = processors[name] as Processor<typeof name>;
-        // Outbox rows and jobs this job writes carry the same request id onwards.
-        return runWithRequestId(envelope.requestId, () =>
-          runWithBudget(queueOptions.timeoutMs, (signal) =>
-            processor(payload, { job, signal, deps, log }),
-          ),
-        );
+        const timeoutMs = queueOptions.timeoutMs ?? definition.timeoutMs(deps.config);
+        try {
+          // Outbox rows and jobs this job writes carry the same request id onwards.
+          return await runWithRequestId(envelope.requestId, () =>
+            runWithBudget(timeoutMs, (signal) => processor(payload, { job, signal, deps, log })),
+          );
+        } catch (e: unknown) {
+          if (!isRetryLater(e) || !token) throw e;
+          const waitMs = definition.retryLaterMs?.(deps.config) ?? 1000;
+          log.debug({ waitMs, reason: e.message }, 'job waits');
+          await job.moveToDelayed(Date.now() + waitMs, token);
+          throw new DelayedError();
+        }
       },
       {
         connection: bullConnection(deps.config.redis),
@@ -108,15 +122,16 @@ export function startQueueWorkers(
         ...(queueOptions.lockMs
           ? { lockDuration: queueOptions.lockMs, stalledInterval: queueOptions.lockMs }
           : {}),
+        // Back at work within a second of Redis returning (BullMQ's default waits 15 s).
+        runRetryDelay: workerRunRetryDelayMs,
+        settings: { backoffStrategy: jobBackoffStrategy },
         autorun: true,
       },
     );
     worker.on('failed', (job, err) => {
       const requestId = splitJobEnvelope(job?.data).requestId;
       const fields = { queue, job: job?.name, jobId: job?.id, requestId, err: err.message };
-      // "Not yet" (e.g. no driver free) is the normal way a search waits: keep it out of warnings.
-      if (isRetryLater(err)) deps.logger.debug(fields, 'job will retry');
-      else deps.logger.warn(fields, 'job failed');
+      deps.logger.warn(fields, 'job failed');
     });
     worker.on('error', (err) => deps.logger.error({ queue, err: err.message }, 'worker error'));
     return worker;

@@ -35,6 +35,7 @@ import { registerDriversRoutes } from './routes/drivers.routes.js';
 import { registerHealthRoutes } from './routes/health.routes.js';
 import { registerMobileRoutes } from './routes/mobile/index.js';
 import { registerOrdersRoutes } from './routes/orders.routes.js';
+import { registerOutboxRoutes } from './routes/outbox.routes.js';
 import { registerPassengersRoutes } from './routes/passengers.routes.js';
 import { registerRegionsRoutes } from './routes/regions.routes.js';
 import { registerReportsRoutes } from './routes/reports.routes.js';
@@ -65,6 +66,7 @@ export function createHttpApp(deps: AppDeps): HttpApp {
   registerOffersRoutes(routes, deps);
   registerReportsRoutes(routes, deps);
   registerMobileRoutes(routes, deps);
+  registerOutboxRoutes(routes, deps);
   registerHealthRoutes(router, deps, () => draining);
   let document: Record<string, unknown> | undefined;
   registerDocsRoutes(

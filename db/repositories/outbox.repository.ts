@@ -1,4 +1,7 @@
-/** The transactional outbox: rows written with the change they announce, relayed to BullMQ. */
+/**
+ * The transactional outbox: rows written with the change they announce, relayed to BullMQ.
+ * Rows are built only by lib/jobs/owe.ts (validated against the job's schema).
+ */
 import type { Db } from '../database.js';
 import { currentRequestId } from '../../lib/logger/request-scope.js';
 
@@ -6,7 +9,7 @@ export interface OutboxInsert {
   topic: string;
   payload: Record<string, unknown>;
   /** A deterministic BullMQ job id (dedupes re-publication); default `outbox-{id}`. */
-  jobId?: string;
+  jobId?: string | null;
   /** When the job should run; the relay publishes at once with the matching delay. */
   availableAt?: Date;
   /** The API request behind it; defaults to the request (or job) in progress. */
@@ -37,11 +40,12 @@ export async function insertOutboxMessages(db: Db, messages: OutboxInsert[]): Pr
   );
 }
 
-/** Locks a batch of unpublished rows for this relay; others skip them (SKIP LOCKED). */
+/** Locks a batch of owed rows for this relay; others skip them (SKIP LOCKED). */
 export async function claimUnpublishedOutbox(db: Db, limit: number): Promise<OutboxRow[]> {
   return db('outbox_messages')
     .select('id', 'topic', 'payload', 'job_id', 'available_at', 'attempts', 'request_id')
     .whereNull('published_at')
+    .whereNull('dead_lettered_at')
     .orderBy('id')
     .limit(limit)
     .forUpdate()
@@ -53,17 +57,78 @@ export async function markOutboxPublished(db: Db, ids: number[]): Promise<void> 
   await db('outbox_messages').whereIn('id', ids).update({ published_at: db.fn.now() });
 }
 
-export async function recordOutboxFailure(db: Db, ids: number[], error: string): Promise<void> {
-  if (ids.length === 0) return;
-  await db('outbox_messages')
-    .whereIn('id', ids)
-    .update({ attempts: db.raw('attempts + 1'), last_error: error.slice(0, 500) });
+/**
+ * Records a failed publication. `counts`: the failure was the row's own (Redis answered), so
+ * it uses an attempt; at `maxAttempts`, or when `deadNow`, the row is dead-lettered.
+ */
+export async function recordOutboxFailure(
+  db: Db,
+  id: number,
+  error: string,
+  rule: { counts: boolean; maxAttempts: number; deadNow?: boolean },
+): Promise<{ deadLettered: boolean }> {
+  const attempts = rule.counts ? db.raw('attempts + 1') : db.raw('attempts');
+  const dies = rule.deadNow
+    ? db.raw('now()')
+    : rule.counts
+      ? db.raw('CASE WHEN attempts + 1 >= ? THEN now() END', [rule.maxAttempts])
+      : null;
+  const rows: { dead_lettered_at: Date | null }[] = await db('outbox_messages')
+    .where({ id })
+    .update({ attempts, last_error: error.slice(0, 500), dead_lettered_at: dies })
+    .returning('dead_lettered_at');
+  return { deadLettered: Boolean(rows[0]?.dead_lettered_at) };
 }
 
 export async function countUnpublishedOutbox(db: Db): Promise<number> {
-  const row = (await db('outbox_messages').whereNull('published_at').count({ n: '*' }).first()) as
-    { n: number } | undefined;
-  return row?.n ?? 0;
+  const row = (await db('outbox_messages')
+    .whereNull('published_at')
+    .whereNull('dead_lettered_at')
+    .count({ n: '*' })
+    .first()) as { n: number } | undefined;
+  return Number(row?.n ?? 0);
+}
+
+export async function countDeadLetteredOutbox(db: Db): Promise<number> {
+  const row = (await db('outbox_messages')
+    .whereNotNull('dead_lettered_at')
+    .count({ n: '*' })
+    .first()) as { n: number } | undefined;
+  return Number(row?.n ?? 0);
+}
+
+export interface DeadLetterRow {
+  id: number;
+  topic: string;
+  payload: Record<string, unknown>;
+  job_id: string | null;
+  attempts: number;
+  last_error: string | null;
+  created_at: Date;
+  dead_lettered_at: Date;
+}
+
+/** Dead-lettered rows, newest first. */
+export async function listDeadLetteredOutbox(
+  db: Db,
+  page: { limit: number; offset: number },
+): Promise<DeadLetterRow[]> {
+  return db('outbox_messages')
+    .select('id', 'topic', 'payload', 'job_id', 'attempts', 'last_error', 'created_at')
+    .select('dead_lettered_at')
+    .whereNotNull('dead_lettered_at')
+    .orderBy('id', 'desc')
+    .limit(page.limit)
+    .offset(page.offset) as Promise<DeadLetterRow[]>;
+}
+
+/** Puts a dead-lettered row back in line with fresh attempts; false when it is not dead. */
+export async function replayDeadLetteredOutbox(db: Db, id: number): Promise<boolean> {
+  const count = await db('outbox_messages')
+    .where({ id })
+    .whereNotNull('dead_lettered_at')
+    .update({ dead_lettered_at: null, attempts: 0 });
+  return count > 0;
 }
 
 /**

@@ -39,6 +39,8 @@ export const envSchema = yup.object({
   REDIS_URL: yup.string().default('redis://127.0.0.1:6379'),
   /** Prefix for every Redis key and BullMQ queue, so several deployments can share one Redis. */
   REDIS_PREFIX: yup.string().default('invo'),
+  /** A Redis command unanswered after this fails (the API answers 503 instead of hanging). */
+  REDIS_COMMAND_TIMEOUT_MS: yup.number().integer().min(50).default(1000),
   JWT_SECRET: yup.string().when('NODE_ENV', {
     is: 'production',
     then: (schema) => schema.required().min(32),
@@ -145,6 +147,14 @@ export const envSchema = yup.object({
   OUTBOX_RETENTION_HOURS: yup.number().integer().min(1).default(72),
   /** Sent or given-up SMS rows (masked phone, status; no text) are kept this long. */
   SMS_RETENTION_DAYS: yup.number().integer().min(1).default(30),
+  /** An outbox row the relay failed to publish this many times (Redis up) is dead-lettered. */
+  OUTBOX_MAX_ATTEMPTS: yup.number().integer().min(1).default(5),
+  /** How often a worker reconciles owed work from PostgreSQL (one sweep at a time overall). */
+  RECOVERY_SWEEP_SECONDS: yup.number().integer().min(1).default(60),
+  /** Work owed this long ago with no live job is re-owed (leaves the relay time to publish). */
+  RECOVERY_GRACE_SECONDS: yup.number().integer().min(1).default(5),
+  /** How often a worker checks Redis' epoch key to notice a wipe or restart. */
+  RECOVERY_EPOCH_CHECK_MS: yup.number().integer().min(100).default(1000),
   LOG_LEVEL: yup
     .string()
     .oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
@@ -180,7 +190,7 @@ export interface Config {
   };
   databaseUrl: string;
   databasePoolMax: number;
-  redis: { url: string; prefix: string };
+  redis: { url: string; prefix: string; commandTimeoutMs: number };
   jwt: {
     secret: string;
     accessTtlSeconds: number;
@@ -236,6 +246,8 @@ export interface Config {
     lockMs: number;
   };
   maintenance: { intervalMinutes: number; outboxRetentionHours: number; smsRetentionDays: number };
+  outbox: { maxAttempts: number };
+  recovery: { sweepSeconds: number; graceSeconds: number; epochCheckMs: number };
   logLevel: string;
 }
 
@@ -344,7 +356,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     },
     databaseUrl: env.DATABASE_URL,
     databasePoolMax: env.DATABASE_POOL_MAX,
-    redis: { url: env.REDIS_URL, prefix: env.REDIS_PREFIX },
+    redis: {
+      url: env.REDIS_URL,
+      prefix: env.REDIS_PREFIX,
+      commandTimeoutMs: env.REDIS_COMMAND_TIMEOUT_MS,
+    },
     jwt: {
       secret: env.JWT_SECRET ?? '',
       accessTtlSeconds: env.JWT_ACCESS_TTL_SECONDS,
@@ -404,6 +420,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       intervalMinutes: env.MAINTENANCE_INTERVAL_MINUTES,
       outboxRetentionHours: env.OUTBOX_RETENTION_HOURS,
       smsRetentionDays: env.SMS_RETENTION_DAYS,
+    },
+    outbox: { maxAttempts: env.OUTBOX_MAX_ATTEMPTS },
+    recovery: {
+      sweepSeconds: env.RECOVERY_SWEEP_SECONDS,
+      graceSeconds: env.RECOVERY_GRACE_SECONDS,
+      epochCheckMs: env.RECOVERY_EPOCH_CHECK_MS,
     },
     logLevel: env.LOG_LEVEL,
   };

@@ -15,7 +15,7 @@ import {
   type OfferRow,
 } from '../../db/repositories/matching.repository.js';
 import { lockOrder } from '../../db/repositories/order.repository.js';
-import { insertOutboxMessages } from '../../db/repositories/outbox.repository.js';
+import { oweAll } from '../jobs/owe.js';
 import { systemActor, type Actor, type UserActor } from '../auth/actor.js';
 import type { AppDeps } from '../deps.js';
 import { AppError } from '../errors/app-error.js';
@@ -112,7 +112,7 @@ async function closeUnanswered(
       deps.config.dispatch,
     );
   } else {
-    await insertOutboxMessages(trx, [offerChanged(offer.id)]);
+    await oweAll(trx, [offerChanged(offer.id)]);
   }
   // After the order: the engine locks order then driver too.
   await releaseOfferedDriver(trx, offer.driver_id);

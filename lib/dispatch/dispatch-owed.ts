@@ -4,13 +4,15 @@
  * publishing it twice (crash between add and commit) yields one job, while a later return to
  * matching (decline, expiry, withdrawal) owes a fresh one.
  */
-import type { OutboxInsert } from '../../db/repositories/outbox.repository.js';
+import { matchOrderJob } from '../jobs/match-order.job.js';
+import { owedJob, type OwedJob } from '../jobs/owe.js';
 
 export interface DispatchTiming {
   leadMinutes: number;
 }
 
-export const matchJobId = (orderId: string, version: number) => `match-${orderId}-v${version}`;
+export const matchJobId = (orderId: string, version: number): string =>
+  owedJob(matchOrderJob, { order_id: orderId }, { version }).jobId ?? '';
 
 /** When a pre-booked order's dispatch should start: the lead time before pickup, or now. */
 export function dispatchStartsAt(
@@ -23,11 +25,6 @@ export function dispatchStartsAt(
   return startsAt > now ? startsAt : now;
 }
 
-export function owedDispatch(orderId: string, version: number, availableAt: Date): OutboxInsert {
-  return {
-    topic: 'dispatch.match-order',
-    payload: { order_id: orderId },
-    jobId: matchJobId(orderId, version),
-    availableAt,
-  };
+export function owedDispatch(orderId: string, version: number, availableAt: Date): OwedJob {
+  return owedJob(matchOrderJob, { order_id: orderId }, { version, availableAt });
 }

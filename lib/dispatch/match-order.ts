@@ -18,6 +18,8 @@ import { findOrderById, lockOrder, type OrderRow } from '../../db/repositories/o
 import { systemActor } from '../auth/actor.js';
 import type { AppDeps } from '../deps.js';
 import { isAppError } from '../errors/app-error.js';
+import { expireOfferJob } from '../jobs/expire-offer.job.js';
+import { owedJob } from '../jobs/owe.js';
 import { RetryLaterError } from '../queue/retry-later.js';
 import { transitionOrder } from '../orders/transition-order.js';
 import { findRankedCandidates } from './find-candidates.js';
@@ -169,12 +171,7 @@ async function offerToCandidate(
             score: candidate.score,
           },
           outbox: [
-            {
-              topic: 'dispatch.expire-offer',
-              payload: { offer_id: offer.id },
-              jobId: `expire-offer-${offer.id}`,
-              availableAt: expiresAt,
-            },
+            owedJob(expireOfferJob, { offer_id: offer.id }, { availableAt: expiresAt }),
             offerChanged(offer.id),
           ],
         },

@@ -158,7 +158,8 @@ export function createRedisDriverPositionIndex(
   function start(): Promise<void> {
     started ??= (async () => {
       await load();
-      blocking = redis.duplicate();
+      // Its XREAD blocks for blockMs: give it that long beyond the usual command timeout.
+      blocking = redis.duplicate({ commandTimeout: (options.blockMs ?? 1000) + 1000 });
       void follow(blocking);
       pruneTimer = setInterval(
         () => void prune().catch(() => undefined),

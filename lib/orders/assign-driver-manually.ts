@@ -15,7 +15,8 @@ import {
   lockOrder,
   type OrderRow,
 } from '../../db/repositories/order.repository.js';
-import { insertOutboxMessages } from '../../db/repositories/outbox.repository.js';
+import { offerChanged } from '../dispatch/offer-outbox.js';
+import { oweAll } from '../jobs/owe.js';
 import type { UserActor } from '../auth/actor.js';
 import type { AppDeps } from '../deps.js';
 import { AppError } from '../errors/app-error.js';
@@ -69,9 +70,7 @@ export async function assignDriverManually(
       if (from === 'offered') {
         const closed = await cancelPendingOfferOfOrder(trx, order.id, 'manual assignment', now);
         if (closed) {
-          await insertOutboxMessages(trx, [
-            { topic: 'realtime.offer-changed', payload: { offer_id: closed.offerId } },
-          ]);
+          await oweAll(trx, [offerChanged(closed.offerId)]);
         }
       }
       const driver = await lockDriver(trx, request.driverId);

@@ -11,7 +11,8 @@ import type { Db } from '../../db/database.js';
 import { lockDriver } from '../../db/repositories/driver-status.repository.js';
 import { cancelPendingOfferOfOrder } from '../../db/repositories/offer.repository.js';
 import { lockOrder, type OrderRow } from '../../db/repositories/order.repository.js';
-import { insertOutboxMessages } from '../../db/repositories/outbox.repository.js';
+import { offerChanged } from '../dispatch/offer-outbox.js';
+import { oweAll } from '../jobs/owe.js';
 import type { UserActor } from '../auth/actor.js';
 import type { AppDeps } from '../deps.js';
 import { AppError } from '../errors/app-error.js';
@@ -136,9 +137,7 @@ export async function changeOrderStatus(
     if (from === 'offered') {
       const closed = await cancelPendingOfferOfOrder(trx, orderId, `order ${to}`, now);
       if (closed) {
-        await insertOutboxMessages(trx, [
-          { topic: 'realtime.offer-changed', payload: { offer_id: closed.offerId } },
-        ]);
+        await oweAll(trx, [offerChanged(closed.offerId)]);
       }
     }
     return result.order;

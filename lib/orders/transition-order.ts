@@ -17,10 +17,8 @@ import {
   type OrderRow,
 } from '../../db/repositories/order.repository.js';
 import { setDriverStatus } from '../../db/repositories/driver-status.repository.js';
-import {
-  insertOutboxMessages,
-  type OutboxInsert,
-} from '../../db/repositories/outbox.repository.js';
+import { orderChangedJob } from '../jobs/order-changed.job.js';
+import { owedJob, oweAll, type OwedJob } from '../jobs/owe.js';
 import { actorUserId, type Actor } from '../auth/actor.js';
 import { dispatchStartsAt, owedDispatch, type DispatchTiming } from '../dispatch/dispatch-owed.js';
 import { AppError } from '../errors/app-error.js';
@@ -42,8 +40,8 @@ export interface TransitionRequest {
   patch?: OrderPatch;
   /** Extra facts stored on the order event (e.g. the offer id, the ranking). */
   eventData?: Record<string, unknown>;
-  /** More outbox messages to commit with the change (e.g. an offer's expiry job). */
-  outbox?: OutboxInsert[];
+  /** More owed jobs to commit with the change (e.g. an offer's expiry job). */
+  outbox?: OwedJob[];
   /**
    * The order as this same transaction just inserted it: nobody else can see, let alone
    * change, an uncommitted row, so re-reading it FOR UPDATE would only cost a round trip.
@@ -86,7 +84,7 @@ function statusPatch(to: OrderStatus, reason: string | null, now: Date): OrderPa
 }
 
 /** A match job is owed on entering matching (now) or active_queue (lead time before pickup). */
-function owedDispatchFor(order: OrderRow, now: Date, timing: DispatchTiming): OutboxInsert[] {
+function owedDispatchFor(order: OrderRow, now: Date, timing: DispatchTiming): OwedJob[] {
   if (order.status === 'matching') return [owedDispatch(order.id, order.version, now)];
   if (order.status === 'active_queue') {
     const startsAt = dispatchStartsAt(order.desired_pickup_time, now, timing);
@@ -146,8 +144,8 @@ export async function transitionOrder(
     if (affectedDriverId !== null) await setDriverStatus(trx, affectedDriverId, driverStatus);
   }
 
-  await insertOutboxMessages(trx, [
-    { topic: 'realtime.order-changed', payload: { order_id: order.id, version: order.version } },
+  await oweAll(trx, [
+    owedJob(orderChangedJob, { order_id: order.id, version: order.version }),
     ...owedDispatchFor(order, now, timing),
     ...(request.outbox ?? []),
   ]);

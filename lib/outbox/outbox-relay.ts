@@ -4,6 +4,12 @@
  * written while Redis was down. Any number of relays may run: rows are claimed with SKIP
  * LOCKED, and each job has a deterministic id, so a row published twice (crash between the
  * add and the commit) is deduplicated by BullMQ.
+ *
+ * A row that cannot be published never blocks the rows behind it: each row of a batch stands
+ * alone. A failure while Redis answers is the row's own and uses one of its attempts; after
+ * OUTBOX_MAX_ATTEMPTS (or at once, for a row no job definition accepts) it is dead-lettered:
+ * set aside, counted in /metrics, listed and replayable under /api/admin/outbox/. A failure
+ * because Redis is away uses no attempt: the row simply waits.
  */
 import type { Database } from '../../db/database.js';
 import {
@@ -14,7 +20,7 @@ import {
 } from '../../db/repositories/outbox.repository.js';
 import { listenForNotifications } from '../../db/repositories/notifications.js';
 import type { Logger } from '../logger/logger.js';
-import { isJobName, jobQueue, jobRetryOptions } from '../queue/catalogue.js';
+import { isJobName, jobDefinition } from '../jobs/registry.js';
 import { withRequestId } from '../queue/job-envelope.js';
 import type { Queues } from '../queue/queues.js';
 import type { Clock } from '../clock/clock.js';
@@ -37,7 +43,7 @@ interface RelayDeps {
   logger: Logger;
   clock: Clock;
   databaseUrl: string;
-  /** For each job's retry policy (lib/queue/catalogue.ts). */
+  /** For each job's retry policy and the outbox attempt limit. */
   config: Config;
 }
 
@@ -46,37 +52,66 @@ export const outboxJobId = (row: Pick<OutboxRow, 'id' | 'job_id'>): string =>
 
 const publishTimeoutMs = 3000;
 
+/** A row no job definition accepts: publishing it again can never succeed. */
+class UnpublishableRowError extends Error {}
+
+async function within<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} timed out`)), ms);
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+    work.catch(() => undefined);
+  }
+}
+
 async function publishRow(
   queues: Queues,
   row: OutboxRow,
   now: Date,
   config: Config,
 ): Promise<void> {
-  if (!isJobName(row.topic)) throw new Error(`unknown outbox topic ${row.topic}`);
+  if (!isJobName(row.topic)) throw new UnpublishableRowError(`unknown outbox topic ${row.topic}`);
+  const job = jobDefinition(row.topic);
+  try {
+    job.schema.validateSync(row.payload);
+  } catch (e: unknown) {
+    throw new UnpublishableRowError(`bad payload: ${(e as Error).message}`);
+  }
   const delay = Math.max(0, new Date(row.available_at).getTime() - now.getTime());
   // The causing request's id rides along as the job envelope's `request_id` (logs only).
   const data = withRequestId(row.payload, row.request_id);
-  const add = queues[jobQueue[row.topic]].add(row.topic, data, {
-    ...jobRetryOptions(row.topic, config),
-    jobId: outboxJobId(row),
-    delay,
-  });
   // Redis down: do not hold the row locks while BullMQ waits to reconnect. A late add that
   // still lands is deduplicated by its job id when the row is published again.
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error('queue add timed out')), publishTimeoutMs);
-  });
+  await within(
+    queues[job.queue].add(row.topic, data, {
+      ...job.retry(config),
+      jobId: outboxJobId(row),
+      delay,
+    }),
+    publishTimeoutMs,
+    'queue add',
+  );
+}
+
+/** Whether Redis answers at all: tells a row's own fault from an outage. */
+async function redisAnswers(queues: Queues): Promise<boolean> {
   try {
-    await Promise.race([add, timeout]);
-  } finally {
-    clearTimeout(timer);
-    add.catch(() => undefined);
+    await within(queues.dispatch.count(), 1000, 'redis ping');
+    return true;
+  } catch {
+    return false;
   }
 }
 
-/** Publishes one batch inside a transaction; returns how many rows it published. */
-async function publishBatch(deps: RelayDeps, batchSize: number): Promise<number> {
+/** Publishes one batch inside a transaction: how many rows it claimed and published. */
+async function publishBatch(
+  deps: RelayDeps,
+  batchSize: number,
+): Promise<{ claimed: number; published: number }> {
   return deps.db.transaction(async (trx) => {
     const rows = await claimUnpublishedOutbox(trx, batchSize);
     // All adds are issued at once and travel pipelined on BullMQ's connection, in row order:
@@ -85,23 +120,28 @@ async function publishBatch(deps: RelayDeps, batchSize: number): Promise<number>
     const results = await Promise.allSettled(
       rows.map((row) => publishRow(deps.queues, row, now, deps.config)),
     );
-    const published: number[] = [];
-    for (const [i, result] of results.entries()) {
-      const row = rows[i]!;
-      if (result.status === 'fulfilled') {
-        published.push(row.id);
-        continue;
+    const published = rows.filter((_, i) => results[i]!.status === 'fulfilled').map((r) => r.id);
+    const failures = rows.flatMap((row, i) => {
+      const result = results[i]!;
+      return result.status === 'rejected' ? [{ row, error: result.reason as unknown }] : [];
+    });
+    if (failures.length > 0) {
+      const redisUp = published.length > 0 || (await redisAnswers(deps.queues));
+      for (const { row, error } of failures) {
+        const message = error instanceof Error ? error.message : String(error);
+        const deadNow = error instanceof UnpublishableRowError;
+        const { deadLettered } = await recordOutboxFailure(trx, row.id, message, {
+          counts: redisUp || deadNow,
+          maxAttempts: deps.config.outbox.maxAttempts,
+          deadNow,
+        });
+        const fields = { outboxId: row.id, topic: row.topic, err: message };
+        if (deadLettered) deps.logger.error(fields, 'outbox row dead-lettered');
+        else deps.logger.warn({ ...fields, redisUp }, 'outbox publish failed');
       }
-      // Keep the order of what is owed: stop at the first failure and retry later (later rows
-      // whose add landed anyway are deduplicated by their job id then).
-      const e: unknown = result.reason;
-      const message = e instanceof Error ? e.message : String(e);
-      await recordOutboxFailure(trx, [row.id], message);
-      deps.logger.warn({ outboxId: row.id, err: message }, 'outbox publish failed');
-      break;
     }
     await markOutboxPublished(trx, published);
-    return published.length;
+    return { claimed: rows.length, published: published.length };
   });
 }
 
@@ -125,9 +165,11 @@ export async function startOutboxRelay(
       do {
         again = false;
         for (;;) {
-          const count = await publishBatch(deps, batchSize);
-          total += count;
-          if (count < batchSize) break;
+          const batch = await publishBatch(deps, batchSize);
+          total += batch.published;
+          // A short batch is the end; one that published nothing means Redis is away (the
+          // sweep tries again), never a row stuck in front of the others.
+          if (batch.claimed < batchSize || batch.published === 0) break;
         }
       } while (again && !stopped);
       return total;

@@ -1,10 +1,10 @@
 /**
- * BullMQ queues of the catalogue, sharing one configuration. Jobs reach them through the
- * outbox relay (lib/outbox), which applies each job's retry policy and request id.
+ * The BullMQ queues, sharing one configuration. Jobs reach them through the outbox relay
+ * (lib/outbox), which applies each job's retry policy and request id.
  */
 import { Queue } from 'bullmq';
-import type { RedisSettings } from '../redis/redis.js';
-import { queueNames, type QueueName } from './catalogue.js';
+import { reconnectDelayMs, type RedisSettings } from '../redis/redis.js';
+import { queueNames, type QueueName } from './queue-names.js';
 
 export type Queues = Record<QueueName, Queue>;
 
@@ -12,9 +12,13 @@ export type Queues = Record<QueueName, Queue>;
 export function bullConnection(settings: RedisSettings): {
   url: string;
   maxRetriesPerRequest: null;
+  retryStrategy: (times: number) => number;
 } {
-  return { url: settings.url, maxRetriesPerRequest: null };
+  return { url: settings.url, maxRetriesPerRequest: null, retryStrategy: reconnectDelayMs };
 }
+
+/** How soon a worker whose Redis connection failed tries to fetch jobs again. */
+export const workerRunRetryDelayMs = 1000;
 
 /** BullMQ keys live under `{prefix}:bull:{queue}`. */
 export const bullPrefix = (settings: RedisSettings): string => `${settings.prefix}:bull`;

@@ -9,14 +9,13 @@
  */
 import type { AppDeps } from '../deps.js';
 import { loadOfferView } from '../dispatch/offer-view.js';
-import type { JobPayload } from '../queue/catalogue.js';
 import { publishFanoutOnce, type FanoutAction } from './fanout-channel.js';
 import { driverRoom, orderRoom } from './rooms.js';
 
 /** Returns whether something was published. */
 export async function fanOutOfferChange(
   deps: Pick<AppDeps, 'db' | 'redis' | 'config' | 'clock'>,
-  change: JobPayload<'realtime.offer-changed'>,
+  change: { offer_id: number },
 ): Promise<boolean> {
   const offer = await loadOfferView(deps.db.knex, change.offer_id, deps.clock.now());
   if (!offer || offer.status === 'accepted') return false;

@@ -10,14 +10,14 @@
 import { findOrderWithParties } from '../../db/repositories/order.repository.js';
 import { listOrderEventsBetween } from '../../db/repositories/realtime.repository.js';
 import type { AppDeps } from '../deps.js';
-import type { JobPayload } from '../queue/catalogue.js';
 import { lastEmittedOrderVersion, orderGateTtlMs, publishOrderVersions } from './fanout-channel.js';
+import { epochStartedAt } from '../recovery/redis-epoch.js';
 import { buildOrderMessages } from './order-emissions.js';
 
 /** Returns how many versioned messages were published (0 when already covered). */
 export async function fanOutOrderChange(
   deps: Pick<AppDeps, 'db' | 'redis' | 'config' | 'clock'>,
-  change: JobPayload<'realtime.order-changed'>,
+  change: { order_id: string; version: number },
 ): Promise<number> {
   const prefix = deps.config.redis.prefix;
   const recorded = await lastEmittedOrderVersion(deps.redis, prefix, change.order_id);
@@ -26,9 +26,18 @@ export async function fanOutOrderChange(
   const order = await findOrderWithParties(deps.db.knex, change.order_id);
   if (!order) return 0;
   // No gate recorded: either nothing was ever emitted for this order (created within the
-  // gate's lifetime, so start from its first version), or it sat idle longer than that
-  // (start from this job's version rather than replay old history).
-  const isYoung = order.created_at.getTime() > deps.clock.now().getTime() - orderGateTtlMs;
+  // gate's lifetime, so start from its first version), or it sat idle longer than that, or
+  // Redis lost its data since the order was created (the epoch began later): then start
+  // from this job's version rather than replay old history to clients who saw it.
+  const createdMs = order.created_at.getTime();
+  const wipedSince = async () => {
+    const epochStart = await epochStartedAt(deps.redis, prefix);
+    return epochStart !== null && epochStart > createdMs;
+  };
+  const isYoung =
+    recorded === null &&
+    createdMs > deps.clock.now().getTime() - orderGateTtlMs &&
+    !(await wipedSince());
   const floor = recorded ?? (isYoung ? 0 : change.version - 1);
   if (order.version <= floor) return 0;
 

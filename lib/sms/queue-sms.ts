@@ -3,7 +3,8 @@
  * row that owes its `sms.send` job commit (or roll back) with the change that needs them.
  */
 import type { Db } from '../../db/database.js';
-import { insertOutboxMessages } from '../../db/repositories/outbox.repository.js';
+import { owe } from '../jobs/owe.js';
+import { sendSmsJob } from '../jobs/send-sms.job.js';
 import { insertSmsMessage } from '../../db/repositories/sms-message.repository.js';
 import { maskPhone } from '../logger/logger.js';
 import { sealSmsPayload } from './sms-crypto.js';
@@ -23,8 +24,6 @@ export async function queueSms(trx: Db, secret: string, sms: SmsToQueue): Promis
     payload_encrypted: sealSmsPayload(secret, { phone: sms.phone, text: sms.text }),
     expires_at: sms.expiresAt,
   });
-  await insertOutboxMessages(trx, [
-    { topic: 'sms.send', payload: { sms_message_id: id }, jobId: `sms-${id}` },
-  ]);
+  await owe(trx, sendSmsJob, { sms_message_id: id });
   return id;
 }

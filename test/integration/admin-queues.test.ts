@@ -5,7 +5,7 @@ import { createUser, tokenFor } from '../helpers/factories.js';
 import { request as httpRequest } from 'node:http';
 import type { AppDeps } from '../../lib/deps.js';
 import type { UserRole } from '../../lib/auth/actor.js';
-import { queueNames } from '../../lib/queue/catalogue.js';
+import { queueNames } from '../../lib/queue/queue-names.js';
 
 /** fetch() and URL resolve `..` in paths; node:http with a `path` option sends it as written. */
 function rawHttp(

@@ -3,7 +3,6 @@ import type { Worker } from 'bullmq';
 import type { AppDeps } from '../../lib/deps.js';
 import { startOutboxRelay, type OutboxRelay } from '../../lib/outbox/outbox-relay.js';
 import { startQueueWorkers } from '../../workers/processors.js';
-import { sendSmsProcessor } from '../../workers/sms/send-sms.processor.js';
 import { closeDeps, createTestDeps, resetState } from '../helpers/test-deps.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { createRegion } from '../helpers/factories.js';
@@ -29,7 +28,7 @@ describe('logs never carry phones, codes or tokens', () => {
     await resetState(deps);
     app = await startTestApp(deps);
     relay = await startOutboxRelay({ ...deps, databaseUrl: deps.config.databaseUrl });
-    workers = startQueueWorkers(deps, ['sms'], { 'sms.send': sendSmsProcessor });
+    workers = startQueueWorkers(deps, ['sms']);
   });
   after(async () => {
     await relay.stop();

@@ -4,15 +4,11 @@ import type { Worker } from 'bullmq';
 import type { AppDeps } from '../../lib/deps.js';
 import type { Clock } from '../../lib/clock/clock.js';
 import { pruneExpiredRows } from '../../lib/maintenance/prune.js';
-import {
-  pruneSchedulerId,
-  scheduleMaintenance,
-} from '../../lib/maintenance/maintenance-schedule.js';
+import { scheduleRepeatableJobs } from '../../lib/jobs/schedules.js';
 import { createMaintenanceMetrics } from '../../lib/metrics/maintenance-metrics.js';
 import { createMetricsRegistry } from '../../lib/metrics/metrics-registry.js';
-import { parseJobPayload } from '../../lib/queue/catalogue.js';
+import { parseJobPayload } from '../../lib/jobs/registry.js';
 import { closeQueues, createQueues } from '../../lib/queue/queues.js';
-import { workerProcessors } from '../../workers/index.js';
 import { startQueueWorkers } from '../../workers/processors.js';
 import { createUser } from '../helpers/factories.js';
 import { closeDeps, createTestDeps, resetState } from '../helpers/test-deps.js';
@@ -223,11 +219,11 @@ describe('maintenance: schedule and worker wiring', () => {
     const second = createQueues(deps.config.redis);
     try {
       await Promise.all([
-        scheduleMaintenance(first, deps.config),
-        scheduleMaintenance(second, deps.config),
+        scheduleRepeatableJobs(first, deps.config),
+        scheduleRepeatableJobs(second, deps.config),
       ]);
       expect(await deps.queues.maintenance.getJobSchedulersCount()).to.equal(1);
-      const scheduler = await deps.queues.maintenance.getJobScheduler(pruneSchedulerId);
+      const scheduler = await deps.queues.maintenance.getJobScheduler('maintenance.prune');
       expect(scheduler?.every).to.equal(60 * 60_000);
       expect(scheduler?.name).to.equal('maintenance.prune');
       const pending = async () => {
@@ -237,9 +233,9 @@ describe('maintenance: schedule and worker wiring', () => {
       expect(await pending()).to.equal(1);
 
       // A restart registers again: still one schedule, same next run, one pending job.
-      await scheduleMaintenance(first, deps.config);
+      await scheduleRepeatableJobs(first, deps.config);
       expect(await deps.queues.maintenance.getJobSchedulersCount()).to.equal(1);
-      expect((await deps.queues.maintenance.getJobScheduler(pruneSchedulerId))?.next).to.equal(
+      expect((await deps.queues.maintenance.getJobScheduler('maintenance.prune'))?.next).to.equal(
         scheduler?.next,
       );
       expect(await pending()).to.equal(1);
@@ -256,7 +252,7 @@ describe('maintenance: schedule and worker wiring', () => {
     });
     const registry = createMetricsRegistry();
     const metrics = createMaintenanceMetrics(registry);
-    workers = startQueueWorkers(deps, ['maintenance'], workerProcessors, {
+    workers = startQueueWorkers(deps, ['maintenance'], undefined, {
       maintenance: { concurrency: 1, timeoutMs: 30_000 },
     });
     for (const worker of workers) metrics.observeWorker(worker);
@@ -265,7 +261,7 @@ describe('maintenance: schedule and worker wiring', () => {
       workers[0]!.once('failed', (_job, err) => reject(err));
     });
     // A new schedule's first run is due at once.
-    await scheduleMaintenance(deps.queues, deps.config);
+    await scheduleRepeatableJobs(deps.queues, deps.config);
     expect(await done).to.deep.equal({
       outbox_messages: 1,
       sms_messages: 0,

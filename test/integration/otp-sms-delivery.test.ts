@@ -9,7 +9,6 @@ import { startOutboxRelay, type OutboxRelay } from '../../lib/outbox/outbox-rela
 import { queueSms } from '../../lib/sms/queue-sms.js';
 import { sendSmsMessage } from '../../lib/sms/send-sms-message.js';
 import { SmsDeliveryError, type SmsProvider } from '../../lib/sms/sms-provider.js';
-import { workerProcessors } from '../../workers/index.js';
 import { startQueueWorkers } from '../../workers/processors.js';
 import { createTestDeps, closeDeps, resetState } from '../helpers/test-deps.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
@@ -55,7 +54,7 @@ describe('OTP SMS delivery through the queue to an HTTP gateway', () => {
       { ...deps, databaseUrl: deps.config.databaseUrl },
       { sweepIntervalMs: 200 },
     );
-    workers = startQueueWorkers(deps, ['sms'], workerProcessors, { sms: { timeoutMs: 5000 } });
+    workers = startQueueWorkers(deps, ['sms'], undefined, { sms: { timeoutMs: 5000 } });
   });
   beforeEach(() => {
     received = [];

@@ -76,6 +76,7 @@ describe('outbox relay', () => {
     const deadQueues = createQueues({
       url: 'redis://127.0.0.1:1',
       prefix: deps.config.redis.prefix,
+      commandTimeoutMs: 1000,
     });
     try {
       const down = await start({ queues: deadQueues });
@@ -87,10 +88,13 @@ describe('outbox relay', () => {
         },
       ]);
       await pollUntil(async () => {
-        const row = await deps.db.knex('outbox_messages').first('attempts');
-        return Number(row?.attempts) > 0;
+        const row = await deps.db.knex('outbox_messages').first('last_error');
+        return row?.last_error != null;
       }, 8000);
       expect(await unpublished()).to.equal(1);
+      // An outage is not the row's fault: it uses no attempt, so it is never dead-lettered.
+      const row = await deps.db.knex('outbox_messages').first('attempts', 'dead_lettered_at');
+      expect(row).to.deep.equal({ attempts: 0, dead_lettered_at: null });
       await down.stop();
       relays.splice(relays.indexOf(down), 1);
     } finally {

@@ -6,6 +6,7 @@
 import type { Middleware } from 'koa';
 import { AppError, type ErrorCode } from '../../../lib/errors/app-error.js';
 import { errorMessages, type Locale } from '../../../lib/i18n/messages.js';
+import { isRedisUnavailable } from '../../../lib/redis/redis.js';
 import type { AppState } from '../context.js';
 
 export const httpStatusOf: Record<ErrorCode, number> = {
@@ -78,7 +79,9 @@ function fromDatabaseError(e: unknown): AppError | null {
     code === '53300' ||
     code === '57P01' ||
     code === '57P03' ||
-    (e as { name?: unknown }).name === 'KnexTimeoutError'
+    (e as { name?: unknown }).name === 'KnexTimeoutError' ||
+    // Redis away (down, or no answer within REDIS_COMMAND_TIMEOUT_MS): retry later, too.
+    isRedisUnavailable(e)
   ) {
     return new AppError('service_unavailable');
   }

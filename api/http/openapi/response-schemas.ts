@@ -154,4 +154,16 @@ export const responseSchemas: Record<string, JsonSchema> = {
   OrderPage: pageOf('Order'),
   OfferPage: pageOf('Offer'),
   DispatchQualityReport: dispatchQualityReportSchema,
+  DeadLetter: object({
+    id: int,
+    topic: str,
+    payload: { type: 'object' },
+    job_id: nullable(str),
+    attempts: int,
+    last_error: nullable(str),
+    created_at: time,
+    dead_lettered_at: time,
+  }),
+  DeadLetterPage: pageOf('DeadLetter'),
+  DeadLetterReplay: object({ id: int, replayed: bool }),
 };

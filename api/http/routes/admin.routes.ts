@@ -14,7 +14,7 @@ import { authenticateAccessToken } from '../../../lib/auth/access-token.js';
 import { isStaff, type UserActor } from '../../../lib/auth/actor.js';
 import type { AppDeps } from '../../../lib/deps.js';
 import { AppError } from '../../../lib/errors/app-error.js';
-import { queueNames } from '../../../lib/queue/catalogue.js';
+import { queueNames } from '../../../lib/queue/queue-names.js';
 import type { AppContext, AppState } from '../context.js';
 import { errorBody } from '../middleware/error-handler.js';
 import { readFormBody } from '../read-form-body.js';

@@ -1,0 +1,46 @@
+/**
+ * `dispatch.match-order`: one engine run for the order. "No driver yet" re-schedules the job
+ * (a delayed job, no attempt used) until the search deadline, when the engine hands the order
+ * to a dispatcher; attempts count real faults only, and the last one also hands it over.
+ */
+import * as yup from 'yup';
+import { listOrdersOwingDispatch } from '../../db/repositories/recovery.repository.js';
+import { dispatchStartsAt } from '../dispatch/dispatch-owed.js';
+import { matchOrder } from '../dispatch/match-order.js';
+import { queueNames } from '../queue/queue-names.js';
+import { defineJob } from './job-definition.js';
+import { orderIdField } from './payload-fields.js';
+
+export const matchOrderJob = defineJob({
+  name: 'dispatch.match-order',
+  queue: queueNames.dispatch,
+  schema: yup.object({ order_id: orderIdField() }).noUnknown().strict(),
+  // One job per entry into matching (or active_queue): the order version tells entries apart,
+  // so a relay publishing twice yields one job and a later return to matching a fresh one.
+  jobId: (payload, { version }) => {
+    if (version === undefined) throw new Error('a match job id needs the order version');
+    return `match-${payload.order_id}-v${version}`;
+  },
+  // Real faults (a lost connection, a lock wait past the time budget) retry about every second
+  // for a minute or two; the recovery sweep re-owes the order should even that run out.
+  retry: () => ({ attempts: 30, backoff: { type: 'fixed', delay: 1000, jitter: 0.5 } }),
+  timeoutMs: (config) => config.dispatch.jobTimeoutMs,
+  // Jittered, so orders that found nobody at the same moment do not all search again together.
+  retryLaterMs: (config) =>
+    Math.round(config.dispatch.retryBackoffMs * (0.8 + Math.random() * 0.4)),
+  processor: (payload, { job, signal, deps }) =>
+    matchOrder(deps, payload.order_id, {
+      signal,
+      isFinalAttempt: job.attemptsMade + 1 >= (job.opts.attempts ?? 1),
+    }),
+  // Searching orders owe a run now; pre-booked ones one at their lead time before pickup.
+  owedWork: async (db, { now, changedBefore, config }) =>
+    (await listOrdersOwingDispatch(db, changedBefore)).map((order) => ({
+      payload: { order_id: order.id },
+      version: order.version,
+      availableAt:
+        order.status === 'matching'
+          ? now
+          : dispatchStartsAt(order.desired_pickup_time, now, config.dispatch),
+    })),
+});

@@ -1,0 +1,15 @@
+/**
+ * Retry policy of the realtime fan-outs. They are idempotent (version gate, publish-once
+ * keys), and a committed change must reach its clients however long PostgreSQL or Redis is
+ * away: retry quickly at first, then every couple of seconds, practically for ever. A run
+ * after a newer version went out publishes nothing (superseded), so nothing is sent twice.
+ */
+import type { JobRetryPolicy } from './job-definition.js';
+
+/** BullMQ backoff type handled by the workers' backoff strategy (lib/jobs/backoff.ts). */
+export const cappedExponential = 'capped-exponential';
+
+export const realtimeDeliveryRetry = (): JobRetryPolicy => ({
+  attempts: 1_000_000,
+  backoff: { type: cappedExponential, delay: 200 },
+});

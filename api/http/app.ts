@@ -2,7 +2,7 @@
  * The Koa application, without `listen`, so tests can mount it on port 0. Middleware order:
  * request context (id, locale, log) → security headers, CORS, request metrics → errors in the
  * contract's shape → /metrics → body parsing → authentication → write rate limits → /admin
- * (Bull Board) → routes.
+ * (Bull Board) → /console (the dispatcher console's files) → routes.
  */
 import Koa from 'koa';
 import { Router } from '@koa/router';
@@ -18,6 +18,7 @@ import { createHttpMetrics } from '../../lib/metrics/http-metrics.js';
 import { createMetricsRegistry } from '../../lib/metrics/metrics-registry.js';
 import { createWriteRateLimiter } from '../../lib/security/write-rate-limit.js';
 import { adminPages } from './routes/admin.routes.js';
+import { consolePages } from './routes/console.routes.js';
 import { errorHandler } from './middleware/error-handler.js';
 import { requestContext, trailingSlash } from './middleware/request-context.js';
 import { buildOpenApiDocument } from './openapi/openapi-document.js';
@@ -30,6 +31,7 @@ import { registerDispatchRoutes } from './routes/dispatch.routes.js';
 import { registerDocsRoutes } from './routes/docs.routes.js';
 import { registerOffersRoutes } from './routes/offers.routes.js';
 import { registerDriversRoutes } from './routes/drivers.routes.js';
+import { registerImportsRoutes } from './routes/imports.routes.js';
 import { registerHealthRoutes } from './routes/health.routes.js';
 import { registerOrdersRoutes } from './routes/orders.routes.js';
 import { registerPassengersRoutes } from './routes/passengers.routes.js';
@@ -55,6 +57,7 @@ export function createHttpApp(deps: AppDeps): HttpApp {
   registerDriversRoutes(routes, deps);
   registerUsersRoutes(routes, deps);
   registerAuditRoutes(routes, deps);
+  registerImportsRoutes(routes, deps);
   registerOrdersRoutes(routes, deps);
   registerDispatchRoutes(routes, deps);
   registerCandidatesRoutes(routes, deps);
@@ -97,6 +100,7 @@ export function createHttpApp(deps: AppDeps): HttpApp {
     ),
   );
   app.use(adminPages(deps));
+  app.use(consolePages(deps.config));
   app.use(router.routes());
   app.use(router.allowedMethods());
 

@@ -117,6 +117,10 @@ export const envSchema = yup.object({
   OUTBOX_RETENTION_HOURS: yup.number().integer().min(1).default(72),
   /** Sent or given-up SMS rows (masked phone, status; no text) are kept this long. */
   SMS_RETENTION_DAYS: yup.number().integer().min(1).default(30),
+  /** Map tiles of the dispatcher console ({z}/{x}/{y} template); empty: no tiles, shapes only. */
+  CONSOLE_TILE_URL: yup.string().default(''),
+  /** Where the console's browser reaches realtime; empty: this host on REALTIME_PORT. */
+  CONSOLE_REALTIME_URL: yup.string().default(''),
   LOG_LEVEL: yup
     .string()
     .oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
@@ -142,6 +146,7 @@ export interface Config {
   };
   rateLimit: { userWritesPerMinute: number; ipWritesPerMinute: number };
   metrics: { workerPort: number; token: string };
+  console: { tileUrl: string; realtimeUrl: string };
   shutdownDrainSeconds: number;
   realtime: {
     port: number;
@@ -262,6 +267,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       ipWritesPerMinute: env.RATE_LIMIT_IP_WRITES_PER_MINUTE,
     },
     metrics: { workerPort: env.WORKER_METRICS_PORT, token: env.METRICS_TOKEN },
+    console: { tileUrl: env.CONSOLE_TILE_URL, realtimeUrl: env.CONSOLE_REALTIME_URL },
     shutdownDrainSeconds: env.SHUTDOWN_DRAIN_SECONDS ?? 0,
     realtime: {
       port: env.REALTIME_PORT,

@@ -60,7 +60,10 @@ export function parseCsv(text: string): string[][] {
 const cellText = (value: unknown): string => {
   if (value === null || value === undefined) return '';
   if (value instanceof Date) return value.toISOString();
-  return String(value as string | number | boolean).trim();
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
+    return String(value).trim();
+  }
+  return '';
 };
 
 /** The file's first sheet as rows of trimmed text, blank rows dropped. */

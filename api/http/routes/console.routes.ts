@@ -65,15 +65,28 @@ function consolePolicy(realtimeUrl: string, tileUrl: string): string {
 
 export function consolePages(config: Config): Middleware<AppState> {
   return async (ctx, next) => {
-    if (ctx.method !== 'GET' && ctx.method !== 'HEAD') return next();
-    if (ctx.path === '/console') return ctx.redirect('/console/');
-    if (!ctx.path.startsWith('/console/')) return next();
+    if ((ctx.method !== 'GET' && ctx.method !== 'HEAD') || !ctx.path.startsWith('/console')) {
+      await next();
+      return;
+    }
+    if (ctx.path === '/console') {
+      ctx.redirect('/console/');
+      return;
+    }
+    if (!ctx.path.startsWith('/console/')) {
+      await next();
+      return;
+    }
 
     const realtimeUrl = realtimeUrlFor(config, ctx.protocol, ctx.hostname);
     ctx.set('Content-Security-Policy', consolePolicy(realtimeUrl, config.console.tileUrl));
     if (ctx.path === '/console/config.json') {
       ctx.set('Cache-Control', 'no-cache');
-      ctx.body = { tile_url: config.console.tileUrl, realtime_url: realtimeUrl };
+      ctx.body = {
+        tile_url: config.console.tileUrl,
+        realtime_url: realtimeUrl,
+        position_fresh_seconds: config.dispatch.positionFreshSeconds,
+      };
       return;
     }
     const dist = consoleDistDir();
@@ -93,7 +106,10 @@ export function consolePages(config: Config): Middleware<AppState> {
       ctx.body = await readFile(file);
       return;
     }
-    if (relative.startsWith('assets/')) return next();
+    if (relative.startsWith('assets/')) {
+      await next();
+      return;
+    }
     ctx.set('Cache-Control', 'no-cache');
     ctx.type = 'text/html';
     ctx.body = await readFile(path.join(dist, 'index.html'));

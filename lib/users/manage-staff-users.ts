@@ -86,7 +86,7 @@ export async function createStaffUser(
     await recordAudit(trx, actor, 'create', 'user', user.id, {
       role: input.role,
       email: input.email ?? null,
-      full_name: fullName,
+      ...(fullName === null ? {} : { full_name: fullName }),
     });
     return { user: toStaffUserView(user), created: claimed.created };
   });

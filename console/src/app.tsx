@@ -76,7 +76,9 @@ export function App() {
       if (!closed) store.replaceDrivers(drivers);
     };
     let socket: ReturnType<typeof connectRealtime> | null = null;
+    // Everything at once: the first screen waits for the slowest request, not for their sum.
     void (async () => {
+      const snapshots = Promise.all([resyncOrders(), loadDrivers()]);
       const [who, config, regions] = await Promise.all([
         loadMe({ userId }),
         get<ConsoleSettings>('/console/config.json'),
@@ -88,7 +90,7 @@ export function App() {
       setSettings(config);
       setMe(who);
       socket = connectRealtime(config.realtime_url, token, store, resyncOrders);
-      await Promise.all([resyncOrders(), loadDrivers()]);
+      await snapshots;
       document.body.dataset.ready = 'true';
     })().catch(() => signOut());
     // Driver statuses (online, offered, on a trip) are not pushed to staff: re-read them.

@@ -33,6 +33,12 @@ const env: NodeJS.ProcessEnv = {
   DISPATCH_REVIEW: 'manual',
 };
 
+/** `CONSOLE_SCREENSHOTS=docs/console npx mocha test/browser/console.test.ts` refreshes the docs' pictures. */
+const screenshotDir = process.env.CONSOLE_SCREENSHOTS;
+async function shot(page: Page, name: string) {
+  if (screenshotDir) await page.screenshot({ path: `${screenshotDir}/${name}.png` });
+}
+
 async function signIn(page: Page, baseUrl: string, who: { phone: string; code: string }) {
   await page.goto(`${baseUrl}/console/?lang=en`);
   await page.getByLabel('Phone', { exact: true }).fill(who.phone);
@@ -139,6 +145,7 @@ describe('dispatcher console in a real browser', function () {
     console.log(`      booked → in the queue: ${seconds.toFixed(2)} s`);
     expect(seconds).to.be.below(5);
     await page.waitForFunction(() => /^\(\d+\) Queue/.test(document.title));
+    await shot(page, 'shift');
     await page.close();
   });
 
@@ -154,6 +161,7 @@ describe('dispatcher console in a real browser', function () {
     await assignButtons.first().waitFor();
     expect(await assignButtons.count()).to.equal(driverIds.length);
     await candidates.getByText('same region as the pickup').first().waitFor();
+    await shot(page, 'order-panel');
     await assignButtons.first().click();
     await page.getByRole('status').filter({ hasText: 'Assigned to Driver 1.' }).waitFor();
 
@@ -191,6 +199,7 @@ describe('dispatcher console in a real browser', function () {
       .getByRole('status')
       .filter({ hasText: '1 of 2 rows have errors. Nothing was written.' })
       .waitFor();
+    await shot(page, 'import-dry-run');
     const errorRow = page.getByRole('row').filter({ hasText: 'capacity' });
     expect(await errorRow.getByRole('cell').first().textContent()).to.equal('3');
     expect(await page.getByRole('button', { name: 'Import all rows' }).isDisabled()).to.equal(true);
@@ -248,6 +257,7 @@ describe('dispatcher console in a real browser', function () {
     const page = await browser.newPage();
     await page.goto(`${stack.baseUrl}/console/?lang=kk`);
     await page.getByRole('button', { name: 'Код жіберу', exact: true }).waitFor();
+    await shot(page, 'sign-in-kk');
     await page.goto(`${stack.baseUrl}/console/`);
     await page.getByRole('button', { name: 'Код жіберу', exact: true }).waitFor();
     expect(await page.evaluate(() => document.documentElement.lang)).to.equal('kk');

@@ -10,6 +10,9 @@ interface Props {
   onOpen: (orderId: string) => void;
 }
 
+/** Longest waits first; past this many, the region filter narrows the list. */
+const shownAtMost = 150;
+
 export function QueuePanel({ queue, openOrderId, onOpen }: Props) {
   const { t } = useConsole();
   const reasonText: Record<QueueReason, string> = {
@@ -27,7 +30,7 @@ export function QueuePanel({ queue, openOrderId, onOpen }: Props) {
         <p class="note">{t.queueEmpty}</p>
       ) : (
         <ul class="queue-list">
-          {queue.map((entry) => (
+          {queue.slice(0, shownAtMost).map((entry) => (
             <li key={entry.order.id} class={entry.order.id === openOrderId ? 'open' : undefined}>
               <button
                 type="button"
@@ -58,6 +61,11 @@ export function QueuePanel({ queue, openOrderId, onOpen }: Props) {
             </li>
           ))}
         </ul>
+      )}
+      {queue.length > shownAtMost && (
+        <p class="note small">
+          {fill(t.queueTruncated, { shown: shownAtMost, count: queue.length })}
+        </p>
       )}
     </section>
   );

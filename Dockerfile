@@ -7,7 +7,8 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund --loglevel=error
 
-# 2. build: compile to dist/ (ESM JavaScript; migrations land in dist/db/migrations).
+# 2. build: compile to dist/ (ESM JavaScript; migrations land in dist/db/migrations) and the
+#    dispatcher console to console/dist (static files the web process serves at /console/).
 FROM deps AS build
 COPY tsconfig.json tsconfig.build.json ./
 COPY api ./api
@@ -15,6 +16,7 @@ COPY bin ./bin
 COPY db ./db
 COPY lib ./lib
 COPY workers ./workers
+COPY console ./console
 RUN npm run build
 
 # 3. prod-deps: runtime dependencies only.
@@ -29,6 +31,7 @@ ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=prod-deps --chown=root:root /app/node_modules ./node_modules
 COPY --from=build --chown=root:root /app/dist ./dist
+COPY --from=build --chown=root:root /app/console/dist ./console/dist
 COPY --chown=root:root package.json ./
 # The code is owned by root and only readable by the process, which runs as `node` (uid 1000).
 USER node

@@ -2,7 +2,8 @@
  * The Koa application, without `listen`, so tests can mount it on port 0. Middleware order:
  * request context (id, locale, log) → security headers, CORS, request metrics → errors in the
  * contract's shape → unknown methods (405) → /metrics → non-JSON API bodies (415) → body
- * parsing → authentication → write rate limits → /admin (Bull Board) → routes.
+ * parsing → authentication → write rate limits → /admin (Bull Board) → /console (the
+ * dispatcher console's files) → routes.
  */
 import Koa from 'koa';
 import { Router } from '@koa/router';
@@ -20,6 +21,7 @@ import { createHttpMetrics } from '../../lib/metrics/http-metrics.js';
 import { createMetricsRegistry } from '../../lib/metrics/metrics-registry.js';
 import { createWriteRateLimiter } from '../../lib/security/write-rate-limit.js';
 import { adminPages } from './routes/admin.routes.js';
+import { consolePages } from './routes/console.routes.js';
 import { errorHandler } from './middleware/error-handler.js';
 import { requestContext, trailingSlash } from './middleware/request-context.js';
 import { buildOpenApiDocument } from './openapi/openapi-document.js';
@@ -32,6 +34,7 @@ import { registerDispatchRoutes } from './routes/dispatch.routes.js';
 import { registerDocsRoutes } from './routes/docs.routes.js';
 import { registerOffersRoutes } from './routes/offers.routes.js';
 import { registerDriversRoutes } from './routes/drivers.routes.js';
+import { registerImportsRoutes } from './routes/imports.routes.js';
 import { registerHealthRoutes } from './routes/health.routes.js';
 import { registerMobileRoutes } from './routes/mobile/index.js';
 import { registerOrdersRoutes } from './routes/orders.routes.js';
@@ -60,6 +63,7 @@ export function createHttpApp(deps: AppDeps): HttpApp {
   registerDriversRoutes(routes, deps);
   registerUsersRoutes(routes, deps);
   registerAuditRoutes(routes, deps);
+  registerImportsRoutes(routes, deps);
   registerOrdersRoutes(routes, deps);
   registerDispatchRoutes(routes, deps);
   registerCandidatesRoutes(routes, deps);
@@ -107,6 +111,7 @@ export function createHttpApp(deps: AppDeps): HttpApp {
     ),
   );
   app.use(adminPages(deps));
+  app.use(consolePages(deps.config));
   app.use(router.routes());
   app.use(
     router.allowedMethods({

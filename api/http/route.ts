@@ -34,6 +34,10 @@ export interface RouteSpec<
   /** Name of a response schema in the OpenAPI components, or a description. */
   response?: string;
   headers?: { name: string; description: string }[];
+  /** A raw file body (the handler reads it) instead of JSON: its media types for OpenAPI. */
+  fileBody?: { mediaTypes: string[]; description: string };
+  /** A file answer instead of JSON: its media types for OpenAPI. */
+  fileResponse?: string[];
   handler: (input: {
     ctx: AppContext;
     actor: ActorFor<A>;

@@ -23,6 +23,8 @@ export class UserModel extends Model {
   phone!: string;
   username!: string;
   email!: string | null;
+  /** Staff display name (dispatchers and admins); null for other users. */
+  full_name!: string | null;
   role!: 'passenger' | 'driver' | 'dispatcher' | 'admin';
   is_active!: boolean;
   created_at!: Date;

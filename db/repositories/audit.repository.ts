@@ -15,6 +15,8 @@ export interface AuditInsert {
 export interface AuditRow extends AuditInsert {
   id: number;
   created_at: Date;
+  /** The acting staff member's name at read time (null for the system or a nameless user). */
+  actor_full_name: string | null;
 }
 
 export interface AuditFilters {
@@ -33,15 +35,18 @@ export async function pageAuditEntries(
   window: { limit: number; offset: number },
 ): Promise<{ count: number; rows: AuditRow[] }> {
   const base = db('audit_log').modify((q) => {
-    if (filters.entity_type) q.where('entity_type', filters.entity_type);
-    if (filters.entity_id) q.where('entity_id', filters.entity_id);
-    if (filters.actor_user_id !== undefined) q.where('actor_user_id', filters.actor_user_id);
+    if (filters.entity_type) q.where('audit_log.entity_type', filters.entity_type);
+    if (filters.entity_id) q.where('audit_log.entity_id', filters.entity_id);
+    if (filters.actor_user_id !== undefined) {
+      q.where('audit_log.actor_user_id', filters.actor_user_id);
+    }
   });
   const counted = (await base.clone().count({ n: '*' }).first()) as { n: number } | undefined;
   const rows = (await base
     .clone()
-    .select('*')
-    .orderBy('id', 'desc')
+    .leftJoin('users', 'users.id', 'audit_log.actor_user_id')
+    .select('audit_log.*', 'users.full_name as actor_full_name')
+    .orderBy('audit_log.id', 'desc')
     .limit(window.limit)
     .offset(window.offset)) as AuditRow[];
   return { count: counted?.n ?? 0, rows };

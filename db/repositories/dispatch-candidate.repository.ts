@@ -34,16 +34,36 @@ export interface CandidateDriverQuery {
  */
 export const tripStatuses = [...driverHoldingStatuses, 'completed', 'no_show'];
 
+/** The local day (in :tz) that contains :now, as [day_start, day_end). */
+const todayCte = `WITH today AS (
+       SELECT date_trunc('day', :now::timestamptz AT TIME ZONE :tz) AT TIME ZONE :tz AS day_start,
+              (date_trunc('day', :now::timestamptz AT TIME ZONE :tz) + interval '1 day') AT TIME ZONE :tz AS day_end
+     )`;
+
+/** Trips today (as the ranking counts them) of every driver with at least one. */
+export async function countTripsTodayByDriver(
+  db: Db,
+  now: Date,
+  timeZone: string,
+): Promise<Map<number, number>> {
+  const result = await db.raw<{ rows: { driver_id: number; n: number }[] }>(
+    `${todayCte}
+     SELECT o.driver_id, count(*)::int AS n FROM orders o, today
+      WHERE o.driver_id IS NOT NULL AND o.assigned_at >= today.day_start
+        AND o.assigned_at < today.day_end AND o.status = ANY(:tripStatuses)
+      GROUP BY o.driver_id`,
+    { now: now.toISOString(), tz: timeZone, tripStatuses },
+  );
+  return new Map(result.rows.map((row) => [row.driver_id, row.n]));
+}
+
 export async function findCandidateDrivers(
   db: Db,
   query: CandidateDriverQuery,
 ): Promise<CandidateDriverRow[]> {
   if (query.driverIds.length === 0) return [];
   const result = await db.raw<{ rows: CandidateDriverRow[] }>(
-    `WITH today AS (
-       SELECT date_trunc('day', :now::timestamptz AT TIME ZONE :tz) AT TIME ZONE :tz AS day_start,
-              (date_trunc('day', :now::timestamptz AT TIME ZONE :tz) + interval '1 day') AT TIME ZONE :tz AS day_end
-     )
+    `${todayCte}
      SELECT d.id, d.name, d.region_id, d.car_model, d.capacity, d.wheelchair_accessible,
             EXISTS (SELECT 1 FROM order_excluded_drivers x
                      WHERE x.order_id = :orderId AND x.driver_id = d.id) AS is_excluded,

@@ -9,6 +9,7 @@ export interface UserWrite {
   phone?: string;
   role?: UserRole;
   email?: string | null;
+  full_name?: string | null;
   is_active?: boolean;
 }
 

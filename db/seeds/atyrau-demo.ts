@@ -204,6 +204,7 @@ export interface SeedPassenger {
 export interface SeedStaff {
   phone: string;
   role: 'dispatcher' | 'admin';
+  full_name: string;
 }
 
 /** The accounts the apps' testers log in with (their OTP codes are in OTP_TEST_NUMBERS). */
@@ -211,8 +212,8 @@ export const fixedAccounts = {
   passengerPhone: '+77777777777',
   driverPhone: '+79001001010',
   staff: [
-    { phone: '+77000000001', role: 'dispatcher' },
-    { phone: '+77000000000', role: 'admin' },
+    { phone: '+77000000001', role: 'dispatcher', full_name: 'Айгуль Демо (диспетчер)' },
+    { phone: '+77000000000', role: 'admin', full_name: 'Ержан Демо (администратор)' },
   ] as SeedStaff[],
 };
 

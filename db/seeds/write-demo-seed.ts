@@ -80,12 +80,13 @@ async function upsertUser(
   phone: string,
   role: string,
   tally: TableTally,
+  extra: { full_name?: string } = {},
 ): Promise<number> {
   const id = await upsertBy(
     trx,
     'users',
     { phone },
-    { username: phone, role, is_active: true },
+    { username: phone, role, is_active: true, ...extra },
     tally,
   );
   return Number(id);
@@ -119,7 +120,7 @@ export async function writeDemoSeed(trx: Knex.Transaction, now: Date): Promise<D
   }
 
   for (const staff of fixedAccounts.staff) {
-    await upsertUser(trx, staff.phone, staff.role, result.users);
+    await upsertUser(trx, staff.phone, staff.role, result.users, { full_name: staff.full_name });
   }
 
   const { drivers, passengers } = buildDemoPeople();

@@ -23,6 +23,7 @@ export const auditEntityTypes: readonly AuditEntityType[] = [
 export interface AuditEntryView {
   id: number;
   actor_user_id: number | null;
+  actor_full_name: string | null;
   action: AuditAction;
   entity_type: AuditEntityType;
   entity_id: string;
@@ -58,6 +59,7 @@ export async function listAuditEntries(
     results: rows.map((row) => ({
       id: row.id,
       actor_user_id: row.actor_user_id,
+      actor_full_name: row.actor_full_name,
       action: row.action,
       entity_type: row.entity_type,
       entity_id: row.entity_id,

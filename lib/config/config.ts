@@ -155,6 +155,10 @@ export const envSchema = yup.object({
   RECOVERY_GRACE_SECONDS: yup.number().integer().min(1).default(5),
   /** How often a worker checks Redis' epoch key to notice a wipe or restart. */
   RECOVERY_EPOCH_CHECK_MS: yup.number().integer().min(100).default(1000),
+  /** Map tiles of the dispatcher console ({z}/{x}/{y} template); empty: no tiles, shapes only. */
+  CONSOLE_TILE_URL: yup.string().default(''),
+  /** Where the console's browser reaches realtime; empty: this host on REALTIME_PORT. */
+  CONSOLE_REALTIME_URL: yup.string().default(''),
   LOG_LEVEL: yup
     .string()
     .oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
@@ -180,6 +184,7 @@ export interface Config {
   };
   rateLimit: { userWritesPerMinute: number; ipWritesPerMinute: number };
   metrics: { workerPort: number; token: string };
+  console: { tileUrl: string; realtimeUrl: string };
   shutdownDrainSeconds: number;
   realtime: {
     port: number;
@@ -346,6 +351,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       ipWritesPerMinute: env.RATE_LIMIT_IP_WRITES_PER_MINUTE,
     },
     metrics: { workerPort: env.WORKER_METRICS_PORT, token: env.METRICS_TOKEN },
+    console: { tileUrl: env.CONSOLE_TILE_URL, realtimeUrl: env.CONSOLE_REALTIME_URL },
     shutdownDrainSeconds: env.SHUTDOWN_DRAIN_SECONDS ?? 0,
     realtime: {
       port: env.REALTIME_PORT,

@@ -47,6 +47,16 @@ export interface DriverLocationPayload {
   recorded_at: string;
 }
 
+/** Every accepted driver position, to staff (the console's map), throttled per driver. */
+export interface DriverPositionPayload {
+  driver_id: number;
+  lat: number;
+  lon: number;
+  heading: number | null;
+  speed: number | null;
+  recorded_at: string;
+}
+
 /** Server → client. */
 export interface ServerToClientEvents {
   order_update: (order: OrderView) => void;
@@ -56,6 +66,7 @@ export interface ServerToClientEvents {
   new_offer: (offer: OfferView) => void;
   offer_closed: (payload: OfferClosedPayload) => void;
   driver_location: (payload: DriverLocationPayload) => void;
+  driver_position: (payload: DriverPositionPayload) => void;
 }
 
 export type ServerEventName = keyof ServerToClientEvents;

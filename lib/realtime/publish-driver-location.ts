@@ -1,7 +1,8 @@
 /**
  * Shows the passenger where their driver is: after an accepted position report (REST or
  * socket), a `driver_location` event to the room of the order the driver is driving to or
- * on, and to its passenger. Throttled to one per driver per REALTIME_LOCATION_THROTTLE_MS by
+ * on, and to its passenger; and staff (the console's map) a `driver_position` for every
+ * driver, busy or not. Throttled to one per driver per REALTIME_LOCATION_THROTTLE_MS by
  * a Redis `SET NX PX`, so the cost does not grow with how often devices report.
  *
  * Deliberately not through the outbox: a position is not a state change anyone must be told
@@ -13,8 +14,8 @@ import { findDriverOrderIn } from '../../db/repositories/realtime.repository.js'
 import type { AppDeps } from '../deps.js';
 import type { OrderStatus } from '../orders/order-status.js';
 import { redisKey } from '../redis/redis.js';
-import { publishFanout } from './fanout-channel.js';
-import { orderRoom, passengerRoom } from './rooms.js';
+import { publishFanout, type FanoutAction } from './fanout-channel.js';
+import { orderRoom, passengerRoom, staffRoom } from './rooms.js';
 
 /** On the way to the pickup, waiting there, or on the trip. */
 export const locationSharingStatuses: readonly OrderStatus[] = [
@@ -31,7 +32,7 @@ export interface DriverPoint {
   recordedAt: Date;
 }
 
-/** Returns whether an event went out. */
+/** Returns whether a `driver_location` went out (staff get `driver_position` regardless). */
 export async function publishDriverLocation(
   deps: Pick<AppDeps, 'db' | 'redis' | 'config' | 'logger'>,
   driverId: number,
@@ -44,27 +45,28 @@ export async function publishDriverLocation(
       const key = redisKey(prefix, 'realtime', 'location-throttle', driverId);
       if ((await deps.redis.set(key, '1', 'PX', throttleMs, 'NX')) !== 'OK') return false;
     }
+    const position = {
+      driver_id: driverId,
+      lat: point.lat,
+      lon: point.lon,
+      heading: point.heading,
+      speed: point.speed,
+      recorded_at: point.recordedAt.toISOString(),
+    };
+    const actions: FanoutAction[] = [
+      { type: 'emit', rooms: [staffRoom], event: 'driver_position', payload: { all: position } },
+    ];
     const order = await findDriverOrderIn(deps.db.knex, driverId, locationSharingStatuses);
-    if (!order) return false;
-    await publishFanout(deps.redis, prefix, [
-      {
+    if (order) {
+      actions.push({
         type: 'emit',
         rooms: [orderRoom(order.id), passengerRoom(order.passenger_id)],
         event: 'driver_location',
-        payload: {
-          all: {
-            order_id: order.id,
-            driver_id: driverId,
-            lat: point.lat,
-            lon: point.lon,
-            heading: point.heading,
-            speed: point.speed,
-            recorded_at: point.recordedAt.toISOString(),
-          },
-        },
-      },
-    ]);
-    return true;
+        payload: { all: { order_id: order.id, ...position } },
+      });
+    }
+    await publishFanout(deps.redis, prefix, actions);
+    return Boolean(order);
   } catch (e: unknown) {
     deps.logger.warn({ err: e, driverId }, 'driver_location not published');
     return false;

@@ -23,12 +23,17 @@ import { toUserView, type UserView } from '../passengers/passenger-view.js';
 import { claimUserForRole } from './claim-user.js';
 import type { CreateStaffUserInput, StaffRole, UpdateStaffUserInput } from './user.schemas.js';
 
-export type StaffUserView = UserView & { is_active: boolean; created_at: string };
+export type StaffUserView = UserView & {
+  full_name: string | null;
+  is_active: boolean;
+  created_at: string;
+};
 
 type PeopleDeps = Pick<AppDeps, 'db' | 'config'>;
 
 const toStaffUserView = (user: UserRow): StaffUserView => ({
   ...toUserView(user),
+  full_name: user.full_name,
   is_active: user.is_active,
   created_at: new Date(user.created_at).toISOString(),
 });
@@ -76,11 +81,14 @@ export async function createStaffUser(
     if (!claimed.created && !claimed.promoted) {
       throw new AppError('conflict', { fields: { phone: ['This phone already has an account'] } });
     }
-    await recordAudit(trx, actor, 'create', 'user', claimed.user.id, {
+    const fullName = input.full_name ?? null;
+    const user = await updateUserById(trx, claimed.user.id, { full_name: fullName });
+    await recordAudit(trx, actor, 'create', 'user', user.id, {
       role: input.role,
       email: input.email ?? null,
+      ...(fullName === null ? {} : { full_name: fullName }),
     });
-    return { user: toStaffUserView(claimed.user), created: claimed.created };
+    return { user: toStaffUserView(user), created: claimed.created };
   });
 }
 

@@ -7,15 +7,19 @@ import { listQuery } from '../pagination/paginate.js';
 export const staffRoles = ['dispatcher', 'admin'] as const;
 export type StaffRole = (typeof staffRoles)[number];
 
+const fullName = () => yup.string().trim().min(1).max(200).nullable();
+
 export const createStaffUserSchema = bodyObject({
   phone: yup.string().required(),
   role: yup.string().oneOf(staffRoles).required(),
   email: emailField(),
+  full_name: fullName(),
 });
 
 export const updateStaffUserSchema = bodyObject({
   role: yup.string().oneOf(staffRoles),
   email: emailField(),
+  full_name: fullName(),
   /** `true` reactivates; deactivating goes through DELETE. */
   is_active: yup.boolean().oneOf([true], 'Use DELETE to deactivate'),
 });

@@ -483,8 +483,19 @@ describe('realtime: two real nodes, real clients', function () {
       await waitFor(() => eventsOf(socket, 'driver_location').length > 0, 'driver_location');
     }
     await sleep(300);
+    // Staff also see every driver's position on the console's map (driver_position).
+    expect(eventsOf(aliceSocket).map((r) => r.event)).to.deep.equal(['driver_location']);
+    expect(
+      eventsOf(staffSocket)
+        .map((r) => r.event)
+        .sort(),
+    ).to.deep.equal(['driver_location', 'driver_position']);
+    expect(eventsOf(staffSocket, 'driver_position')[0]!.payload).to.deep.include({
+      driver_id: driver.driver.id,
+      lat: 47.2,
+      lon: 51.8,
+    });
     for (const socket of [aliceSocket, staffSocket]) {
-      expect(eventsOf(socket).map((r) => r.event)).to.deep.equal(['driver_location']);
       expect(eventsOf(socket, 'driver_location')[0]!.payload).to.include({
         order_id: orderId,
         driver_id: driver.driver.id,

@@ -140,6 +140,6 @@ describe('deployment files', () => {
       expect(scripts[name], name).to.match(/^node dist\/bin\/[a-z-]+\.js$/);
       expect(existsSync(sourceOf(scripts[name]!)!)).to.equal(true);
     }
-    expect(scripts.build).to.equal('tsc -p tsconfig.build.json');
+    expect(scripts.build).to.equal('tsc -p tsconfig.build.json && npm run build:console');
   });
 });

@@ -57,6 +57,16 @@ function operation(spec: AnyRouteSpec): Record<string, unknown> {
   const responses: Record<string, unknown> = {
     [success]: {
       description: statusText[success] ?? 'OK',
+      ...(spec.fileResponse
+        ? {
+            content: Object.fromEntries(
+              spec.fileResponse.map((type) => [
+                type,
+                { schema: { type: 'string', format: 'binary' } },
+              ]),
+            ),
+          }
+        : {}),
       ...(spec.response
         ? {
             content: {
@@ -95,6 +105,20 @@ function operation(spec: AnyRouteSpec): Record<string, unknown> {
           requestBody: {
             required: true,
             content: { 'application/json': { schema: yupToJsonSchema(spec.body) } },
+          },
+        }
+      : {}),
+    ...(spec.fileBody
+      ? {
+          requestBody: {
+            required: true,
+            description: spec.fileBody.description,
+            content: Object.fromEntries(
+              spec.fileBody.mediaTypes.map((type) => [
+                type,
+                { schema: { type: 'string', format: 'binary' } },
+              ]),
+            ),
           },
         }
       : {}),

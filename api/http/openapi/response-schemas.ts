@@ -148,6 +148,26 @@ export const responseSchemas: Record<string, JsonSchema> = {
     needs_wheelchair_access: bool,
     passenger: nullable(object({ id: int, full_name: str })),
   }),
+  ImportReport: object({
+    kind: { type: 'string', enum: ['drivers', 'passengers'] },
+    dry_run: bool,
+    total_rows: int,
+    valid_rows: int,
+    imported: int,
+    errors: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['row', 'code', 'message'],
+        properties: {
+          row: int,
+          code: str,
+          message: str,
+          fields: { type: 'object', additionalProperties: { type: 'array', items: str } },
+        },
+      },
+    },
+  }),
   RegionPage: pageOf('Region'),
   PassengerPage: pageOf('Passenger'),
   DriverPage: pageOf('Driver'),

@@ -12,6 +12,7 @@ import {
   updateDriver,
 } from '../../../lib/drivers/manage-drivers.js';
 import { getDriver, getOwnDriver, listDrivers } from '../../../lib/drivers/read-drivers.js';
+import { listTripsToday } from '../../../lib/drivers/trips-today.js';
 import { setDriverOnline } from '../../../lib/drivers/set-driver-online.js';
 import {
   driverLocationSchema,
@@ -39,6 +40,16 @@ export function registerDriversRoutes(routes: RouteRegistry, deps: AppDeps): voi
       const { count, results } = await listDrivers(deps, filters, request);
       return buildPage({ url: ctx.href, request, count, results });
     },
+  });
+
+  routes.add({
+    method: 'get',
+    path: '/api/drivers/trips-today/',
+    summary:
+      'Trips today per driver (staff): {trips_today: {driver_id: n}}, drivers with none left out',
+    tag,
+    access: staffRoles,
+    handler: () => listTripsToday(deps),
   });
 
   // Before `:id/`, so that `me` is never read as an id.

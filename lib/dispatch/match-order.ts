@@ -8,21 +8,15 @@
  * longer matching and does nothing; a job aborted by its time budget rolls back and leaves no
  * driver reserved. The partial unique indexes on offers back this up in the database.
  */
-import {
-  findSearchStartedAt,
-  insertOffer,
-  reserveDriver,
-  type OfferRow,
-} from '../../db/repositories/matching.repository.js';
-import { findOrderById, lockOrder, type OrderRow } from '../../db/repositories/order.repository.js';
+import { findSearchStartedAt } from '../../db/repositories/matching.repository.js';
+import { findOrderById, type OrderRow } from '../../db/repositories/order.repository.js';
 import { systemActor } from '../auth/actor.js';
 import type { AppDeps } from '../deps.js';
 import { isAppError } from '../errors/app-error.js';
 import { RetryLaterError } from '../queue/retry-later.js';
 import { transitionOrder } from '../orders/transition-order.js';
 import { findRankedCandidates } from './find-candidates.js';
-import { offerChanged } from './offer-outbox.js';
-import type { RankedCandidate } from './rank-candidates.js';
+import { offerToCandidate } from './offer-driver.js';
 
 /** No driver could be offered the order yet; the job retries with backoff. */
 export class NoDriverYetError extends RetryLaterError {
@@ -124,71 +118,6 @@ async function releaseFromQueue(deps: AppDeps, order: OrderRow): Promise<MatchOu
     }
   });
   return moved ? { kind: 'queue_released' } : { kind: 'skipped', status: null };
-}
-
-type OfferAttempt = OfferRow | 'driver_taken' | 'order_moved_on';
-
-const isUniqueViolation = (e: unknown) => (e as { code?: string }).code === '23505';
-
-async function offerToCandidate(
-  deps: AppDeps,
-  order: OrderRow,
-  candidate: RankedCandidate,
-  signal: AbortSignal | undefined,
-): Promise<OfferAttempt> {
-  try {
-    return await deps.db.transaction(async (trx): Promise<OfferAttempt> => {
-      // Order first, then driver: the same lock order as answering an offer.
-      const locked = await lockOrder(trx, order.id);
-      if (locked?.status !== 'matching') return 'order_moved_on';
-      if (!(await reserveDriver(trx, candidate.driver_id))) return 'driver_taken';
-      const now = deps.clock.now();
-      const expiresAt = new Date(now.getTime() + deps.config.dispatch.offerTimeoutSeconds * 1000);
-      const offer = await insertOffer(trx, {
-        order_id: order.id,
-        driver_id: candidate.driver_id,
-        expires_at: expiresAt,
-        distance_m: candidate.distance_m,
-        score: candidate.score,
-        rank: candidate.rank,
-      });
-      await transitionOrder(
-        trx,
-        {
-          orderId: order.id,
-          to: 'offered',
-          actor: systemActor,
-          expectedStatuses: ['matching'],
-          eventData: {
-            offer_id: offer.id,
-            driver_id: candidate.driver_id,
-            rank: candidate.rank,
-            distance_m: Math.round(candidate.distance_m),
-            trips_today: candidate.trips_today,
-            score: candidate.score,
-          },
-          outbox: [
-            {
-              topic: 'dispatch.expire-offer',
-              payload: { offer_id: offer.id },
-              jobId: `expire-offer-${offer.id}`,
-              availableAt: expiresAt,
-            },
-            offerChanged(offer.id),
-          ],
-        },
-        now,
-        deps.config.dispatch,
-      );
-      // Past the time budget nothing may commit: the rollback releases the driver.
-      signal?.throwIfAborted();
-      return offer;
-    });
-  } catch (e: unknown) {
-    // The driver already holds a pending offer (their status was reset meanwhile).
-    if (isUniqueViolation(e)) return 'driver_taken';
-    throw e;
-  }
 }
 
 async function giveUp(

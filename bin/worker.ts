@@ -1,4 +1,5 @@
 /** The worker process: the outbox relay and the BullMQ processors (dispatch, SMS, maintenance). */
+import { scheduleBatchRounds } from '../lib/dispatch/batch-schedule.js';
 import { scheduleMaintenance } from '../lib/maintenance/maintenance-schedule.js';
 import { registerDispatchMetrics } from '../lib/metrics/dispatch-metrics.js';
 import { createMaintenanceMetrics } from '../lib/metrics/maintenance-metrics.js';
@@ -27,6 +28,14 @@ await runProcess('worker', async (deps, logger) => {
   void scheduleMaintenance(deps.queues, deps.config).then(
     () => logger.info({ everyMinutes: deps.config.maintenance.intervalMinutes }, 'prune scheduled'),
     (e: unknown) => logger.error({ err: e }, 'prune schedule failed'),
+  );
+  void scheduleBatchRounds(deps.queues, deps.config).then(
+    (state) =>
+      logger.info(
+        { policy: deps.config.dispatch.policy, windowMs: deps.config.dispatch.batchWindowMs },
+        `batch rounds ${state}`,
+      ),
+    (e: unknown) => logger.error({ err: e }, 'batch round schedule failed'),
   );
   const registry = createMetricsRegistry();
   registerQueueDepths(registry, deps.queues, logger);

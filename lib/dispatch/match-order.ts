@@ -61,6 +61,8 @@ export async function matchOrder(
   if (!order) return { kind: 'skipped', status: null };
   if (order.status === 'active_queue') return releaseFromQueue(deps, order);
   if (order.status !== 'matching') return { kind: 'skipped', status: order.status };
+  // Batch mode: rounds make the offers (batch-round.ts); this job only watches the deadline.
+  if (deps.config.dispatch.policy === 'batch') return awaitRound(deps, order, options);
 
   // Workers racing on nearby orders may take every driver this search ranked; one fresh
   // search (which no longer sees them) beats waiting a whole backoff.
@@ -86,13 +88,36 @@ export async function matchOrder(
     }
   }
 
+  if (!(await pastDeadline(deps, order, options))) throw new NoDriverYetError(reason);
+  return giveUp(deps, order.id, reason, options.signal);
+}
+
+async function pastDeadline(deps: AppDeps, order: OrderRow, options: MatchOptions) {
   const startedAt = (await findSearchStartedAt(deps.db.knex, order.id)) ?? order.updated_at;
   const deadline = searchDeadline(
     startedAt,
     order.desired_pickup_time,
     deps.config.dispatch.giveUpSeconds,
   );
-  if (deps.clock.now() < deadline && !options.isFinalAttempt) throw new NoDriverYetError(reason);
+  return deps.clock.now() >= deadline || options.isFinalAttempt === true;
+}
+
+/**
+ * Batch mode's match job: no offer (no second path beside the rounds). Before the deadline it
+ * retries; at the deadline it hands the order to a dispatcher with the reason a search gives
+ * now, the same reasons as the ranked engine.
+ */
+async function awaitRound(
+  deps: AppDeps,
+  order: OrderRow,
+  options: MatchOptions,
+): Promise<MatchOutcome> {
+  if (!(await pastDeadline(deps, order, options)))
+    throw new NoDriverYetError('waiting for the next batch round');
+  const found = await findRankedCandidates(deps, order);
+  const reason =
+    found.rejectionReason ??
+    'No batch round could offer the order to a driver in time: its candidates went to other orders.';
   return giveUp(deps, order.id, reason, options.signal);
 }
 

@@ -27,6 +27,8 @@ const positiveId = () => yup.number().integer().positive().required();
 export const jobSchemas = {
   /** Find a driver for the order and offer it (dispatch engine). */
   'dispatch.match-order': yup.object({ order_id: orderIdSchema }).noUnknown().strict(),
+  /** One batch matching tick: a round per region group (DISPATCH_POLICY=batch; scheduled). */
+  'dispatch.batch-round': yup.object({}).noUnknown().strict(),
   /** Close an offer that was not answered in time; a no-op when already answered. */
   'dispatch.expire-offer': yup.object({ offer_id: positiveId() }).noUnknown().strict(),
   /** Send one stored SMS message. */
@@ -48,6 +50,7 @@ export type JobPayload<N extends JobName> = yup.InferType<(typeof jobSchemas)[N]
 /** Which queue carries each job. */
 export const jobQueue: Record<JobName, QueueName> = {
   'dispatch.match-order': queueNames.dispatch,
+  'dispatch.batch-round': queueNames.dispatch,
   'dispatch.expire-offer': queueNames.dispatch,
   'sms.send': queueNames.sms,
   'realtime.order-changed': queueNames.realtime,

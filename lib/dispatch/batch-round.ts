@@ -42,6 +42,39 @@ export interface RoundSummary {
   missed: number;
 }
 
+/** Offer transactions a round runs at once: a few, leaving pool room for everything else. */
+const offerConcurrency = (deps: AppDeps) =>
+  Math.max(1, Math.min(8, deps.config.databasePoolMax - 2));
+
+/**
+ * Runs `work` over the items, `limit` at a time, and waits for all of them even when one
+ * fails (so no offer is still in flight when the round's lock is released); then rethrows the
+ * first failure.
+ */
+async function inParallel<T, R>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results: R[] = [];
+  const failures: unknown[] = [];
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length && failures.length === 0) {
+        const index = next++;
+        try {
+          results[index] = await work(items[index]!);
+        } catch (e: unknown) {
+          failures.push(e);
+        }
+      }
+    }),
+  );
+  if (failures.length > 0) throw failures[0];
+  return results;
+}
+
 export function batchSettings(config: AppDeps['config']): BatchSettings {
   return {
     ...rankingSettings(config),
@@ -81,12 +114,14 @@ export async function runRound(
     const tripsToday = new Map(
       batch.flatMap((b) => b.candidates.map((c) => [c.driver_id, c.trips_today] as const)),
     );
-    let offered = 0;
     // Cheapest pairs first: if the time budget runs out mid-round, the best offers are made.
-    for (const pair of [...pairs].sort((a, b) => a.cost.total_m - b.cost.total_m)) {
+    // Pairs share no order and no driver, so their transactions run side by side, a few at
+    // a time (the lock's own connection and other jobs need the pool too).
+    const cheapestFirst = [...pairs].sort((a, b) => a.cost.total_m - b.cost.total_m);
+    const attempts = await inParallel(cheapestFirst, offerConcurrency(deps), async (pair) => {
       signal?.throwIfAborted();
       const order = orderById.get(pair.order_id);
-      if (!order) continue;
+      if (!order) return false;
       const attempt = await offerToCandidate(
         deps,
         order,
@@ -100,8 +135,9 @@ export async function runRound(
         },
         signal,
       );
-      if (typeof attempt !== 'string') offered++;
-    }
+      return typeof attempt !== 'string';
+    });
+    const offered = attempts.filter(Boolean).length;
     return {
       ...idle,
       ran: true,

@@ -30,6 +30,7 @@ import { resetState } from '../test/helpers/test-deps.js';
 import { testEnv } from '../test/helpers/test-env.js';
 import { createPassenger, createRegion, tokenFor } from '../test/helpers/factories.js';
 import { startWorkerProcess, type WorkerProcess } from '../test/helpers/worker-processes.js';
+import { bookPaced, bookSaturated, center, waitForOffers, type Booking } from './dispatch-load.js';
 
 const driverCount = Number(process.env.BENCH_DRIVERS ?? 10_000);
 const orderCount = Number(process.env.BENCH_ORDERS ?? 3000);
@@ -47,7 +48,6 @@ const databaseUrl =
 const prefix = process.env.BENCH_REDIS_PREFIX ?? 'invo-bench-dispatch';
 /** pgbench's own database, named after the bench's, so two benches on one server stay apart. */
 const pgbenchDatabasePath = `${new URL(databaseUrl).pathname}_pgbench`;
-const center = { lat: 47.1067, lon: 51.9167 };
 
 const env: NodeJS.ProcessEnv = {
   ...testEnv,
@@ -65,7 +65,6 @@ const env: NodeJS.ProcessEnv = {
 const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? NaN;
 const ms = (value: number) => `${value.toFixed(1)} ms`;
-const sleep = (delayMs: number) => new Promise((resolve) => setTimeout(resolve, delayMs));
 
 /** 10,000 drivers over about 110 × 105 km around Atyrau: a few hundred within 15 km of a pickup. */
 async function seedDrivers(deps: AppDeps, regionId: string): Promise<void> {
@@ -135,71 +134,6 @@ async function measureRawBullmq(deps: AppDeps, jobs: number): Promise<number[]> 
   return latencies.slice(Math.min(20, jobs / 10)).sort((a, b) => a - b);
 }
 
-interface Booking {
-  orderId: string;
-  startedAt: number;
-  respondedMs: number;
-}
-
-async function bookOne(baseUrl: string, token: string): Promise<Booking> {
-  const body = {
-    pickup_title: 'Home',
-    dropoff_title: 'Clinic',
-    // Spread like the drivers, so supply near each pickup lasts the whole run.
-    pickup_lat: center.lat + (Math.random() - 0.5) * 0.9,
-    pickup_lon: center.lon + (Math.random() - 0.5) * 1.3,
-    dropoff_lat: center.lat,
-    dropoff_lon: center.lon,
-  };
-  const startedAt = Date.now();
-  const t0 = performance.now();
-  const response = await fetch(`${baseUrl}/api/orders/`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  const order = (await response.json()) as { id?: string };
-  if (response.status !== 201 || !order.id) throw new Error(`booking: ${response.status}`);
-  return { orderId: order.id, startedAt, respondedMs: performance.now() - t0 };
-}
-
-/** As fast as `concurrency` clients can book: the throughput phase. */
-async function bookSaturated(baseUrl: string, tokens: string[], count: number) {
-  const bookings: Booking[] = [];
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < count) {
-        const n = next++;
-        bookings.push(await bookOne(baseUrl, tokens[n % tokens.length]!));
-      }
-    }),
-  );
-  return bookings;
-}
-
-/** A steady rate well below capacity: the latency phase (no queue builds up). */
-async function bookPaced(baseUrl: string, tokens: string[], count: number, perSecond: number) {
-  const pending: Promise<Booking>[] = [];
-  for (let n = 0; n < count; n++) {
-    pending.push(bookOne(baseUrl, tokens[n % tokens.length]!));
-    await sleep(1000 / perSecond);
-  }
-  return Promise.all(pending);
-}
-
-async function waitForOffers(deps: AppDeps, target: number, timeoutMs: number): Promise<number> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const [row]: {
-      n: number;
-    }[] = await deps.db.knex('orders').where({ status: 'offered' }).count({ n: '*' });
-    const offered = Number(row?.n ?? 0);
-    if (offered >= target || Date.now() > deadline) return offered;
-    await sleep(200);
-  }
-}
-
 function runPgbench(): number {
   const url = new URL(databaseUrl);
   url.pathname = pgbenchDatabasePath;
@@ -245,7 +179,7 @@ async function runPolicy(
   const paced = await bookPaced(baseUrl, tokens, pacedCount, pacedRate);
   await waitForOffers(deps, pacedCount, 60_000);
   const runStart = Date.now();
-  const bookings = await bookSaturated(baseUrl, tokens, orderCount);
+  const bookings = await bookSaturated(baseUrl, tokens, orderCount, concurrency);
   const bookedMs = Date.now() - runStart;
   const offered = (await waitForOffers(deps, pacedCount + orderCount, 180_000)) - pacedCount;
   await Promise.all(workers.map((w) => w.kill('SIGTERM')));

@@ -7,7 +7,10 @@
  *  - a raw BullMQ no-op job round trip (add → completed event), one at a time;
  *  - `pgbench` TPS (TPC-B-like durable write transactions) with the workers stopped.
  * Drivers never answer (the offer timeout is set past the run), so each order holds one driver.
+ * Each policy of BENCH_POLICIES runs the same phases on a fresh fleet; batch mode's booking →
+ * offer latency includes the wait for the next round (up to one DISPATCH_BATCH_WINDOW_MS).
  * Env: BENCH_DRIVERS (10000), BENCH_ORDERS (3000), BENCH_CONCURRENCY (64), BENCH_WORKERS (2),
+ * BENCH_POLICIES (ranked,batch), BENCH_BATCH_WINDOW_MS (the default, 3000),
  * BENCH_PGBENCH_SECONDS (15), BENCH_DATABASE_URL, BENCH_REDIS_PREFIX.
  */
 import { execFileSync } from 'node:child_process';
@@ -27,6 +30,7 @@ import { resetState } from '../test/helpers/test-deps.js';
 import { testEnv } from '../test/helpers/test-env.js';
 import { createPassenger, createRegion, tokenFor } from '../test/helpers/factories.js';
 import { startWorkerProcess, type WorkerProcess } from '../test/helpers/worker-processes.js';
+import { bookPaced, bookSaturated, center, waitForOffers, type Booking } from './dispatch-load.js';
 
 const driverCount = Number(process.env.BENCH_DRIVERS ?? 10_000);
 const orderCount = Number(process.env.BENCH_ORDERS ?? 3000);
@@ -35,10 +39,15 @@ const pacedRate = Number(process.env.BENCH_PACED_RATE ?? 10);
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 64);
 const workerCount = Number(process.env.BENCH_WORKERS ?? 2);
 const pgbenchSeconds = Number(process.env.BENCH_PGBENCH_SECONDS ?? 15);
+const policies = (process.env.BENCH_POLICIES ?? 'ranked,batch').split(',') as (
+  'ranked' | 'batch'
+)[];
+const batchWindowMs = process.env.BENCH_BATCH_WINDOW_MS ?? '3000';
 const databaseUrl =
   process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/invo_bench_dispatch';
 const prefix = process.env.BENCH_REDIS_PREFIX ?? 'invo-bench-dispatch';
-const center = { lat: 47.1067, lon: 51.9167 };
+/** pgbench's own database, named after the bench's, so two benches on one server stay apart. */
+const pgbenchDatabasePath = `${new URL(databaseUrl).pathname}_pgbench`;
 
 const env: NodeJS.ProcessEnv = {
   ...testEnv,
@@ -50,12 +59,12 @@ const env: NodeJS.ProcessEnv = {
   RATE_LIMIT_IP_WRITES_PER_MINUTE: '0',
   POSITION_FRESH_SECONDS: '3600',
   DISPATCH_OFFER_TIMEOUT_SECONDS: '3600',
+  DISPATCH_BATCH_WINDOW_MS: batchWindowMs,
 };
 
 const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? NaN;
 const ms = (value: number) => `${value.toFixed(1)} ms`;
-const sleep = (delayMs: number) => new Promise((resolve) => setTimeout(resolve, delayMs));
 
 /** 10,000 drivers over about 110 × 105 km around Atyrau: a few hundred within 15 km of a pickup. */
 async function seedDrivers(deps: AppDeps, regionId: string): Promise<void> {
@@ -125,74 +134,9 @@ async function measureRawBullmq(deps: AppDeps, jobs: number): Promise<number[]> 
   return latencies.slice(Math.min(20, jobs / 10)).sort((a, b) => a - b);
 }
 
-interface Booking {
-  orderId: string;
-  startedAt: number;
-  respondedMs: number;
-}
-
-async function bookOne(baseUrl: string, token: string): Promise<Booking> {
-  const body = {
-    pickup_title: 'Home',
-    dropoff_title: 'Clinic',
-    // Spread like the drivers, so supply near each pickup lasts the whole run.
-    pickup_lat: center.lat + (Math.random() - 0.5) * 0.9,
-    pickup_lon: center.lon + (Math.random() - 0.5) * 1.3,
-    dropoff_lat: center.lat,
-    dropoff_lon: center.lon,
-  };
-  const startedAt = Date.now();
-  const t0 = performance.now();
-  const response = await fetch(`${baseUrl}/api/orders/`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  const order = (await response.json()) as { id?: string };
-  if (response.status !== 201 || !order.id) throw new Error(`booking: ${response.status}`);
-  return { orderId: order.id, startedAt, respondedMs: performance.now() - t0 };
-}
-
-/** As fast as `concurrency` clients can book: the throughput phase. */
-async function bookSaturated(baseUrl: string, tokens: string[], count: number) {
-  const bookings: Booking[] = [];
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < count) {
-        const n = next++;
-        bookings.push(await bookOne(baseUrl, tokens[n % tokens.length]!));
-      }
-    }),
-  );
-  return bookings;
-}
-
-/** A steady rate well below capacity: the latency phase (no queue builds up). */
-async function bookPaced(baseUrl: string, tokens: string[], count: number, perSecond: number) {
-  const pending: Promise<Booking>[] = [];
-  for (let n = 0; n < count; n++) {
-    pending.push(bookOne(baseUrl, tokens[n % tokens.length]!));
-    await sleep(1000 / perSecond);
-  }
-  return Promise.all(pending);
-}
-
-async function waitForOffers(deps: AppDeps, target: number, timeoutMs: number): Promise<number> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const [row]: {
-      n: number;
-    }[] = await deps.db.knex('orders').where({ status: 'offered' }).count({ n: '*' });
-    const offered = Number(row?.n ?? 0);
-    if (offered >= target || Date.now() > deadline) return offered;
-    await sleep(200);
-  }
-}
-
 function runPgbench(): number {
   const url = new URL(databaseUrl);
-  url.pathname = '/invo_bench_pgbench';
+  url.pathname = pgbenchDatabasePath;
   const target = url.toString();
   execFileSync('pgbench', ['-i', '-s', '10', '-q', target], { stdio: 'ignore' });
   const out = execFileSync(
@@ -205,16 +149,9 @@ function runPgbench(): number {
   return Number(match[1]);
 }
 
-async function main(): Promise<void> {
-  const loadAtStart = os.loadavg()[0]!;
-  await migrateLatest(databaseUrl);
-  const pgbenchUrl = new URL(databaseUrl);
-  pgbenchUrl.pathname = '/invo_bench_pgbench';
-  await ensureDatabaseExists(pgbenchUrl.toString());
-  const config = loadConfig(env);
-  const deps = createDeps(config, createLogger({ level: 'warn', name: 'bench' }));
+/** A fresh fleet and passengers (the state of the previous policy's run is wiped). */
+async function seedRun(deps: AppDeps): Promise<string[]> {
   await resetState(deps);
-
   const region = await createRegion(deps, { id: 'atyrau', service_radius_meters: 80_000 });
   const seedStart = performance.now();
   await seedDrivers(deps, region.id);
@@ -224,26 +161,28 @@ async function main(): Promise<void> {
     tokens.push(await tokenFor(deps, user));
   }
   console.log(`seeded ${driverCount} drivers in ${ms(performance.now() - seedStart)}`);
+  return tokens;
+}
 
-  const raw = await measureRawBullmq(deps, 300);
-  const rawP50 = percentile(raw, 0.5);
-  console.log(`raw BullMQ round trip p50 ${ms(rawP50)} p99 ${ms(percentile(raw, 0.99))}`);
-
-  const handler = createHttpApp(deps).app.callback();
-  const server = createServer((req, res) => void handler(req, res));
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-
+/** The paced and saturated phases under one policy; returns its rows (measure → value). */
+async function runPolicy(
+  deps: AppDeps,
+  baseUrl: string,
+  policy: 'ranked' | 'batch',
+): Promise<{ rows: [string, string][]; pacedP50: number; sustained: number }> {
+  const tokens = await seedRun(deps);
   const workers: WorkerProcess[] = await Promise.all(
-    Array.from({ length: workerCount }, () => startWorkerProcess({ ...env, LOG_LEVEL: 'info' })),
+    Array.from({ length: workerCount }, () =>
+      startWorkerProcess({ ...env, DISPATCH_POLICY: policy, LOG_LEVEL: 'info' }),
+    ),
   );
   const paced = await bookPaced(baseUrl, tokens, pacedCount, pacedRate);
   await waitForOffers(deps, pacedCount, 60_000);
   const runStart = Date.now();
-  const bookings = await bookSaturated(baseUrl, tokens, orderCount);
+  const bookings = await bookSaturated(baseUrl, tokens, orderCount, concurrency);
   const bookedMs = Date.now() - runStart;
   const offered = (await waitForOffers(deps, pacedCount + orderCount, 180_000)) - pacedCount;
+  await Promise.all(workers.map((w) => w.kill('SIGTERM')));
 
   const offerTimes: { order_id: string; at: Date }[] = await deps.db
     .knex('offers')
@@ -263,38 +202,90 @@ async function main(): Promise<void> {
   const engineOf = (list: Booking[]) =>
     sorted(list.map((b) => (offeredAt.get(b.orderId) ?? NaN) - (createdAt.get(b.orderId) ?? NaN)));
   const pacedLatency = toOffer(paced);
-  const pacedEngine = engineOf(paced);
-  const latencies = toOffer(bookings);
-  const engine = engineOf(bookings);
   const lastOffer = Math.max(...bookings.map((b) => offeredAt.get(b.orderId) ?? 0));
   const sustained = (offered / (lastOffer - runStart)) * 1000;
-  const responded = sorted(bookings.map((b) => b.respondedMs));
-  const pacedResponded = sorted(paced.map((b) => b.respondedMs));
+  const pair = (list: number[]) => `${ms(percentile(list, 0.5))} / ${ms(percentile(list, 0.99))}`;
+  const rows: [string, string][] = [
+    ['paced: booking → offered, p50 / p99', pair(pacedLatency)],
+    [
+      'paced: order written → offered (relay + job or round + engine), p50 / p99',
+      pair(engineOf(paced)),
+    ],
+    ['paced: booking HTTP response, p50 / p99', pair(sorted(paced.map((b) => b.respondedMs)))],
+    ['saturated: orders offered', `${offered} of ${orderCount}`],
+    ['saturated: sustained orders/s (first booking → last offer)', sustained.toFixed(0)],
+    ['saturated: bookings/s (API alone)', ((orderCount / bookedMs) * 1000).toFixed(0)],
+    ['saturated: booking → offered, p50 / p99 (includes queueing)', pair(toOffer(bookings))],
+    ['saturated: order written → offered, p50 / p99', pair(engineOf(bookings))],
+    [
+      'saturated: booking HTTP response, p50 / p99',
+      pair(sorted(bookings.map((b) => b.respondedMs))),
+    ],
+  ];
+  return { rows, pacedP50: percentile(pacedLatency, 0.5), sustained };
+}
 
-  await Promise.all(workers.map((w) => w.kill('SIGTERM')));
+async function main(): Promise<void> {
+  const loadAtStart = os.loadavg()[0]!;
+  await migrateLatest(databaseUrl);
+  const pgbenchUrl = new URL(databaseUrl);
+  pgbenchUrl.pathname = pgbenchDatabasePath;
+  await ensureDatabaseExists(pgbenchUrl.toString());
+  const config = loadConfig(env);
+  const deps = createDeps(config, createLogger({ level: 'warn', name: 'bench' }));
+
+  const raw = await measureRawBullmq(deps, 300);
+  const rawP50 = percentile(raw, 0.5);
+  console.log(`raw BullMQ round trip p50 ${ms(rawP50)} p99 ${ms(percentile(raw, 0.99))}`);
+
+  const handler = createHttpApp(deps).app.callback();
+  const server = createServer((req, res) => void handler(req, res));
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  const results: ({ policy: string } & Awaited<ReturnType<typeof runPolicy>>)[] = [];
+  for (const policy of policies) {
+    console.log(`policy ${policy}…`);
+    results.push({ policy, ...(await runPolicy(deps, baseUrl, policy)) });
+  }
   server.close();
   const tps = runPgbench();
-  const p50 = percentile(pacedLatency, 0.5);
-  const pair = (list: number[]) => `${ms(percentile(list, 0.5))} / ${ms(percentile(list, 0.99))}`;
+  const row = (measure: string, values: string[]) => `| ${measure} | ${values.join(' | ')} |`;
   const lines = [
     `Run ${new Date().toISOString()} on ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, load average ${loadAtStart.toFixed(1)} at start, ${os.loadavg()[0]!.toFixed(1)} at end.`,
-    `${driverCount} online drivers, ${workerCount} worker processes; ${pacedCount} orders paced at ${pacedRate}/s, then ${orderCount} orders from ${concurrency} booking clients as fast as they go.`,
+    `${driverCount} online drivers, ${workerCount} worker processes; per policy ${pacedCount} orders paced at ${pacedRate}/s, then ${orderCount} orders from ${concurrency} booking clients as fast as they go. Batch window ${batchWindowMs} ms.`,
     '',
-    '| measure | value |',
-    '|---|---|',
-    `| paced: booking → offered, p50 / p99 | ${pair(pacedLatency)} |`,
-    `| paced: order written → offered (relay + job + engine), p50 / p99 | ${pair(pacedEngine)} |`,
-    `| paced: booking HTTP response, p50 / p99 | ${pair(pacedResponded)} |`,
-    `| raw BullMQ no-op round trip, p50 | ${ms(rawP50)} |`,
-    `| paced p50 / raw round trip (target ≤ 10×) | ${(p50 / rawP50).toFixed(1)}× |`,
-    `| saturated: orders offered | ${offered} of ${orderCount} |`,
-    `| saturated: sustained orders/s (first booking → last offer) | ${sustained.toFixed(0)} |`,
-    `| saturated: bookings/s (API alone) | ${((orderCount / bookedMs) * 1000).toFixed(0)} |`,
-    `| saturated: booking → offered, p50 / p99 (includes queueing) | ${pair(latencies)} |`,
-    `| saturated: order written → offered, p50 / p99 | ${pair(engine)} |`,
-    `| saturated: booking HTTP response, p50 / p99 | ${pair(responded)} |`,
-    `| pgbench TPS (TPC-B-like, 8 clients, ${pgbenchSeconds} s) | ${tps.toFixed(0)} |`,
-    `| sustained orders/s as a share of pgbench TPS | ${((sustained / tps) * 100).toFixed(1)} % |`,
+    row(
+      'measure',
+      results.map((r) => r.policy),
+    ),
+    row(
+      '---',
+      results.map(() => '---'),
+    ),
+    ...results[0]!.rows.map(([measure], i) =>
+      row(
+        measure,
+        results.map((r) => r.rows[i]![1]),
+      ),
+    ),
+    row(
+      'raw BullMQ no-op round trip, p50',
+      results.map(() => ms(rawP50)),
+    ),
+    row(
+      'paced p50 / raw round trip (target ≤ 10×)',
+      results.map((r) => `${(r.pacedP50 / rawP50).toFixed(1)}×`),
+    ),
+    row(
+      `pgbench TPS (TPC-B-like, 8 clients, ${pgbenchSeconds} s)`,
+      results.map(() => tps.toFixed(0)),
+    ),
+    row(
+      'sustained orders/s as a share of pgbench TPS',
+      results.map((r) => `${((r.sustained / tps) * 100).toFixed(1)} %`),
+    ),
   ];
   console.log(`\n${lines.join('\n')}`);
   await closeDeps(deps);

@@ -57,16 +57,39 @@ export async function countTripsTodayByDriver(
   return new Map(result.rows.map((row) => [row.driver_id, row.n]));
 }
 
+/** Free drivers among `driverIds` with their facts; no order, so nobody is excluded. */
+export type FreeDriverQuery = Omit<CandidateDriverQuery, 'orderId'>;
+
 export async function findCandidateDrivers(
   db: Db,
   query: CandidateDriverQuery,
 ): Promise<CandidateDriverRow[]> {
+  return queryDrivers(db, query, query.orderId);
+}
+
+/** The same facts for a batch round, whose orders' exclusions are read once for all. */
+export async function findFreeDrivers(
+  db: Db,
+  query: FreeDriverQuery,
+): Promise<Omit<CandidateDriverRow, 'is_excluded'>[]> {
+  return queryDrivers(db, query, null);
+}
+
+async function queryDrivers(
+  db: Db,
+  query: FreeDriverQuery,
+  orderId: string | null,
+): Promise<CandidateDriverRow[]> {
   if (query.driverIds.length === 0) return [];
+  const excluded =
+    orderId === null
+      ? 'false'
+      : `EXISTS (SELECT 1 FROM order_excluded_drivers x
+                  WHERE x.order_id = :orderId AND x.driver_id = d.id)`;
   const result = await db.raw<{ rows: CandidateDriverRow[] }>(
     `${todayCte}
      SELECT d.id, d.name, d.region_id, d.car_model, d.capacity, d.wheelchair_accessible,
-            EXISTS (SELECT 1 FROM order_excluded_drivers x
-                     WHERE x.order_id = :orderId AND x.driver_id = d.id) AS is_excluded,
+            ${excluded} AS is_excluded,
             (SELECT count(*) FROM orders o, today
               WHERE o.driver_id = d.id AND o.assigned_at >= today.day_start
                 AND o.assigned_at < today.day_end AND o.status = ANY(:tripStatuses))::int AS trips_today
@@ -76,7 +99,7 @@ export async function findCandidateDrivers(
     {
       now: query.now.toISOString(),
       tz: query.timeZone,
-      orderId: query.orderId,
+      ...(orderId === null ? {} : { orderId }),
       tripStatuses,
       driverIds: [...query.driverIds],
       freshSince: query.freshSince,

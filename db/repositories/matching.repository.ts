@@ -103,15 +103,20 @@ export async function releaseOfferedDriver(db: Db, driverId: number): Promise<vo
 
 /**
  * When the order's current search began: its latest entry into matching from anywhere but
- * an offer (a declined or expired offer continues the same search).
+ * an offer (a declined or expired offer continues the same search). As SQL over an order id
+ * expression, so one order (below) and a whole batch round (listWaitingOrders) share it.
  */
+export const searchStartedAtSql = (orderIdSql: string): string =>
+  `(SELECT max(e.created_at) FROM order_events e
+     WHERE e.order_id = ${orderIdSql} AND e.to_status = 'matching'
+       AND e.from_status IS DISTINCT FROM 'offered')`;
+
 export async function findSearchStartedAt(db: Db, orderId: string): Promise<Date | null> {
-  const row = (await db('order_events')
-    .where({ order_id: orderId, to_status: 'matching' })
-    .whereRaw(`from_status IS DISTINCT FROM 'offered'`)
-    .max({ at: 'created_at' })
-    .first()) as { at: Date | null } | undefined;
-  return row?.at ?? null;
+  const result = await db.raw<{ rows: { at: Date | null }[] }>(
+    `SELECT ${searchStartedAtSql('?')} AS at`,
+    [orderId],
+  );
+  return result.rows[0]?.at ?? null;
 }
 
 /** The driver's trips today as the ranking saw them when the offer was made (its event). */

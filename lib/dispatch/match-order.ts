@@ -8,23 +8,15 @@
  * longer matching and does nothing; a job aborted by its time budget rolls back and leaves no
  * driver reserved. The partial unique indexes on offers back this up in the database.
  */
-import {
-  findSearchStartedAt,
-  insertOffer,
-  reserveDriver,
-  type OfferRow,
-} from '../../db/repositories/matching.repository.js';
-import { findOrderById, lockOrder, type OrderRow } from '../../db/repositories/order.repository.js';
+import { findSearchStartedAt } from '../../db/repositories/matching.repository.js';
+import { findOrderById, type OrderRow } from '../../db/repositories/order.repository.js';
 import { systemActor } from '../auth/actor.js';
 import type { AppDeps } from '../deps.js';
 import { isAppError } from '../errors/app-error.js';
-import { expireOfferJob } from '../jobs/expire-offer.job.js';
-import { owedJob } from '../jobs/owe.js';
 import { RetryLaterError } from '../queue/retry-later.js';
 import { transitionOrder } from '../orders/transition-order.js';
 import { findRankedCandidates } from './find-candidates.js';
-import { offerChanged } from './offer-outbox.js';
-import type { RankedCandidate } from './rank-candidates.js';
+import { offerToCandidate } from './offer-driver.js';
 
 /** No driver could be offered the order yet; the job retries with backoff. */
 export class NoDriverYetError extends RetryLaterError {
@@ -69,6 +61,8 @@ export async function matchOrder(
   if (!order) return { kind: 'skipped', status: null };
   if (order.status === 'active_queue') return releaseFromQueue(deps, order);
   if (order.status !== 'matching') return { kind: 'skipped', status: order.status };
+  // Batch mode: rounds make the offers (batch-round.ts); this job only watches the deadline.
+  if (deps.config.dispatch.policy === 'batch') return awaitRound(deps, order, options);
 
   // Workers racing on nearby orders may take every driver this search ranked; one fresh
   // search (which no longer sees them) beats waiting a whole backoff.
@@ -94,13 +88,36 @@ export async function matchOrder(
     }
   }
 
+  if (!(await pastDeadline(deps, order, options))) throw new NoDriverYetError(reason);
+  return giveUp(deps, order.id, reason, options.signal);
+}
+
+async function pastDeadline(deps: AppDeps, order: OrderRow, options: MatchOptions) {
   const startedAt = (await findSearchStartedAt(deps.db.knex, order.id)) ?? order.updated_at;
   const deadline = searchDeadline(
     startedAt,
     order.desired_pickup_time,
     deps.config.dispatch.giveUpSeconds,
   );
-  if (deps.clock.now() < deadline && !options.isFinalAttempt) throw new NoDriverYetError(reason);
+  return deps.clock.now() >= deadline || options.isFinalAttempt === true;
+}
+
+/**
+ * Batch mode's match job: no offer (no second path beside the rounds). Before the deadline it
+ * retries; at the deadline it hands the order to a dispatcher with the reason a search gives
+ * now, the same reasons as the ranked engine.
+ */
+async function awaitRound(
+  deps: AppDeps,
+  order: OrderRow,
+  options: MatchOptions,
+): Promise<MatchOutcome> {
+  if (!(await pastDeadline(deps, order, options)))
+    throw new NoDriverYetError('waiting for the next batch round');
+  const found = await findRankedCandidates(deps, order);
+  const reason =
+    found.rejectionReason ??
+    'No batch round could offer the order to a driver in time: its candidates went to other orders.';
   return giveUp(deps, order.id, reason, options.signal);
 }
 
@@ -126,67 +143,6 @@ async function releaseFromQueue(deps: AppDeps, order: OrderRow): Promise<MatchOu
     }
   });
   return moved ? { kind: 'queue_released' } : { kind: 'skipped', status: null };
-}
-
-type OfferAttempt = OfferRow | 'driver_taken' | 'order_moved_on';
-
-const isUniqueViolation = (e: unknown) => (e as { code?: string }).code === '23505';
-
-async function offerToCandidate(
-  deps: AppDeps,
-  order: OrderRow,
-  candidate: RankedCandidate,
-  signal: AbortSignal | undefined,
-): Promise<OfferAttempt> {
-  try {
-    return await deps.db.transaction(async (trx): Promise<OfferAttempt> => {
-      // Order first, then driver: the same lock order as answering an offer.
-      const locked = await lockOrder(trx, order.id);
-      if (locked?.status !== 'matching') return 'order_moved_on';
-      if (!(await reserveDriver(trx, candidate.driver_id))) return 'driver_taken';
-      const now = deps.clock.now();
-      const expiresAt = new Date(now.getTime() + deps.config.dispatch.offerTimeoutSeconds * 1000);
-      const offer = await insertOffer(trx, {
-        order_id: order.id,
-        driver_id: candidate.driver_id,
-        expires_at: expiresAt,
-        distance_m: candidate.distance_m,
-        score: candidate.score,
-        rank: candidate.rank,
-        created_at: now,
-      });
-      await transitionOrder(
-        trx,
-        {
-          orderId: order.id,
-          to: 'offered',
-          actor: systemActor,
-          expectedStatuses: ['matching'],
-          eventData: {
-            offer_id: offer.id,
-            driver_id: candidate.driver_id,
-            rank: candidate.rank,
-            distance_m: Math.round(candidate.distance_m),
-            trips_today: candidate.trips_today,
-            score: candidate.score,
-          },
-          outbox: [
-            owedJob(expireOfferJob, { offer_id: offer.id }, { availableAt: expiresAt }),
-            offerChanged(offer.id),
-          ],
-        },
-        now,
-        deps.config.dispatch,
-      );
-      // Past the time budget nothing may commit: the rollback releases the driver.
-      signal?.throwIfAborted();
-      return offer;
-    });
-  } catch (e: unknown) {
-    // The driver already holds a pending offer (their status was reset meanwhile).
-    if (isUniqueViolation(e)) return 'driver_taken';
-    throw e;
-  }
 }
 
 async function giveUp(

@@ -57,8 +57,11 @@ export interface JobDefinition<
    * job runs again. Re-scheduled as a delayed job: it is not a failure and uses no attempt.
    */
   retryLaterMs?: (config: Config) => number;
-  /** A repeatable job: one BullMQ Job Scheduler with this job's name as its id. */
-  schedule?: (config: Config) => { everyMs: number; payload: yup.InferType<S> };
+  /**
+   * A repeatable job: one BullMQ Job Scheduler with this job's name as its id; null = not
+   * under this configuration (its scheduler is removed).
+   */
+  schedule?: (config: Config) => { everyMs: number; payload: yup.InferType<S> } | null;
   processor: (payload: yup.InferType<S>, context: JobContext) => Promise<unknown>;
   /**
    * Every job that PostgreSQL says is owed now (orders searching, offers pending, messages

@@ -6,6 +6,7 @@
 import type * as yup from 'yup';
 import type { Config } from '../config/config.js';
 import type { JobDefinition, JobRetryPolicy } from './job-definition.js';
+import { batchRoundJob } from './batch-round.job.js';
 import { expireOfferJob } from './expire-offer.job.js';
 import { matchOrderJob } from './match-order.job.js';
 import { offerChangedJob } from './offer-changed.job.js';
@@ -16,6 +17,7 @@ import { sendSmsJob } from './send-sms.job.js';
 export const jobRegistry = {
   'dispatch.match-order': matchOrderJob,
   'dispatch.expire-offer': expireOfferJob,
+  'dispatch.batch-round': batchRoundJob,
   'sms.send': sendSmsJob,
   'realtime.order-changed': orderChangedJob,
   'realtime.offer-changed': offerChangedJob,

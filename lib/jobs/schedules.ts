@@ -14,10 +14,16 @@ export const scheduledJobNames = (): JobName[] =>
   jobNames.filter((name) => jobDefinition(name).schedule !== undefined);
 
 export async function scheduleRepeatableJobs(queues: Queues, config: Config): Promise<JobName[]> {
-  const names = scheduledJobNames();
-  for (const name of names) {
+  const names: JobName[] = [];
+  for (const name of scheduledJobNames()) {
     const job = jobDefinition(name);
     const schedule = job.schedule!(config);
+    if (schedule === null) {
+      // Not under this configuration (e.g. batch rounds with DISPATCH_POLICY=ranked).
+      await queues[job.queue].removeJobScheduler(name);
+      continue;
+    }
+    names.push(name);
     // Upserting with the same interval keeps the pending run's time; a new interval (after a
     // config change) replaces it, the last worker to start deciding.
     await queues[job.queue].upsertJobScheduler(

@@ -80,22 +80,90 @@ describe('GET /api/dispatch/candidates/{order_id}/', () => {
     expect(res.body.candidates[3]).to.include({ region_match: false, region_id: 'other' });
 
     const engine = await findRankedCandidates(deps, (await findOrderById(deps.db.knex, orderId))!);
-    // The same ranking, each candidate also carrying the original dashboard's priority object.
-    expect(res.body.candidates).to.deep.equal(
-      engine.candidates.map((c) => ({
-        ...c,
-        priority: {
-          region_match: c.region_match,
-          order_count: c.trips_today,
-          distance: c.distance_m,
-        },
-      })),
-    );
+    // The same ranking, each candidate also carrying the original dashboard's priority object
+    // and its batch cost terms.
+    expect(
+      res.body.candidates.map(
+        ({ cost: _cost, in_batch_round: _inRound, priority: _priority, ...ranked }: any) => ranked,
+      ),
+    ).to.deep.equal(engine.candidates);
     expect(res.body.candidates[1].priority).to.deep.equal({
       region_match: true,
       order_count: 1,
       distance: res.body.candidates[1].distance_m,
     });
+  });
+
+  it("when a dispatcher asks, then each pair's cost terms in metres are explained beside the ranking", async () => {
+    await createRegion(deps, { id: 'other' });
+    const near = await placeDriver(deps, regionId, 0.8);
+    const van = await placeDriver(deps, regionId, 0.5, { wheelchair_accessible: true });
+    const foreign = await placeDriver(deps, 'other', 0.3);
+    const orderId = await orderOf();
+    await deps.db.knex('orders').insert({
+      id: 'done_today',
+      passenger_id: passenger.passenger.id,
+      region_id: regionId,
+      created_by_user_id: passenger.user.id,
+      pickup_title: 'A',
+      dropoff_title: 'B',
+      pickup_lat: 47.1,
+      pickup_lon: 51.9,
+      dropoff_lat: 47.2,
+      dropoff_lon: 51.9,
+      status: 'completed',
+      driver_id: near.driver.id,
+      assigned_at: deps.clock.now(),
+    });
+    const res = await app.request('GET', `/api/dispatch/candidates/${orderId}/`, {
+      token: dispatcherToken,
+    });
+    expect(res.status).to.equal(200);
+    expect(res.body).to.include({ policy: 'ranked', count: 3 });
+    expect(res.body.waited_seconds).to.be.within(0, 30);
+    const costOf = (driverId: number) =>
+      res.body.candidates.find((c: any) => c.driver_id === driverId).cost;
+    // Default weights: other region 1,000 m, 300 m per trip above the fewest (0), accessible
+    // vehicle on an ambulatory trip 1,500 m; the order has just started waiting (~0 credit).
+    const expected = {
+      [near.driver.id]: {
+        pickup: 800,
+        other_region_m: 0,
+        fairness_m: 300,
+        accessible_reserve_m: 0,
+      },
+      [van.driver.id]: {
+        pickup: 500,
+        other_region_m: 0,
+        fairness_m: 0,
+        accessible_reserve_m: 1500,
+      },
+      [foreign.driver.id]: {
+        pickup: 300,
+        other_region_m: 1000,
+        fairness_m: 0,
+        accessible_reserve_m: 0,
+      },
+    };
+    for (const [driverId, terms] of Object.entries(expected)) {
+      const cost = costOf(Number(driverId));
+      expect(cost.pickup_m, driverId).to.be.closeTo(terms.pickup, 10);
+      expect(cost).to.include({
+        other_region_m: terms.other_region_m,
+        fairness_m: terms.fairness_m,
+        accessible_reserve_m: terms.accessible_reserve_m,
+      });
+      expect(cost.urgency_credit_m).to.be.within(0, 100);
+      expect(cost.total_m).to.be.closeTo(
+        cost.pickup_m +
+          cost.other_region_m +
+          cost.fairness_m +
+          cost.accessible_reserve_m -
+          cost.urgency_credit_m,
+        0.2,
+      );
+    }
+    expect(res.body.candidates.every((c: any) => c.in_batch_round === true)).to.equal(true);
   });
 
   it('when nobody can take the order, then the list is empty with the reason', async () => {

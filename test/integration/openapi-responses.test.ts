@@ -137,6 +137,10 @@ describe('OpenAPI response schemas', () => {
         body: { lat: 47.107, lon: 51.917, heading: 90, speed: 8.5 },
       }),
     );
+    const candidates = await app.request('GET', `/api/dispatch/candidates/${orderId}/`, {
+      token: staffToken,
+    });
+    expectDocumented('get', '/api/dispatch/candidates/{order_id}/', candidates);
     expectDocumented(
       'get',
       '/api/drivers/me/offers/',

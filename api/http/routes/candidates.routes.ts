@@ -22,10 +22,13 @@ export function registerCandidatesRoutes(routes: RouteRegistry, deps: AppDeps): 
     summary:
       'Staff: the drivers the engine would offer this order to, best first, with each ' +
       'ranking factor (region match, trips today, accessible reserve, distance, score), ' +
-      'also as the original’s priority {region_match, order_count, distance}',
+      'also as the original’s priority {region_match, order_count, distance}, and ' +
+      "each pair's cost terms in metres (pickup, other region, fairness, accessible reserve, " +
+      'urgency credit, total)',
     tag: 'dispatch',
     access: staffRoles,
     errors: [404],
+    response: 'OrderCandidates',
     handler: async ({ params }) => {
       const view = await listOrderCandidates(deps, params.order_id ?? '');
       return { ...view, candidates: view.candidates.map(withOriginalPriority) };

@@ -2,6 +2,7 @@
  * The persistence side of the matching engine: driver reservation, offers and the drivers an
  * order must not be offered to again. Every write here runs inside the caller's transaction.
  */
+import { searchContinuesFrom } from '../../lib/dispatch/dispatch-policy.js';
 import type { Db } from '../database.js';
 import { OfferModel } from '../models/models.js';
 
@@ -106,7 +107,7 @@ export async function releaseOfferedDriver(db: Db, driverId: number): Promise<vo
 export async function findSearchStartedAt(db: Db, orderId: string): Promise<Date | null> {
   const row = (await db('order_events')
     .where({ order_id: orderId, to_status: 'matching' })
-    .whereRaw(`from_status IS DISTINCT FROM 'offered'`)
+    .whereRaw('from_status IS DISTINCT FROM ?', [searchContinuesFrom])
     .max({ at: 'created_at' })
     .first()) as { at: Date | null } | undefined;
   return row?.at ?? null;

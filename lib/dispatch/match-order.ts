@@ -20,6 +20,12 @@ import type { AppDeps } from '../deps.js';
 import { isAppError } from '../errors/app-error.js';
 import { RetryLaterError } from '../queue/retry-later.js';
 import { transitionOrder } from '../orders/transition-order.js';
+import {
+  afterNoOffer,
+  candidatesToTry,
+  offerExpiresAt,
+  searchDeadline,
+} from './dispatch-policy.js';
 import { findRankedCandidates } from './find-candidates.js';
 import { offerChanged } from './offer-outbox.js';
 import type { RankedCandidate } from './rank-candidates.js';
@@ -44,19 +50,8 @@ export interface MatchOptions {
   isFinalAttempt?: boolean;
 }
 
-/** Drivers tried per search, and searches per run, when reservations are lost to others. */
-const maxReservationTries = 10;
+/** Searches per run when every tried driver was reserved by another order meanwhile. */
 const searchesPerRun = 2;
-
-/** When to stop searching: the give-up time, or the pickup time of a later pre-booked order. */
-export function searchDeadline(
-  startedAt: Date,
-  desiredPickupTime: Date | null,
-  giveUpSeconds: number,
-): Date {
-  const giveUpAt = new Date(startedAt.getTime() + giveUpSeconds * 1000);
-  return desiredPickupTime && desiredPickupTime > giveUpAt ? desiredPickupTime : giveUpAt;
-}
 
 export async function matchOrder(
   deps: AppDeps,
@@ -77,7 +72,7 @@ export async function matchOrder(
       reason = found.rejectionReason;
       break;
     }
-    for (const candidate of found.candidates.slice(0, maxReservationTries)) {
+    for (const candidate of candidatesToTry(found.candidates)) {
       options.signal?.throwIfAborted();
       const result = await offerToCandidate(deps, order, candidate, options.signal);
       if (result === 'order_moved_on') return { kind: 'skipped', status: null };
@@ -98,7 +93,9 @@ export async function matchOrder(
     order.desired_pickup_time,
     deps.config.dispatch.giveUpSeconds,
   );
-  if (deps.clock.now() < deadline && !options.isFinalAttempt) throw new NoDriverYetError(reason);
+  if (afterNoOffer(deps.clock.now(), deadline, options.isFinalAttempt ?? false) === 'retry_later') {
+    throw new NoDriverYetError(reason);
+  }
   return giveUp(deps, order.id, reason, options.signal);
 }
 
@@ -143,7 +140,7 @@ async function offerToCandidate(
       if (locked?.status !== 'matching') return 'order_moved_on';
       if (!(await reserveDriver(trx, candidate.driver_id))) return 'driver_taken';
       const now = deps.clock.now();
-      const expiresAt = new Date(now.getTime() + deps.config.dispatch.offerTimeoutSeconds * 1000);
+      const expiresAt = offerExpiresAt(now, deps.config.dispatch.offerTimeoutSeconds);
       const offer = await insertOffer(trx, {
         order_id: order.id,
         driver_id: candidate.driver_id,

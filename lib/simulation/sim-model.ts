@@ -12,6 +12,11 @@ export interface DriverBehaviour {
   declineProbability: number;
   /** Mean answer time; each answer takes uniformly 0.5–1.5 × this. */
   responseSeconds: number;
+  /**
+   * Scripted drivers instead of the draws (the fidelity test): each answer after exactly
+   * `responseSeconds`, `ignore` letting the offer expire.
+   */
+  script?: (requestId: number, driverId: number) => 'accept' | 'decline' | 'ignore';
 }
 
 export interface SimulationSettings {
@@ -43,6 +48,8 @@ export interface OrderOutcome {
   regionId: string;
   status: 'served' | 'gave_up' | 'manual_review';
   offers: number;
+  /** Who was offered the order, in order. */
+  offeredDriverIds: number[];
   driverId: number | null;
   /** Great-circle pickup distance as the engine saw it. */
   pickupM: number | null;

@@ -142,6 +142,7 @@ export function simulate(
         regionId: req.regionId,
         status: 'gave_up',
         offers: 0,
+        offeredDriverIds: [],
         driverId: null,
         pickupM: null,
         driveM: null,
@@ -221,12 +222,29 @@ export function simulate(
     const expiresAtMs = offerExpiresAt(new Date(now), dispatch.offerTimeoutSeconds).getTime();
     const state: OfferState = { order: o, driver, expiresAtMs, pending: true };
     queue.push(expiresAtMs, { kind: 'expire', offer: state });
-    const draw = answers();
-    const answerAtMs = now + behaviour.responseSeconds * 1000 * (0.5 + answers());
-    if (draw < behaviour.acceptProbability + behaviour.declineProbability) {
-      const kind = draw < behaviour.acceptProbability ? 'accept' : 'decline';
-      queue.push(Math.round(answerAtMs), { kind, offer: state });
+    o.outcome.offeredDriverIds.push(driverId);
+    const answer = answerTo(o.req.trip.id, driverId);
+    if (answer.kind !== 'ignore') {
+      queue.push(Math.round(now + answer.afterMs), { kind: answer.kind, offer: state });
     }
+  }
+
+  function answerTo(requestId: number, driverId: number) {
+    if (behaviour.script) {
+      return {
+        kind: behaviour.script(requestId, driverId),
+        afterMs: behaviour.responseSeconds * 1000,
+      };
+    }
+    const draw = answers();
+    const afterMs = behaviour.responseSeconds * 1000 * (0.5 + answers());
+    const kind =
+      draw < behaviour.acceptProbability
+        ? 'accept'
+        : draw < behaviour.acceptProbability + behaviour.declineProbability
+          ? 'decline'
+          : 'ignore';
+    return { kind, afterMs } as const;
   }
 
   function runMatchJob(o: OrderState) {

@@ -190,15 +190,11 @@ describe('replay fidelity: the simulator and the real processes agree', function
       const answered = new Set<number>();
       let status = '';
       await pollUntil(async () => {
-        const offers = (await deps.db
-          .knex('offers')
+        const offers = await deps.db
+          .knex<{ id: number; driver_id: number; status: string }>('offers')
           .where({ order_id: orderId })
           .orderBy('id')
-          .select('id', 'driver_id', 'status')) as {
-          id: number;
-          driver_id: number;
-          status: string;
-        }[];
+          .select('id', 'driver_id', 'status');
         for (const offer of offers) {
           if (answered.has(offer.id)) continue;
           answered.add(offer.id);

@@ -191,10 +191,10 @@ describe('replay fidelity: the simulator and the real processes agree', function
       let status = '';
       await pollUntil(async () => {
         const offers = await deps.db
-          .knex<{ id: number; driver_id: number; status: string }>('offers')
+          .knex('offers')
           .where({ order_id: orderId })
           .orderBy('id')
-          .select('id', 'driver_id', 'status');
+          .select<{ id: number; driver_id: number; status: string }[]>('id', 'driver_id', 'status');
         for (const offer of offers) {
           if (answered.has(offer.id)) continue;
           answered.add(offer.id);

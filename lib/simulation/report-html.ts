@@ -16,7 +16,7 @@ const chartJsSource = () =>
     'utf8',
   );
 
-const colours = ['#1b6ac9', '#d9480f', '#2b8a3e', '#862e9c', '#e67700', '#0b7285', '#c2255c'];
+const colours = ['#1b6ac9', '#d9480f', '#2b8a3e', '#862e9c', '#212529', '#0b7285', '#c2255c'];
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 

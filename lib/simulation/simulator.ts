@@ -34,6 +34,7 @@ import { haversineMeters } from '../geo/haversine.js';
 import type { OrderStatus } from '../orders/order-status.js';
 import { jobRetryOptions } from '../queue/catalogue.js';
 import { batchCandidates } from './batch-candidates.js';
+import { driverAnswers } from './driver-answers.js';
 import { EventQueue } from './event-queue.js';
 import { FreeDrivers } from './free-drivers.js';
 import { batchWeights, chooseDriver, isBatchPolicy } from './policies.js';
@@ -97,7 +98,7 @@ export function simulate(
   const attempts = retry.attempts ?? 1;
   const backoffMs = retry.backoff?.delay ?? dispatch.retryBackoffMs;
   const jitter = retry.backoff?.jitter ?? 0;
-  const answers = createPrng(settings.seed);
+  const answerTo = driverAnswers(behaviour, createPrng(settings.seed));
   const retries = createPrng(settings.seed + 1);
   const metresPerMs = (settings.speedKmh * 1000) / 3_600_000;
   const batch = isBatchPolicy(settings.policy);
@@ -227,24 +228,6 @@ export function simulate(
     if (answer.kind !== 'ignore') {
       queue.push(Math.round(now + answer.afterMs), { kind: answer.kind, offer: state });
     }
-  }
-
-  function answerTo(requestId: number, driverId: number) {
-    if (behaviour.script) {
-      return {
-        kind: behaviour.script(requestId, driverId),
-        afterMs: behaviour.responseSeconds * 1000,
-      };
-    }
-    const draw = answers();
-    const afterMs = behaviour.responseSeconds * 1000 * (0.5 + answers());
-    const kind =
-      draw < behaviour.acceptProbability
-        ? 'accept'
-        : draw < behaviour.acceptProbability + behaviour.declineProbability
-          ? 'decline'
-          : 'ignore';
-    return { kind, afterMs } as const;
   }
 
   function runMatchJob(o: OrderState) {

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -44,6 +44,39 @@ describe('replay simulator', () => {
     }
     expect(trips[0]!.requestedAtMs).to.equal(parseTime('2013-01-01 00:00:00'));
     expect(parseTime('1356998400')).to.equal(parseTime('2013-01-01T00:00:00Z'));
+  });
+
+  it('reads a generic CSV (Unix seconds, wheelchair and seats columns) in Atyrau regions', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'replay-generic-'));
+    try {
+      const file = path.join(dir, 'trips.csv');
+      writeFileSync(
+        file,
+        [
+          'pickup_time,pickup_lat,pickup_lon,dropoff_lat,dropoff_lon,trip_seconds,needs_wheelchair,seats',
+          '1764900060,47.107,51.91,47.13,51.90,600,1,2',
+          '1764900000,47.13,51.90,47.107,51.91,420,0,',
+          '1764900030,0,0,47.1,51.9,300,0,1',
+        ].join('\n'),
+      );
+      const trips = loadTripRequests(file, 'generic');
+      expect(trips.map((t) => [t.requestedAtMs, t.needsWheelchair, t.seats])).to.deep.equal([
+        [1_764_900_000_000, false, null],
+        [1_764_900_060_000, true, 2],
+      ]);
+      const inputs = prepareInputs({
+        ...small,
+        trips: file,
+        format: 'generic',
+        fleet: 3,
+        to: undefined,
+      });
+      expect(inputs.regionsName).to.equal('atyrau');
+      expect(inputs.requests.map((r) => r.regionId)).to.deep.equal(['avangard', 'atyrau_center']);
+      expect(inputs.requests[1]!.needsWheelchair).to.equal(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('places pickups in the four NYC home regions', () => {

@@ -1,17 +1,12 @@
 /**
  * Realistic positions for the geo benchmarks from real trips: NYC TLC 2013 trip records (FOIL,
  * published by Chris Whong), as distributed for the ACM DEBS 2015 Grand Challenge — see
- * ../shared/data/README.md. Drop-off points stand for free drivers (a taxi is free where a
+ * data/README.md. Drop-off points stand for free drivers (a taxi is free where a
  * trip ends: each taxi stands where its last trip in the file ended), pickup points for pickups. Rows with zero or out-of-box coordinates are dropped;
  * medallions become synthetic ids (never logged); copies beyond the real rows are jittered.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const fileName = 'nyc_taxi_2013-01-01_debs2015_sample.csv';
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const box = { minLon: -74.3, maxLon: -73.6, minLat: 40.45, maxLat: 40.95 };
+import { nycBox as box, nycTripFile } from '../lib/simulation/trips.js';
 
 export interface Point {
   lat: number;
@@ -29,10 +24,9 @@ export interface Trips {
 }
 
 export function locateTripFile(): string {
-  const candidates = [
-    process.env.BENCH_TRIPS_FILE,
-    path.join(repoRoot, '..', 'shared', 'data', fileName),
-  ].filter((p): p is string => typeof p === 'string');
+  const candidates = [process.env.BENCH_TRIPS_FILE, nycTripFile].filter(
+    (p): p is string => typeof p === 'string',
+  );
   const found = candidates.find((p) => existsSync(p));
   if (!found) throw new Error(`Trip file not found; looked at ${candidates.join(', ')}`);
   return found;

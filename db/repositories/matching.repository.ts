@@ -2,6 +2,7 @@
  * The persistence side of the matching engine: driver reservation, offers and the drivers an
  * order must not be offered to again. Every write here runs inside the caller's transaction.
  */
+import { searchContinuesFrom } from '../../lib/dispatch/dispatch-policy.js';
 import type { Db } from '../database.js';
 import { OfferModel } from '../models/models.js';
 
@@ -109,7 +110,7 @@ export async function releaseOfferedDriver(db: Db, driverId: number): Promise<vo
 export const searchStartedAtSql = (orderIdSql: string): string =>
   `(SELECT max(e.created_at) FROM order_events e
      WHERE e.order_id = ${orderIdSql} AND e.to_status = 'matching'
-       AND e.from_status IS DISTINCT FROM 'offered')`;
+       AND e.from_status IS DISTINCT FROM '${searchContinuesFrom}')`;
 
 export async function findSearchStartedAt(db: Db, orderId: string): Promise<Date | null> {
   const result = await db.raw<{ rows: { at: Date | null }[] }>(

@@ -102,11 +102,11 @@ export const envSchema = yup.object({
   /** Nearest eligible drivers per order that a batch round considers (bounds the solver). */
   DISPATCH_BATCH_CANDIDATES: yup.number().integer().min(1).max(100).default(8),
   /** Batch cost, in metres of pickup distance: added for a driver of another region. */
-  DISPATCH_COST_OTHER_REGION_M: yup.number().min(0).default(1000),
+  DISPATCH_COST_OTHER_REGION_M: yup.number().min(0).default(0),
   /** Batch cost: added per trip today above the fewest among the order's candidates. */
-  DISPATCH_COST_FAIRNESS_M_PER_TRIP: yup.number().min(0).default(300),
+  DISPATCH_COST_FAIRNESS_M_PER_TRIP: yup.number().min(0).default(1200),
   /** Batch cost: added for an accessible vehicle on a trip that does not need one. */
-  DISPATCH_COST_ACCESSIBLE_RESERVE_M: yup.number().min(0).default(1500),
+  DISPATCH_COST_ACCESSIBLE_RESERVE_M: yup.number().min(0).default(2500),
   /** Batch cost: subtracted per minute the order has waited in matching… */
   DISPATCH_COST_URGENCY_M_PER_MINUTE: yup.number().min(0).default(200),
   /** …up to this much. */

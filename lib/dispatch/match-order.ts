@@ -15,6 +15,7 @@ import type { AppDeps } from '../deps.js';
 import { isAppError } from '../errors/app-error.js';
 import { RetryLaterError } from '../queue/retry-later.js';
 import { transitionOrder } from '../orders/transition-order.js';
+import { afterNoOffer, candidatesToTry, searchDeadline } from './dispatch-policy.js';
 import { findRankedCandidates } from './find-candidates.js';
 import { offerToCandidate } from './offer-driver.js';
 
@@ -38,19 +39,8 @@ export interface MatchOptions {
   isFinalAttempt?: boolean;
 }
 
-/** Drivers tried per search, and searches per run, when reservations are lost to others. */
-const maxReservationTries = 10;
+/** Searches per run when every tried driver was reserved by another order meanwhile. */
 const searchesPerRun = 2;
-
-/** When to stop searching: the give-up time, or the pickup time of a later pre-booked order. */
-export function searchDeadline(
-  startedAt: Date,
-  desiredPickupTime: Date | null,
-  giveUpSeconds: number,
-): Date {
-  const giveUpAt = new Date(startedAt.getTime() + giveUpSeconds * 1000);
-  return desiredPickupTime && desiredPickupTime > giveUpAt ? desiredPickupTime : giveUpAt;
-}
 
 export async function matchOrder(
   deps: AppDeps,
@@ -73,7 +63,7 @@ export async function matchOrder(
       reason = found.rejectionReason;
       break;
     }
-    for (const candidate of found.candidates.slice(0, maxReservationTries)) {
+    for (const candidate of candidatesToTry(found.candidates)) {
       options.signal?.throwIfAborted();
       const result = await offerToCandidate(deps, order, candidate, options.signal);
       if (result === 'order_moved_on') return { kind: 'skipped', status: null };
@@ -99,7 +89,7 @@ async function pastDeadline(deps: AppDeps, order: OrderRow, options: MatchOption
     order.desired_pickup_time,
     deps.config.dispatch.giveUpSeconds,
   );
-  return deps.clock.now() >= deadline || options.isFinalAttempt === true;
+  return afterNoOffer(deps.clock.now(), deadline, options.isFinalAttempt ?? false) === 'give_up';
 }
 
 /**

@@ -18,6 +18,7 @@ import type { AppDeps } from '../deps.js';
 import { expireOfferJob } from '../jobs/expire-offer.job.js';
 import { owedJob } from '../jobs/owe.js';
 import { transitionOrder } from '../orders/transition-order.js';
+import { offerExpiresAt } from './dispatch-policy.js';
 import { offerChanged } from './offer-outbox.js';
 import type { RankedCandidate } from './rank-candidates.js';
 
@@ -44,7 +45,7 @@ export async function offerToCandidate(
       if (locked?.status !== 'matching') return 'order_moved_on';
       if (!(await reserveDriver(trx, candidate.driver_id))) return 'driver_taken';
       const now = deps.clock.now();
-      const expiresAt = new Date(now.getTime() + deps.config.dispatch.offerTimeoutSeconds * 1000);
+      const expiresAt = offerExpiresAt(now, deps.config.dispatch.offerTimeoutSeconds);
       const offer = await insertOffer(trx, {
         order_id: order.id,
         driver_id: candidate.driver_id,

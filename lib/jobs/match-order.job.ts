@@ -6,6 +6,7 @@
 import * as yup from 'yup';
 import { listOrdersOwingDispatch } from '../../db/repositories/recovery.repository.js';
 import { dispatchStartsAt } from '../dispatch/dispatch-owed.js';
+import { retryLaterDelayMs } from '../dispatch/dispatch-policy.js';
 import { matchOrder } from '../dispatch/match-order.js';
 import { queueNames } from '../queue/queue-names.js';
 import { defineJob } from './job-definition.js';
@@ -26,8 +27,7 @@ export const matchOrderJob = defineJob({
   retry: () => ({ attempts: 30, backoff: { type: 'fixed', delay: 1000, jitter: 0.5 } }),
   timeoutMs: (config) => config.dispatch.jobTimeoutMs,
   // Jittered, so orders that found nobody at the same moment do not all search again together.
-  retryLaterMs: (config) =>
-    Math.round(config.dispatch.retryBackoffMs * (0.8 + Math.random() * 0.4)),
+  retryLaterMs: (config) => retryLaterDelayMs(config.dispatch.retryBackoffMs, Math.random()),
   processor: (payload, { job, signal, deps }) =>
     matchOrder(deps, payload.order_id, {
       signal,

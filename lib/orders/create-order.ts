@@ -23,9 +23,9 @@ import {
 import { isStaff, type UserActor } from '../auth/actor.js';
 import { parseClientTime } from '../clock/client-time.js';
 import type { AppDeps } from '../deps.js';
+import { entryStatus } from '../dispatch/dispatch-policy.js';
 import { AppError } from '../errors/app-error.js';
 import { findPickupRegion } from '../regions/locate-region.js';
-import type { OrderStatus } from './order-status.js';
 import type { CreateOrderInput } from './order.schemas.js';
 import { transitionOrder } from './transition-order.js';
 
@@ -80,14 +80,6 @@ function checkDesiredPickupTime(
   if (time.getTime() > now.getTime() + days * 86_400_000)
     throw fieldError('desired_pickup_time', `Book at most ${days} days ahead`);
   return time;
-}
-
-/** Where the order goes after `submitted`. */
-function firstStatus(deps: CreateOrderDeps, desired: Date | null, now: Date): OrderStatus {
-  if (deps.config.dispatch.review === 'manual') return 'awaiting_dispatcher_decision';
-  const leadMs = deps.config.dispatch.leadMinutes * 60_000;
-  if (desired && desired.getTime() - leadMs > now.getTime()) return 'active_queue';
-  return 'matching';
 }
 
 export async function createOrder(
@@ -147,7 +139,7 @@ export async function createOrder(
         actor_role: actor.role,
         reason: null,
       });
-      const to = firstStatus(deps, desired, now);
+      const to = entryStatus(deps.config.dispatch, desired, now);
       await transitionOrder(
         trx,
         { orderId: order.id, to, actor, insertedOrder: order },

@@ -123,24 +123,25 @@ describe('GET /api/dispatch/candidates/{order_id}/', () => {
     expect(res.body.waited_seconds).to.be.within(0, 30);
     const costOf = (driverId: number) =>
       res.body.candidates.find((c: any) => c.driver_id === driverId).cost;
-    // Default weights: other region 1,000 m, 300 m per trip above the fewest (0), accessible
-    // vehicle on an ambulatory trip 1,500 m; the order has just started waiting (~0 credit).
+    // The configured weights: other region, per trip above the fewest (0), accessible vehicle
+    // on an ambulatory trip; the order has just started waiting (~0 credit).
+    const weights = deps.config.dispatch.cost;
     const expected = {
       [near.driver.id]: {
         pickup: 800,
         other_region_m: 0,
-        fairness_m: 300,
+        fairness_m: weights.fairnessPerTripM,
         accessible_reserve_m: 0,
       },
       [van.driver.id]: {
         pickup: 500,
         other_region_m: 0,
         fairness_m: 0,
-        accessible_reserve_m: 1500,
+        accessible_reserve_m: weights.accessibleReserveM,
       },
       [foreign.driver.id]: {
         pickup: 300,
-        other_region_m: 1000,
+        other_region_m: weights.otherRegionM,
         fairness_m: 0,
         accessible_reserve_m: 0,
       },

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { assignmentReason } from '../../lib/dispatch/answer-offer.js';
-import { searchDeadline } from '../../lib/dispatch/match-order.js';
+import { searchDeadline } from '../../lib/dispatch/dispatch-policy.js';
 import { toOfferView } from '../../lib/dispatch/offer-view.js';
 import { testConfig } from '../helpers/test-env.js';
 import { matchOrderJob } from '../../lib/jobs/match-order.job.js';

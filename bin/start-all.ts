@@ -1,7 +1,8 @@
 /**
  * `npm start`: runs web, worker and realtime together for local use, with prefixed output.
  * Migrates and seeds first (the seed is idempotent), so a new machine gets the demo, and lets
- * the demo accounts log in with their fixed codes when OTP_TEST_NUMBERS is not set.
+ * the demo accounts log in with their fixed codes when OTP_TEST_NUMBERS is not set, and lets
+ * the console (served by web) reach realtime when CORS_ORIGINS is not set.
  * In production run them separately (Procfile).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -13,6 +14,14 @@ import { loadConfigOrExit } from '../lib/process/run-process.js';
 if (process.env.NODE_ENV !== 'production' && process.env.OTP_TEST_NUMBERS === undefined) {
   process.env.OTP_TEST_NUMBERS = demoTestNumbers;
   process.stdout.write('Demo logins: OTP_TEST_NUMBERS set to the seeded test accounts\n');
+}
+
+// The console is served by web and talks to realtime on another port, which refuses browser
+// origins that CORS_ORIGINS does not list: locally, allow the web's own origins.
+if (process.env.NODE_ENV !== 'production' && process.env.CORS_ORIGINS === undefined) {
+  const port = process.env.PORT ?? '3000';
+  process.env.CORS_ORIGINS = `http://localhost:${port},http://127.0.0.1:${port}`;
+  process.stdout.write(`Console: CORS_ORIGINS set to this machine's web origins\n`);
 }
 
 const config = loadConfigOrExit();

@@ -87,7 +87,7 @@ export function createHttpApp(deps: AppDeps): HttpApp {
   app.use(refuseUnknownMethods);
   app.use(metricsEndpoint(metrics, deps.config.metrics.token));
   app.use(trailingSlash);
-  app.use(requireJsonBody);
+  app.use(requireJsonBody(routes.specs));
   app.use(
     koaBody({
       json: true,

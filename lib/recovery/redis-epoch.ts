@@ -17,14 +17,23 @@ export interface RedisIdentity {
   wasEmpty: boolean;
 }
 
-export async function readRedisIdentity(redis: Redis, prefix: string): Promise<RedisIdentity> {
+/** The current epoch, set now when missing (`wasEmpty`). */
+async function currentEpoch(
+  redis: Redis,
+  prefix: string,
+): Promise<{ epoch: string; wasEmpty: boolean }> {
   // Starts with the time it was set: what Redis holds began then (see epochStartedAt).
   const candidate = `${Date.now()}-${randomUUID()}`;
   const set = await redis.set(epochKey(prefix), candidate, 'NX');
   const epoch = set === 'OK' ? candidate : ((await redis.get(epochKey(prefix))) ?? candidate);
+  return { epoch, wasEmpty: set === 'OK' };
+}
+
+export async function readRedisIdentity(redis: Redis, prefix: string): Promise<RedisIdentity> {
+  const { epoch, wasEmpty } = await currentEpoch(redis, prefix);
   const info = await redis.info('server');
   const runId = /run_id:(\w+)/.exec(info)?.[1] ?? '';
-  return { epoch, runId, wasEmpty: set === 'OK' };
+  return { epoch, runId, wasEmpty };
 }
 
 /** Whether `now` is another Redis (or the same one emptied) than `before`. */
@@ -34,12 +43,14 @@ export const redisChanged = (before: RedisIdentity | null, now: RedisIdentity): 
     : now.wasEmpty || before.epoch !== now.epoch || before.runId !== now.runId;
 
 /**
- * When the current epoch began (ms), or null when none is set yet: state that should be in
- * Redis but is missing belonged to something older than this, and was wiped.
+ * When the current epoch began (ms): state that should be in Redis but is missing belonged to
+ * something older than this, and was wiped. No epoch set means Redis was emptied and no
+ * check has run since: one begins now (the wipe was no later), so there is no window after a
+ * wipe in which missing state passes for never written. Null only for an undated epoch.
  */
 export async function epochStartedAt(redis: Redis, prefix: string): Promise<number | null> {
-  const epoch = await redis.get(epochKey(prefix));
-  const startedAt = epoch === null ? NaN : Number(epoch.split('-')[0]);
+  const { epoch } = await currentEpoch(redis, prefix);
+  const startedAt = Number(epoch.split('-')[0]);
   return Number.isFinite(startedAt) ? startedAt : null;
 }
 

@@ -77,6 +77,11 @@ for (const policy of ['ranked', 'batch'] as const) {
       DISPATCH_POLICY: policy,
       // Batch: a round every second, so the stories wait about as long as with ranked.
       DISPATCH_BATCH_WINDOW_MS: '1000',
+      // The ride story's batch arithmetic, pinned rather than the tuned defaults (1,200 m per
+      // trip, 2,500 m reserve, with which the farthest would win as with ranked): so a round's
+      // choice differs from the ranked engine's, and an offer by the wrong path shows.
+      DISPATCH_COST_FAIRNESS_M_PER_TRIP: '300',
+      DISPATCH_COST_ACCESSIBLE_RESERVE_M: '1500',
     };
     let deps: AppDeps;
     let web: ServiceProcess;
@@ -242,8 +247,9 @@ for (const policy of ['ranked', 'batch'] as const) {
       const story = stories.ride;
       // The nearest is an accessible van, kept for wheelchair users; the next drove a trip
       // today; the farthest drove none. Ranked: the farthest is within the 2 km fairness margin,
-      // so it goes first. Batch (a round offers it): costs van 300 + 1,500 reserve = 1,800 m,
-      // the next 600 + 300 for its trip = 900 m, the farthest 1,200 m: the next wins.
+      // so it goes first. Batch (a round offers it, weights pinned in `env`): costs van 300 +
+      // 1,500 reserve = 1,800 m, the next 600 + 300 for its trip = 900 m, the farthest
+      // 1,200 m: the next wins.
       const { region, passenger, driverIds } = await cast(story, true);
       const dropoff = dropoffOf(story.center);
       await deps.db.knex('orders').insert({

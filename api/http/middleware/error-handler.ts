@@ -31,7 +31,7 @@ export const httpStatusOf: Record<ErrorCode, number> = {
   unsupported_media_type: 415,
   rate_limited: 429,
   internal_error: 500,
-  not_implemented: 501,
+  not_implemented: 404,
   service_unavailable: 503,
 };
 

@@ -17,10 +17,40 @@ export const refuseUnknownMethods: Middleware<AppState> = async (ctx, next) => {
   await next();
 };
 
-export const requireJsonBody: Middleware<AppState> = async (ctx, next) => {
-  const hasBody = Number(ctx.get('content-length') || 0) > 0 || ctx.get('transfer-encoding') !== '';
-  if (ctx.path.startsWith('/api/') && hasBody && !ctx.is('application/json', '+json')) {
-    throw new AppError('unsupported_media_type');
-  }
-  await next();
-};
+/** A route that takes a raw file (its spec's `fileBody`) instead of JSON. */
+export interface FileBodyRoute {
+  method: string;
+  /** Koa path with `:params`. */
+  path: string;
+  fileBody?: { mediaTypes: string[] };
+}
+
+const pathPattern = (path: string) =>
+  new RegExp(`^${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/:[a-z_]+/g, '[^/]+')}$`);
+
+/**
+ * API writes must be JSON, except on the routes that declare a file body, which take exactly
+ * their declared media types (the handler reads the file itself).
+ */
+export function requireJsonBody(routes: readonly FileBodyRoute[]): Middleware<AppState> {
+  const fileRoutes = routes
+    .filter((route) => route.fileBody)
+    .map((route) => ({
+      method: route.method.toUpperCase(),
+      pattern: pathPattern(route.path),
+      mediaTypes: route.fileBody?.mediaTypes ?? [],
+    }));
+  return async (ctx, next) => {
+    const hasBody =
+      Number(ctx.get('content-length') || 0) > 0 || ctx.get('transfer-encoding') !== '';
+    if (ctx.path.startsWith('/api/') && hasBody && !ctx.is('application/json', '+json')) {
+      const fileRoute = fileRoutes.find(
+        (route) => route.method === ctx.method && route.pattern.test(ctx.path),
+      );
+      if (!fileRoute || !ctx.is(fileRoute.mediaTypes)) {
+        throw new AppError('unsupported_media_type');
+      }
+    }
+    await next();
+  };
+}

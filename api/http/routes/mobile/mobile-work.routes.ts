@@ -2,7 +2,7 @@
  * The later Invo Taxi app's order paths (`/api/mobile/orders/…`, and the passenger's and
  * driver's order, offer and active-order paths) as thin aliases of our use cases. What has
  * no equivalent here (prices, quotes, routes, statistics, a driver editing their vehicle)
- * answers 501 `not_implemented` in the error shape.
+ * answers 404 `not_implemented` in the error shape (never a 5xx: nothing failed).
  */
 import { acceptOffer, declineOffer } from '../../../../lib/dispatch/answer-offer.js';
 import { listPendingOfferViews } from '../../../../lib/dispatch/offer-view.js';
@@ -207,11 +207,11 @@ export function registerMobileWorkRoutes(routes: RouteRegistry, deps: AppDeps): 
     routes.add({
       method,
       path,
-      summary: `No equivalent here (${why}): 501 not_implemented`,
+      summary: `No equivalent here (${why}): 404 not_implemented`,
       tag,
       access: 'authenticated',
-      status: 501,
-      errors: [501],
+      status: 404,
+      errors: [404],
       handler: () => Promise.reject(new AppError('not_implemented', { extra: { reason: why } })),
     });
   }

@@ -1,6 +1,7 @@
 /** Real dependencies for tests (PostgreSQL, Redis, BullMQ), with a fake-able clock. */
 import { createDeps, closeDeps, type AppDeps } from '../../lib/deps.js';
 import { createLogger } from '../../lib/logger/logger.js';
+import { epochStartedAt } from '../../lib/recovery/redis-epoch.js';
 import type { Clock } from '../../lib/clock/clock.js';
 import { testConfig } from './test-env.js';
 
@@ -22,6 +23,9 @@ export async function resetState(deps: AppDeps): Promise<void> {
     );
   }
   await flushPrefix(deps);
+  // The flush is a wipe: start its epoch now, as a worker's epoch check would within a second,
+  // so orders the test creates next are newer than the wipe (not treated as wiped, at most once).
+  await epochStartedAt(deps.redis, deps.config.redis.prefix);
 }
 
 export async function flushPrefix(deps: AppDeps): Promise<void> {

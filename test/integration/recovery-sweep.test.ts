@@ -17,7 +17,7 @@ import { fanOutOrderChange } from '../../lib/realtime/fan-out-order-change.js';
 import { startRecoveryLoop } from '../../lib/recovery/recovery-loop.js';
 import { rebuildPositionIndex } from '../../lib/recovery/rebuild-position-index.js';
 import { reconcileOwedWork } from '../../lib/recovery/reconcile-owed-work.js';
-import { readRedisIdentity, redisChanged } from '../../lib/recovery/redis-epoch.js';
+import { epochKey, readRedisIdentity, redisChanged } from '../../lib/recovery/redis-epoch.js';
 import { queueSms } from '../../lib/sms/queue-sms.js';
 import { createOrderIn, pickup, placeDriver } from '../helpers/dispatch-fixtures.js';
 import { createPassenger, createRegion } from '../helpers/factories.js';
@@ -210,6 +210,9 @@ describe('recovery sweep', () => {
     const orderId = await createOrderIn(deps, passenger);
     const { driver } = await placeDriver(deps, region.id, 1);
     await relay.drain();
+    // A worker starting on a Redis with no epoch yet (resetState set one): its first check
+    // finds it empty and schedules the repeatable jobs.
+    await deps.redis.del(epochKey(deps.config.redis.prefix));
     const loop = startRecoveryLoop(loopDeps);
     try {
       await pollUntil(

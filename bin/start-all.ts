@@ -1,12 +1,12 @@
 /**
  * `npm start`: runs web, worker and realtime together for local use, with prefixed output.
- * Migrates and seeds first (the seed is idempotent), so a new machine gets the demo, and lets
- * the demo accounts log in with their fixed codes when OTP_TEST_NUMBERS is not set, and lets
- * the console (served by web) reach realtime when CORS_ORIGINS is not set.
+ * Runs the migrations (bin/migrate.ts, the release step) and the seed (idempotent) first, so a
+ * new machine gets its database and the demo; lets the demo accounts log in with their fixed
+ * codes when OTP_TEST_NUMBERS is not set, and the console (served by web) reach realtime when
+ * CORS_ORIGINS is not set.
  * In production run them separately (Procfile).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { migrateLatest } from '../db/database.js';
 import { demoTestNumbers } from '../db/seeds/atyrau-demo.js';
 import { loadConfigOrExit } from '../lib/process/run-process.js';
 
@@ -24,8 +24,7 @@ if (process.env.NODE_ENV !== 'production' && process.env.CORS_ORIGINS === undefi
   process.stdout.write(`Console: CORS_ORIGINS set to this machine's web origins\n`);
 }
 
-const config = loadConfigOrExit();
-await migrateLatest(config.databaseUrl);
+loadConfigOrExit(); // one clear refusal here rather than one per process below
 
 const run = (script: string): Promise<number> =>
   new Promise((resolve) => {
@@ -33,6 +32,8 @@ const run = (script: string): Promise<number> =>
     child.on('exit', (code) => resolve(code ?? 1));
   });
 
+const migrated = await run('bin/migrate.ts');
+if (migrated !== 0) process.exit(migrated);
 if (process.env.SEED_ON_START !== 'false') {
   const code = await run('bin/seed.ts');
   if (code !== 0) process.exit(code);

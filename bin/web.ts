@@ -1,15 +1,17 @@
-/** The web process: the Koa API. Creates and migrates the database on first start. */
+/**
+ * The web process: the Koa API. Refuses to start on a missing or outdated schema; the
+ * migrations run in the release step (bin/migrate.ts), not here.
+ */
 import { createServer } from 'node:http';
 import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createHttpApp } from '../api/http/app.js';
 import { answerParserErrors } from '../api/http/client-error.js';
-import { migrateLatest } from '../db/database.js';
+import { exitUnlessSchemaCurrent } from '../lib/process/require-current-schema.js';
 import { runProcess } from '../lib/process/run-process.js';
 
 await runProcess('web', async (deps, logger) => {
-  const applied = await migrateLatest(deps.config.databaseUrl);
-  if (applied.length > 0) logger.info({ applied }, 'migrations applied');
+  await exitUnlessSchemaCurrent(deps.config.databaseUrl, logger);
   const http = createHttpApp(deps);
   const handle = http.app.callback();
   let draining = false;

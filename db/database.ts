@@ -2,6 +2,7 @@
  * The PostgreSQL connection and its life cycle. Only db/ touches knex and objection; the
  * rest of the code sees `Db` (a connection or a transaction) and the repositories.
  */
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import knexFactory, { type Knex } from 'knex';
@@ -97,6 +98,11 @@ export async function ensureDatabaseExists(databaseUrl: string): Promise<void> {
   }
 }
 
+/**
+ * Creates the database if needed and applies every migration: the one place migrations run
+ * (`bin/migrate.ts`, i.e. the Procfile's and Compose's `release`, `npm run db:migrate`, and
+ * `npm start` once before it starts the processes; the tests' root hook).
+ */
 export async function migrateLatest(databaseUrl: string): Promise<string[]> {
   await ensureDatabaseExists(databaseUrl);
   const knex = knexFactory(knexConfig(databaseUrl, 2));
@@ -108,11 +114,37 @@ export async function migrateLatest(databaseUrl: string): Promise<string[]> {
   }
 }
 
-export async function migrateRollbackAll(databaseUrl: string): Promise<void> {
-  const knex = knexFactory(knexConfig(databaseUrl, 2));
+export type SchemaStatus = { databaseExists: false } | { databaseExists: true; pending: string[] };
+
+const withoutExtension = (name: string) => name.replace(/\.(ts|js)$/, '');
+
+/**
+ * Whether the database exists and which migrations it lacks; reads only (knex's own list
+ * would create its tables). Names are compared without their extension, so a database
+ * migrated from `dist/` (`.js`) counts as current for the sources (`.ts`) and back.
+ */
+export async function schemaStatus(databaseUrl: string): Promise<SchemaStatus> {
+  const files = (await readdir(migrationsDirectory))
+    .filter((file) => /\.(ts|js)$/.test(file) && !file.endsWith('.d.ts'))
+    .map(withoutExtension);
+  const client = new pg.Client({ connectionString: databaseUrl });
   try {
-    await knex.migrate.rollback(undefined, true);
+    await client.connect();
+  } catch (e: unknown) {
+    await client.end().catch(() => undefined);
+    if (sqlState(e) === '3D000') return { databaseExists: false }; // invalid_catalog_name
+    throw e;
+  }
+  try {
+    const table = await client.query<{ name: string | null }>(
+      "SELECT to_regclass('knex_migrations')::text AS name",
+    );
+    const rows = table.rows[0]?.name
+      ? (await client.query<{ name: string }>('SELECT name FROM knex_migrations')).rows
+      : [];
+    const applied = new Set(rows.map((row) => withoutExtension(row.name)));
+    return { databaseExists: true, pending: files.filter((file) => !applied.has(file)).sort() };
   } finally {
-    await knex.destroy();
+    await client.end();
   }
 }

@@ -9,7 +9,7 @@ import { closeDeps, createDeps } from '../lib/deps.js';
 import { createLogger } from '../lib/logger/logger.js';
 import { loadConfigOrExit } from '../lib/process/run-process.js';
 import { ensureStaffUser } from '../lib/users/manage-staff-users.js';
-import { staffRoles, type StaffRole } from '../lib/users/user.schemas.js';
+import { staffRoles, type StaffRole } from '../lib/auth/actor.js';
 
 const usage = 'usage: npm run user:create -- --role dispatcher|admin --phone <phone>';
 

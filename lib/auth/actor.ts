@@ -19,8 +19,17 @@ export type Actor = UserActor | SystemActor;
 
 export const systemActor: SystemActor = { kind: 'system', role: 'system' };
 
-export const isStaff = (actor: Actor): boolean =>
-  actor.role === 'dispatcher' || actor.role === 'admin';
+/**
+ * Who is staff, the one definition: dispatchers and admins see every order, driver and
+ * passenger, join the staff room and use the back office; admins alone also manage.
+ */
+export const staffRoles = ['dispatcher', 'admin'] as const satisfies readonly UserRole[];
+export type StaffRole = (typeof staffRoles)[number];
+
+export const isStaffRole = (role: string): role is StaffRole =>
+  (staffRoles as readonly string[]).includes(role);
+
+export const isStaff = (actor: Actor): boolean => isStaffRole(actor.role);
 
 export const actorUserId = (actor: Actor): number | null =>
   actor.kind === 'user' ? actor.userId : null;

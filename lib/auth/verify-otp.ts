@@ -22,6 +22,7 @@ import {
   type PassengerView,
   type UserView,
 } from '../passengers/passenger-view.js';
+import { isStaffRole } from './actor.js';
 import { checkOtpCode, isSameCode, type OtpCheck } from './otp-code.js';
 import type { OtpDeps } from './otp-deps.js';
 import { normalizePhone } from './phone.js';
@@ -82,14 +83,13 @@ export async function verifyOtp(
   const tokens = await openSession(deps, user);
   const passenger = await findActivePassengerOfUser(db, user.id);
   const driver = await findActiveDriverOfUser(db, user.id);
-  const isStaff = user.role === 'dispatcher' || user.role === 'admin';
   return {
     ...tokens,
     user: toUserView(user),
     role: user.role,
     is_new_user: created,
     // Staff need no profile; passengers and drivers need theirs to use the apps.
-    has_profile: isStaff || passenger !== undefined || driver !== undefined,
+    has_profile: isStaffRole(user.role) || passenger !== undefined || driver !== undefined,
     ...(passenger ? { passenger: toPassengerView(passenger), passenger_id: passenger.id } : {}),
     ...(driver ? { driver: toDriverView(driver), driver_id: driver.id } : {}),
   };

@@ -1,5 +1,5 @@
 /** Socket.IO room names: one per party and one per order. */
-import type { UserActor } from '../auth/actor.js';
+import { isStaff, type UserActor } from '../auth/actor.js';
 
 export const passengerRoom = (passengerId: number) => `passenger:${passengerId}`;
 export const driverRoom = (driverId: number) => `driver:${driverId}`;
@@ -8,7 +8,7 @@ export const orderRoom = (orderId: string) => `order:${orderId}`;
 
 /** The room a connected user belongs to by who they are. */
 export function personalRoom(actor: UserActor): string {
-  if (actor.role === 'dispatcher' || actor.role === 'admin') return staffRoom;
+  if (isStaff(actor)) return staffRoom;
   if (actor.role === 'driver' && actor.driverId !== null) return driverRoom(actor.driverId);
   if (actor.role === 'passenger' && actor.passengerId !== null)
     return passengerRoom(actor.passengerId);

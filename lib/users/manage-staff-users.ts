@@ -13,7 +13,7 @@ import {
   updateUserById,
   type UserRow,
 } from '../../db/repositories/user-account.repository.js';
-import { systemActor, type Actor } from '../auth/actor.js';
+import { isStaffRole, systemActor, type Actor, type StaffRole } from '../auth/actor.js';
 import { normalizePhone } from '../auth/phone.js';
 import { recordAudit } from '../audit/audit-trail.js';
 import type { AppDeps } from '../deps.js';
@@ -21,7 +21,7 @@ import { AppError } from '../errors/app-error.js';
 import { toPageWindow, type PageRequest } from '../pagination/paginate.js';
 import { toUserView, type UserView } from '../passengers/passenger-view.js';
 import { claimUserForRole } from './claim-user.js';
-import type { CreateStaffUserInput, StaffRole, UpdateStaffUserInput } from './user.schemas.js';
+import type { CreateStaffUserInput, UpdateStaffUserInput } from './user.schemas.js';
 
 export type StaffUserView = UserView & {
   full_name: string | null;
@@ -39,7 +39,7 @@ const toStaffUserView = (user: UserRow): StaffUserView => ({
 });
 
 const isStaffRow = (user: UserRow | undefined): user is UserRow =>
-  user !== undefined && (user.role === 'dispatcher' || user.role === 'admin');
+  user !== undefined && isStaffRole(user.role);
 
 async function requireStaffRow(db: Db, id: number): Promise<UserRow> {
   const user = await findUserById(db, id);

@@ -3,9 +3,7 @@ import * as yup from 'yup';
 import { bodyObject } from '../validation/parse-input.js';
 import { emailField } from '../validation/fields.js';
 import { listQuery } from '../pagination/paginate.js';
-
-export const staffRoles = ['dispatcher', 'admin'] as const;
-export type StaffRole = (typeof staffRoles)[number];
+import { staffRoles } from '../auth/actor.js';
 
 const fullName = () => yup.string().trim().min(1).max(200).nullable();
 

@@ -36,4 +36,4 @@ export function requireAccess(ctx: AppContext, access: Access): UserActor | unde
   return actor;
 }
 
-export const staffRoles: readonly UserRole[] = ['dispatcher', 'admin'];
+export { staffRoles } from '../../../lib/auth/actor.js';

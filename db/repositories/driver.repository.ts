@@ -1,7 +1,7 @@
 /** Drivers as their own endpoints and the back office see them (always with user and region). */
 import type { Db } from '../database.js';
 import { DriverModel } from '../models/models.js';
-import { driverHoldingStatuses } from '../../lib/orders/order-status.js';
+import type { OrderStatus } from '../../lib/orders/order-status.js';
 
 export type DriverRow = DriverModel;
 const driverGraph = '[user, region]';
@@ -102,17 +102,21 @@ export async function storeDriverLocation(
   return { stored: row !== undefined, isOnline: row?.is_online ?? false };
 }
 
-/** What keeps a driver busy: a pending offer, or an order that holds them. */
+/**
+ * What keeps a driver busy: a pending offer, or an order in one of `holdingStatuses` (the
+ * order status rule's, lib/orders/order-status.ts, passed in by the caller).
+ */
 export async function findDriverCommitments(
   db: Db,
   driverId: number,
+  holdingStatuses: readonly OrderStatus[],
 ): Promise<{ pendingOffer: boolean; activeOrder: boolean }> {
   const offer = await db('offers')
     .where({ driver_id: driverId, status: 'pending' })
     .first<{ id: number } | undefined>('id');
   const order = await db('orders')
     .where({ driver_id: driverId })
-    .whereIn('status', driverHoldingStatuses)
+    .whereIn('status', holdingStatuses)
     .first<{ id: string } | undefined>('id');
   return { pendingOffer: offer !== undefined, activeOrder: order !== undefined };
 }

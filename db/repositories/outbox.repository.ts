@@ -3,7 +3,6 @@
  * Rows are built only by lib/jobs/owe.ts (validated against the job's schema).
  */
 import type { Db } from '../database.js';
-import { currentRequestId } from '../../lib/logger/request-scope.js';
 
 export interface OutboxInsert {
   topic: string;
@@ -12,7 +11,7 @@ export interface OutboxInsert {
   jobId?: string | null;
   /** When the job should run; the relay publishes at once with the matching delay. */
   availableAt?: Date;
-  /** The API request behind it; defaults to the request (or job) in progress. */
+  /** The API request (or job) behind it, for tracing; lib/jobs/owe.ts passes the current one. */
   requestId?: string | null;
 }
 
@@ -28,14 +27,13 @@ export interface OutboxRow {
 
 export async function insertOutboxMessages(db: Db, messages: OutboxInsert[]): Promise<void> {
   if (messages.length === 0) return;
-  const requestId = currentRequestId();
   await db('outbox_messages').insert(
     messages.map((m) => ({
       topic: m.topic,
       payload: JSON.stringify(m.payload),
       job_id: m.jobId ?? null,
       available_at: m.availableAt ?? db.fn.now(),
-      request_id: m.requestId === undefined ? requestId : m.requestId,
+      request_id: m.requestId ?? null,
     })),
   );
 }

@@ -56,11 +56,12 @@ export async function updateUserById(db: Db, id: number, patch: UserWrite): Prom
 
 export async function pageStaffUsers(
   db: Db,
-  filters: { role?: 'dispatcher' | 'admin' | undefined; includeInactive: boolean },
+  /** `roles`: the staff roles (lib/auth/actor.ts), or the one asked for. */
+  filters: { roles: readonly UserRole[]; includeInactive: boolean },
   window: { limit: number; offset: number },
 ): Promise<{ count: number; rows: UserRow[] }> {
   const base = UserModel.query(db)
-    .whereIn('role', filters.role ? [filters.role] : ['dispatcher', 'admin'])
+    .whereIn('role', filters.roles)
     .modify((q) => {
       if (!filters.includeInactive) q.where('is_active', true);
     });

@@ -8,7 +8,6 @@
  * Saraishyk and Balykshy on the left bank, the rest on the right). They are good enough to
  * place pickups, not survey boundaries.
  */
-import { disabilityCategories, mobilityAids } from '../../lib/passengers/passenger.schemas.js';
 
 export interface SeedRegion {
   id: string;
@@ -226,7 +225,19 @@ const pointIn = (random: () => number, r: SeedRegion) => ({
   lon: round6(r.west + (r.east - r.west) * (0.1 + 0.8 * random())),
 });
 
-export function buildDemoPeople(seed = 20261126): {
+/**
+ * The passenger profile values the demo draws from. They are lib/passengers' rule, passed in
+ * by the caller (lib/seed/seed-demo.ts) because db/ imports nothing from lib/ but types.
+ */
+export interface PassengerVocabulary {
+  disabilityCategories: readonly string[];
+  mobilityAids: readonly string[];
+}
+
+export function buildDemoPeople(
+  { disabilityCategories, mobilityAids }: PassengerVocabulary,
+  seed = 20261126,
+): {
   drivers: SeedDriver[];
   passengers: SeedPassenger[];
 } {

@@ -6,6 +6,7 @@
 import type { Knex } from 'knex';
 import {
   buildDemoPeople,
+  type PassengerVocabulary,
   fixedAccounts,
   regionCenter,
   regionPolygon,
@@ -92,7 +93,11 @@ async function upsertUser(
   return Number(id);
 }
 
-export async function writeDemoSeed(trx: Knex.Transaction, now: Date): Promise<DemoSeedResult> {
+export async function writeDemoSeed(
+  trx: Knex.Transaction,
+  now: Date,
+  vocabulary: PassengerVocabulary,
+): Promise<DemoSeedResult> {
   const result: DemoSeedResult = {
     regions: emptyTally(),
     users: emptyTally(),
@@ -123,7 +128,7 @@ export async function writeDemoSeed(trx: Knex.Transaction, now: Date): Promise<D
     await upsertUser(trx, staff.phone, staff.role, result.users, { full_name: staff.full_name });
   }
 
-  const { drivers, passengers } = buildDemoPeople();
+  const { drivers, passengers } = buildDemoPeople(vocabulary);
   for (const driver of drivers) {
     const userId = await upsertUser(trx, driver.phone, 'driver', result.users);
     const driverId = Number(

@@ -21,6 +21,7 @@ import { normalizePhone } from '../auth/phone.js';
 import { recordAudit } from '../audit/audit-trail.js';
 import type { AppDeps } from '../deps.js';
 import { AppError } from '../errors/app-error.js';
+import { driverHoldingStatuses } from '../orders/order-status.js';
 import { requireActiveRegion } from '../regions/require-active-region.js';
 import { changeUserContact, claimUserForRole } from '../users/claim-user.js';
 import type { CreateDriverInput, UpdateDriverInput } from './driver.schemas.js';
@@ -96,7 +97,7 @@ export async function deactivateDriver(deps: PeopleDeps, actor: Actor, id: numbe
     const driver = await lockDriverRow(trx, id);
     if (!driver) throw new AppError('not_found');
     if (!driver.is_active) return false;
-    const commitments = await findDriverCommitments(trx, id);
+    const commitments = await findDriverCommitments(trx, id, driverHoldingStatuses);
     if (commitments.activeOrder || commitments.pendingOffer) {
       throw new AppError('conflict', {
         extra: { reason: commitments.activeOrder ? 'active_order' : 'pending_offer' },

@@ -12,6 +12,7 @@ import {
 import type { UserActor } from '../auth/actor.js';
 import type { AppDeps } from '../deps.js';
 import { AppError } from '../errors/app-error.js';
+import { driverHoldingStatuses } from '../orders/order-status.js';
 import type { DriverView } from './driver-view.js';
 import { loadDriverView } from './read-drivers.js';
 
@@ -37,7 +38,7 @@ export async function setDriverOnline(
       });
       return;
     }
-    const commitments = await findDriverCommitments(trx, driverId);
+    const commitments = await findDriverCommitments(trx, driverId, driverHoldingStatuses);
     if (
       commitments.activeOrder ||
       commitments.pendingOffer ||

@@ -6,6 +6,7 @@
  */
 import type { Db } from '../../db/database.js';
 import { insertOutboxMessages } from '../../db/repositories/outbox.repository.js';
+import { currentRequestId } from '../logger/request-scope.js';
 import type { JobDefinition, JobIdParts } from './job-definition.js';
 import type * as yup from 'yup';
 
@@ -38,9 +39,16 @@ export function owedJob<S extends yup.AnyObjectSchema>(
   return { topic: job.name, payload: valid, jobId, availableAt: options.availableAt };
 }
 
-/** Writes the outbox rows for the owed jobs in the caller's transaction. */
+/**
+ * Writes the outbox rows for the owed jobs in the caller's transaction, stamped with the
+ * request (or job) in progress, so one id follows an action into every job it causes.
+ */
 export async function oweAll(trx: Db, owed: OwedJob[]): Promise<void> {
-  await insertOutboxMessages(trx, owed);
+  const requestId = currentRequestId();
+  await insertOutboxMessages(
+    trx,
+    owed.map((job) => ({ ...job, requestId })),
+  );
 }
 
 export async function owe<S extends yup.AnyObjectSchema>(

@@ -5,12 +5,15 @@
  */
 import { writeDemoSeed, type DemoSeedResult } from '../../db/seeds/write-demo-seed.js';
 import type { AppDeps } from '../deps.js';
+import { disabilityCategories, mobilityAids } from '../passengers/passenger.schemas.js';
 
 export async function seedDemo(
   deps: Pick<AppDeps, 'db' | 'clock' | 'positionIndex'>,
 ): Promise<DemoSeedResult> {
   const now = deps.clock.now();
-  const result = await deps.db.transaction((trx) => writeDemoSeed(trx, now));
+  const result = await deps.db.transaction((trx) =>
+    writeDemoSeed(trx, now, { disabilityCategories, mobilityAids }),
+  );
   for (const driver of result.onlineDrivers) {
     await deps.positionIndex.upsert({ ...driver, recordedAt: now });
   }

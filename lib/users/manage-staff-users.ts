@@ -13,7 +13,7 @@ import {
   updateUserById,
   type UserRow,
 } from '../../db/repositories/user-account.repository.js';
-import { isStaffRole, systemActor, type Actor, type StaffRole } from '../auth/actor.js';
+import { isStaffRole, staffRoles, systemActor, type Actor, type StaffRole } from '../auth/actor.js';
 import { normalizePhone } from '../auth/phone.js';
 import { recordAudit } from '../audit/audit-trail.js';
 import type { AppDeps } from '../deps.js';
@@ -60,7 +60,10 @@ export async function listStaffUsers(
 ): Promise<{ count: number; results: StaffUserView[] }> {
   const { count, rows } = await pageStaffUsers(
     deps.db.knex,
-    { role: filters.role, includeInactive: filters.include_inactive === true },
+    {
+      roles: filters.role ? [filters.role] : staffRoles,
+      includeInactive: filters.include_inactive === true,
+    },
     toPageWindow(page),
   );
   return { count, results: rows.map(toStaffUserView) };

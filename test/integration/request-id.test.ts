@@ -7,7 +7,7 @@ import type { Worker } from 'bullmq';
 import type { AppDeps } from '../../lib/deps.js';
 import type { AppState } from '../../api/http/context.js';
 import { requestContext } from '../../api/http/middleware/request-context.js';
-import { insertOutboxMessages } from '../../db/repositories/outbox.repository.js';
+import { oweAll } from '../../lib/jobs/owe.js';
 import { startOutboxRelay, type OutboxRelay } from '../../lib/outbox/outbox-relay.js';
 import { runWithRequestId } from '../../lib/logger/request-scope.js';
 import { startQueueWorkers } from '../../workers/processors.js';
@@ -36,8 +36,8 @@ describe('request id from the API into outbox rows, jobs and job logs', () => {
     app.use(requestContext(deps.logger, 'en'));
     app.use(async (ctx) => {
       await new Promise((resolve) => setTimeout(resolve, 5)); // across an await
-      await insertOutboxMessages(deps.db.knex, [
-        { topic: 'sms.send', payload: { sms_message_id: 1 } },
+      await oweAll(deps.db.knex, [
+        { topic: 'sms.send', payload: { sms_message_id: 1 }, jobId: null },
       ]);
       ctx.body = { ok: true };
     });
@@ -65,16 +65,14 @@ describe('request id from the API into outbox rows, jobs and job logs', () => {
       'sms.send': async (payload, { log }) => {
         log.info('sending');
         // What a job writes carries the same id onwards.
-        await insertOutboxMessages(deps.db.knex, [
+        await oweAll(deps.db.knex, [
           { topic: 'realtime.offer-changed', payload: { offer_id: 9 }, jobId: 'follow-up' },
         ]);
         seen.push(payload);
       },
     });
     await runWithRequestId('req-chain-1234', () =>
-      insertOutboxMessages(deps.db.knex, [
-        { topic: 'sms.send', payload: { sms_message_id: 7 }, jobId: 'sms-7' },
-      ]),
+      oweAll(deps.db.knex, [{ topic: 'sms.send', payload: { sms_message_id: 7 }, jobId: 'sms-7' }]),
     );
     relay = await startOutboxRelay({ ...deps, databaseUrl: deps.config.databaseUrl });
     await pollUntil(() => Promise.resolve(seen.length === 1));

@@ -7,7 +7,10 @@ import {
   seedRegions,
 } from '../../db/seeds/atyrau-demo.js';
 import { parseInput } from '../../lib/validation/parse-input.js';
+import { disabilityCategories, mobilityAids } from '../../lib/passengers/passenger.schemas.js';
 import { createRegionSchema } from '../../lib/regions/region.schemas.js';
+
+const vocabulary = { disabilityCategories, mobilityAids };
 
 describe('Atyrau demo data', () => {
   it('when the PRNG is seeded the same, then it repeats its sequence', () => {
@@ -20,7 +23,7 @@ describe('Atyrau demo data', () => {
   });
 
   it('when the people are built twice, then they are identical', () => {
-    expect(buildDemoPeople()).to.deep.equal(buildDemoPeople());
+    expect(buildDemoPeople(vocabulary)).to.deep.equal(buildDemoPeople(vocabulary));
   });
 
   it('when the regions are checked, then all lie in Atyrau and pass the region schema', () => {
@@ -41,7 +44,7 @@ describe('Atyrau demo data', () => {
   });
 
   it('when the people are built, then phones and plates are unique and valid', () => {
-    const { drivers, passengers } = buildDemoPeople();
+    const { drivers, passengers } = buildDemoPeople(vocabulary);
     expect(drivers).to.have.length(30);
     expect(passengers).to.have.length(50);
     const phones = [...drivers, ...passengers].map((p) => p.phone);

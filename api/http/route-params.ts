@@ -1,4 +1,7 @@
-/** Path parameters that name rows by integer id. */
+/**
+ * Path parameters that name rows by integer id: the one parser every route uses for them.
+ * (Order and region ids are strings; their use cases look them up as given.)
+ */
 import { AppError } from '../../lib/errors/app-error.js';
 
 /** A malformed id cannot name anything: "not found", like an id outside the caller's scope. */

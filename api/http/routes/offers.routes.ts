@@ -3,21 +3,13 @@ import * as yup from 'yup';
 import { acceptOffer, declineOffer } from '../../../lib/dispatch/answer-offer.js';
 import { listPendingOfferViews } from '../../../lib/dispatch/offer-view.js';
 import type { AppDeps } from '../../../lib/deps.js';
-import { AppError } from '../../../lib/errors/app-error.js';
 import { loadOrderView } from '../../../lib/orders/order-view.js';
 import { buildPage, paginationQuery, toPageWindow } from '../../../lib/pagination/paginate.js';
 import { bodyObject } from '../../../lib/validation/parse-input.js';
 import type { RouteRegistry } from '../route.js';
+import { idParam } from '../route-params.js';
 
 export const declineBody = bodyObject({ reason: yup.string().trim().max(500).optional() });
-
-/** A malformed id cannot name an offer: "not found", like any id outside the caller's scope. */
-function offerIdOf(params: Record<string, string>): number {
-  const raw = params.offer_id ?? '';
-  const id = /^\d{1,9}$/.test(raw) ? Number(raw) : 0;
-  if (id < 1) throw new AppError('not_found');
-  return id;
-}
 
 export function registerOffersRoutes(routes: RouteRegistry, deps: AppDeps): void {
   routes.add({
@@ -53,7 +45,7 @@ export function registerOffersRoutes(routes: RouteRegistry, deps: AppDeps): void
     access: ['driver'],
     errors: [401, 403, 404, 409],
     handler: async ({ ctx, actor, params }) => {
-      const orderId = await acceptOffer(deps, actor, offerIdOf(params));
+      const orderId = await acceptOffer(deps, actor, idParam(params, 'offer_id'));
       return { success: true, order: await loadOrderView(deps.db.knex, orderId, ctx.state.locale) };
     },
   });
@@ -67,7 +59,7 @@ export function registerOffersRoutes(routes: RouteRegistry, deps: AppDeps): void
     body: declineBody,
     errors: [400, 401, 403, 404, 409],
     handler: async ({ actor, body, params }) => {
-      await declineOffer(deps, actor, offerIdOf(params), body.reason ?? null);
+      await declineOffer(deps, actor, idParam(params, 'offer_id'), body.reason ?? null);
       return { success: true };
     },
   });

@@ -23,6 +23,7 @@ import { withdrawFromOrder } from '../../../lib/orders/withdraw-from-order.js';
 import { parseInput } from '../../../lib/validation/parse-input.js';
 import type { AppContext } from '../context.js';
 import { Reply, type RouteRegistry } from '../route.js';
+import { idParam } from '../route-params.js';
 
 const tag = 'orders';
 const idempotencyKeySchema = yup.object({
@@ -30,13 +31,6 @@ const idempotencyKeySchema = yup.object({
     .string()
     .matches(/^[\x21-\x7e]{1,200}$/, 'Use 1 to 200 visible ASCII characters'),
 });
-
-/** A path id that must be a positive integer; anything else names nothing (404). */
-function partyId(raw: string | undefined): number {
-  const id = Number(raw);
-  if (!/^\d{1,9}$/.test(raw ?? '') || id < 1) throw new AppError('not_found');
-  return id;
-}
 
 async function viewOf(deps: AppDeps, ctx: AppContext, orderId: string): Promise<OrderView> {
   const view = await loadOrderView(deps.db.knex, orderId, ctx.state.locale);
@@ -108,7 +102,7 @@ export function registerOrdersRoutes(routes: RouteRegistry, deps: AppDeps): void
     query: orderListQuery,
     errors: [404],
     handler: ({ ctx, actor, query, params }) =>
-      list(ctx, actor, query, { passengerId: partyId(params.id) }),
+      list(ctx, actor, query, { passengerId: idParam(params) }),
   });
 
   routes.add({
@@ -121,7 +115,7 @@ export function registerOrdersRoutes(routes: RouteRegistry, deps: AppDeps): void
     query: orderListQuery,
     errors: [404],
     handler: ({ ctx, actor, query, params }) =>
-      list(ctx, actor, query, { driverId: partyId(params.id) }),
+      list(ctx, actor, query, { driverId: idParam(params) }),
   });
 
   routes.add({

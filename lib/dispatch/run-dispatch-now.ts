@@ -80,9 +80,9 @@ function decisionOf(
 export async function runDispatchNow(
   deps: AppDeps,
   actor: UserActor,
-  orderId: string,
-  locale: Locale,
+  input: { orderId: string; locale: Locale },
 ): Promise<DispatchNowResult> {
+  const { orderId, locale } = input;
   const order = await findOrderById(deps.db.knex, orderId);
   if (!order) throw new AppError('not_found');
   if (startableFrom.includes(order.status as OrderStatus)) await enterMatching(deps, actor, order);

@@ -56,12 +56,12 @@ describe('runDispatchNow', () => {
       for (let i = 0; i < 50; i++) {
         const offer = (await deps.db.knex('offers').where({ order_id: orderId }).first()) as
           { id: number } | undefined;
-        if (offer) return acceptOffer(deps, driverActor, offer.id);
+        if (offer) return acceptOffer(deps, driverActor, { offerId: offer.id });
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
       throw new Error('no offer made');
     })();
-    const result = await runDispatchNow(deps, dispatcher, orderId, 'en');
+    const result = await runDispatchNow(deps, dispatcher, { orderId, locale: 'en' });
     await accepting;
     expect(result).to.include({ decided: true, success: true, driver_id: driver.id });
     expect(result.order.status).to.equal('assigned');
@@ -71,7 +71,7 @@ describe('runDispatchNow', () => {
     await placeDriver(deps, regionId, 1);
     const orderId = await handedBackOrder();
     const started = Date.now();
-    const result = await runDispatchNow(deps, dispatcher, orderId, 'en');
+    const result = await runDispatchNow(deps, dispatcher, { orderId, locale: 'en' });
     expect(Date.now() - started).to.be.at.least(1400);
     expect(result.decided).to.equal(false);
     expect(result.order.status).to.equal('offered');
@@ -88,7 +88,9 @@ describe('runDispatchNow', () => {
         deps.config.dispatch,
       ),
     );
-    const error = await runDispatchNow(deps, dispatcher, orderId, 'en').catch((e: unknown) => e);
+    const error = await runDispatchNow(deps, dispatcher, { orderId, locale: 'en' }).catch(
+      (e: unknown) => e,
+    );
     expect(error).to.have.property('code', 'invalid_transition');
   });
 });

@@ -4,6 +4,7 @@ import { listOrderCandidates } from '../../../lib/dispatch/list-order-candidates
 import type { RankedCandidate } from '../../../lib/dispatch/rank-candidates.js';
 import { staffRoles } from '../middleware/authenticate.js';
 import type { RouteRegistry } from '../route.js';
+import { stringIdParam } from '../route-params.js';
 
 /** The original dashboard read the factors from `priority {region_match, order_count, distance}`. */
 const withOriginalPriority = (candidate: RankedCandidate) => ({
@@ -30,7 +31,7 @@ export function registerCandidatesRoutes(routes: RouteRegistry, deps: AppDeps): 
     errors: [404],
     response: 'OrderCandidates',
     handler: async ({ params }) => {
-      const view = await listOrderCandidates(deps, params.order_id ?? '');
+      const view = await listOrderCandidates(deps, stringIdParam(params, 'order_id'));
       return { ...view, candidates: view.candidates.map(withOriginalPriority) };
     },
   });

@@ -30,8 +30,10 @@ export function registerCandidatesRoutes(routes: RouteRegistry, deps: AppDeps): 
     access: staffRoles,
     errors: [404],
     response: 'OrderCandidates',
-    handler: async ({ params }) => {
-      const view = await listOrderCandidates(deps, stringIdParam(params, 'order_id'));
+    handler: async ({ actor, params }) => {
+      const view = await listOrderCandidates(deps, actor, {
+        orderId: stringIdParam(params, 'order_id'),
+      });
       return { ...view, candidates: view.candidates.map(withOriginalPriority) };
     },
   });

@@ -20,7 +20,7 @@ import {
 import { withdrawFromOrder } from '../../../lib/orders/withdraw-from-order.js';
 import { parseInput } from '../../../lib/validation/parse-input.js';
 import type { AppContext } from '../context.js';
-import { Reply, type RouteRegistry } from '../route.js';
+import { Reply, routeAction, type RouteRegistry } from '../route.js';
 import { idParam, stringIdParam } from '../route-params.js';
 
 const tag = 'orders';
@@ -30,7 +30,28 @@ const idempotencyKeySchema = yup.object({
     .matches(/^[\x21-\x7e]{1,200}$/, 'Use 1 to 200 visible ASCII characters'),
 });
 
+/** The order actions the mobile app's paths serve too (`/api/mobile/orders/…`). */
+export function orderActions(deps: AppDeps) {
+  return {
+    changeStatus: routeAction({
+      method: 'patch',
+      response: 'Order',
+      access: 'authenticated',
+      body: changeStatusBody,
+      errors: [404, 409],
+      handler: ({ ctx, actor, body, params }) =>
+        changeOrderStatus(deps, actor, {
+          orderId: stringIdParam(params),
+          to: body.status,
+          reason: body.reason,
+          locale: ctx.state.locale,
+        }),
+    }),
+  };
+}
+
 export function registerOrdersRoutes(routes: RouteRegistry, deps: AppDeps): void {
+  const actions = orderActions(deps);
   const list = (
     ctx: AppContext,
     actor: UserActor,
@@ -137,21 +158,10 @@ export function registerOrdersRoutes(routes: RouteRegistry, deps: AppDeps): void
   });
 
   routes.add({
-    method: 'patch',
+    ...actions.changeStatus,
     path: '/api/orders/:id/status/',
-    response: 'Order',
     summary: 'Change the status (role rules, driver geofence and no-show wait); 409 if illegal',
     tag,
-    access: 'authenticated',
-    body: changeStatusBody,
-    errors: [404, 409],
-    handler: ({ ctx, actor, body, params }) =>
-      changeOrderStatus(deps, actor, {
-        orderId: stringIdParam(params),
-        to: body.status,
-        reason: body.reason,
-        locale: ctx.state.locale,
-      }),
   });
 
   routes.add({

@@ -28,6 +28,7 @@ import type { AppContext } from '../../context.js';
 import type { Method, RouteRegistry } from '../../route.js';
 import { idParam, stringIdParam } from '../../route-params.js';
 import { declineBody } from '../offers.routes.js';
+import { orderActions } from '../orders.routes.js';
 import { mobileOrdersQuery, mobileTag } from './mobile-accounts.routes.js';
 import { mobileActiveOrder, mobileList, mobileMessages, mobileOffer } from './mobile-views.js';
 
@@ -185,21 +186,10 @@ export function registerMobileWorkRoutes(routes: RouteRegistry, deps: AppDeps): 
   });
 
   routes.add({
-    method: 'patch',
+    ...orderActions(deps).changeStatus,
     path: '/api/mobile/orders/:id/status/',
-    response: 'Order',
     summary: 'Alias of PATCH /api/orders/{id}/status/ (illegal transitions are 409, not 400)',
     tag,
-    access: 'authenticated',
-    body: changeStatusBody,
-    errors: [404, 409],
-    handler: ({ ctx, actor, body, params }) =>
-      changeOrderStatus(deps, actor, {
-        orderId: stringIdParam(params),
-        to: body.status,
-        reason: body.reason,
-        locale: locale(ctx),
-      }),
   });
 
   for (const [method, path, why] of notImplemented) {

@@ -130,9 +130,11 @@ export function createPlainWebSocketServer(
       backlog: [],
     };
     try {
-      const snapshot = await followPlainRoute(deps, actor, route, locale, () =>
-        register(connection),
-      );
+      const snapshot = await followPlainRoute(deps, actor, {
+        route,
+        locale,
+        join: () => register(connection),
+      });
       // The order's current state first, so the app starts from it; then what came while it
       // was read, minus anything the snapshot already holds.
       if (snapshot) {

@@ -50,6 +50,24 @@ export interface RouteSpec<
 export type AnyRouteSpec = RouteSpec<Access, Schema | undefined, Schema | undefined>;
 
 /**
+ * What a route does, without where it is: one action registered under its own path and
+ * under an alias (the mobile app's paths) answers the same, from one definition.
+ */
+export type RouteAction<
+  A extends Access,
+  B extends Schema | undefined,
+  Q extends Schema | undefined,
+> = Omit<RouteSpec<A, B, Q>, 'path' | 'summary' | 'tag'>;
+
+export const routeAction = <
+  A extends Access,
+  B extends Schema | undefined = undefined,
+  Q extends Schema | undefined = undefined,
+>(
+  action: RouteAction<A, B, Q>,
+): RouteAction<A, B, Q> => action;
+
+/**
  * A handler's answer when the status depends on the outcome (e.g. 200 for an idempotent
  * replay instead of 201, 202 while a decision is pending); plain values use `spec.status`.
  */

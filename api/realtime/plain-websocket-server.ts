@@ -9,7 +9,7 @@ import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { randomUUID } from 'node:crypto';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { authenticateAccessToken } from '../../lib/auth/access-token.js';
+import { authenticateCaller } from '../../lib/auth/authenticate-caller.js';
 import type { UserActor } from '../../lib/auth/actor.js';
 import type { AppDeps } from '../../lib/deps.js';
 import { isAppError } from '../../lib/errors/app-error.js';
@@ -111,7 +111,7 @@ export function createPlainWebSocketServer(
     if (!token) return ws.close(plainCloseCodes.unauthorized, 'unauthorized');
     let actor: UserActor;
     try {
-      actor = await authenticateAccessToken(deps.db.knex, deps.config.jwt, token);
+      actor = await authenticateCaller(deps, { token });
     } catch (e: unknown) {
       if (isAppError(e)) return ws.close(plainCloseCodes.unauthorized, e.code);
       deps.logger.error({ err: e }, 'plain websocket handshake failed');
@@ -130,9 +130,11 @@ export function createPlainWebSocketServer(
       backlog: [],
     };
     try {
-      const snapshot = await followPlainRoute(deps, actor, route, locale, () =>
-        register(connection),
-      );
+      const snapshot = await followPlainRoute(deps, actor, {
+        route,
+        locale,
+        join: () => register(connection),
+      });
       // The order's current state first, so the app starts from it; then what came while it
       // was read, minus anything the snapshot already holds.
       if (snapshot) {

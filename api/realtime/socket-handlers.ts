@@ -55,9 +55,11 @@ export function registerSocketHandlers(
     answer(socket, deps, args, async (input) => {
       const { order_id } = parseInput(subscribeSchema, input);
       await consume();
-      const order = await subscribeToOrder(deps, actor, order_id, locale, () =>
-        socket.join(orderRoom(order_id)),
-      );
+      const order = await subscribeToOrder(deps, actor, {
+        orderId: order_id,
+        locale,
+        join: () => socket.join(orderRoom(order_id)),
+      });
       return { ok: true as const, order };
     }),
   );

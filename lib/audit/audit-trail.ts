@@ -10,7 +10,8 @@ import {
   type AuditEntityType,
   type AuditFilters,
 } from '../../db/repositories/audit.repository.js';
-import { actorUserId, type Actor } from '../auth/actor.js';
+import { actorUserId, type Actor, type UserActor } from '../auth/actor.js';
+import type { AppDeps } from '../deps.js';
 import { toPageWindow, type PageRequest } from '../pagination/paginate.js';
 
 export const auditEntityTypes: readonly AuditEntityType[] = [
@@ -48,12 +49,14 @@ export async function recordAudit(
   });
 }
 
+/** Staff only (the route's access rule); the actor is part of every use case's shape. */
 export async function listAuditEntries(
-  db: Db,
-  filters: AuditFilters,
-  page: PageRequest,
+  deps: Pick<AppDeps, 'db'>,
+  _actor: UserActor,
+  input: { filters: AuditFilters; page: PageRequest },
 ): Promise<{ count: number; results: AuditEntryView[] }> {
-  const { count, rows } = await pageAuditEntries(db, filters, toPageWindow(page));
+  const window = toPageWindow(input.page);
+  const { count, rows } = await pageAuditEntries(deps.db.knex, input.filters, window);
   return {
     count,
     results: rows.map((row) => ({

@@ -19,6 +19,8 @@ import { oweAll } from '../jobs/owe.js';
 import { systemActor, type Actor, type UserActor } from '../auth/actor.js';
 import type { AppDeps } from '../deps.js';
 import { AppError } from '../errors/app-error.js';
+import type { Locale } from '../i18n/messages.js';
+import { requireOrderView, type OrderView } from '../orders/order-view.js';
 import { transitionOrder } from '../orders/transition-order.js';
 import { offerChanged } from './offer-outbox.js';
 
@@ -44,13 +46,14 @@ export function assignmentReason(
   return `engine: ${parts.join(', ')}`;
 }
 
-/** Accepts the offer: order assigned to the driver, driver on the way. Returns the order id. */
+/** Accepts the offer: order assigned to the driver, driver on the way. Returns the order. */
 export async function acceptOffer(
   deps: AnswerDeps,
   actor: UserActor,
-  offerId: number,
-): Promise<string> {
-  return deps.db.transaction(async (trx) => {
+  input: { offerId: number; locale?: Locale },
+): Promise<OrderView> {
+  const { offerId } = input;
+  const orderId = await deps.db.transaction(async (trx) => {
     const offer = await lockOwnOffer(trx, actor, offerId);
     const now = deps.clock.now();
     if (offer.status !== 'pending' || offer.expires_at <= now) throw new AppError('offer_closed');
@@ -77,6 +80,7 @@ export async function acceptOffer(
     );
     return offer.order_id;
   });
+  return requireOrderView(deps.db.knex, orderId, input.locale ?? deps.config.defaultLocale);
 }
 
 /**
@@ -121,13 +125,19 @@ async function closeUnanswered(
 export async function declineOffer(
   deps: AnswerDeps,
   actor: UserActor,
-  offerId: number,
-  reason: string | null,
+  input: { offerId: number; reason?: string | null },
 ): Promise<void> {
   await deps.db.transaction(async (trx) => {
-    const offer = await lockOwnOffer(trx, actor, offerId);
+    const offer = await lockOwnOffer(trx, actor, input.offerId);
     if (offer.status !== 'pending') throw new AppError('offer_closed');
-    await closeUnanswered(trx, deps, offer, 'declined', actor, reason ?? 'declined by the driver');
+    await closeUnanswered(
+      trx,
+      deps,
+      offer,
+      'declined',
+      actor,
+      input.reason ?? 'declined by the driver',
+    );
   });
 }
 

@@ -6,6 +6,7 @@
  */
 import { findSearchStartedAt } from '../../db/repositories/matching.repository.js';
 import { findOrderById } from '../../db/repositories/order.repository.js';
+import type { UserActor } from '../auth/actor.js';
 import { AppError } from '../errors/app-error.js';
 import { pairCost, type PairCostTerms } from './pair-cost.js';
 import type { RankedCandidate } from './rank-candidates.js';
@@ -33,10 +34,13 @@ export interface OrderCandidatesView {
 
 const searching = new Set(['matching', 'offered']);
 
+/** Staff only (the route's access rule); the actor is part of every use case's shape. */
 export async function listOrderCandidates(
   deps: FindCandidatesDeps,
-  orderId: string,
+  _actor: UserActor,
+  input: { orderId: string },
 ): Promise<OrderCandidatesView> {
+  const { orderId } = input;
   const order = await findOrderById(deps.db.knex, orderId);
   if (!order) throw new AppError('not_found');
   const search = await findRankedCandidates(deps, order);

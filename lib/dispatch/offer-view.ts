@@ -9,6 +9,8 @@ import {
   listPendingOffersWithOrder,
   type OfferRow,
 } from '../../db/repositories/matching.repository.js';
+import type { UserActor } from '../auth/actor.js';
+import type { AppDeps } from '../deps.js';
 
 export interface OfferView {
   id: number;
@@ -67,12 +69,13 @@ export async function loadOfferView(
   return offer ? toOfferView(offer, now) : null;
 }
 
-/** The calling driver's pending offers, oldest first. */
-export async function listPendingOfferViews(
-  db: Db,
-  driverId: number,
-  now: Date = new Date(),
+/** The calling driver's pending offers, oldest first (none for a driver without a profile). */
+export async function listOwnPendingOffers(
+  deps: Pick<AppDeps, 'db' | 'clock'>,
+  actor: UserActor,
 ): Promise<OfferView[]> {
-  const offers = await listPendingOffersWithOrder(db, driverId);
+  if (actor.driverId === null) return [];
+  const offers = await listPendingOffersWithOrder(deps.db.knex, actor.driverId);
+  const now = deps.clock.now();
   return offers.map((offer) => toOfferView(offer, now));
 }

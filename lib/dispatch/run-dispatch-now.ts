@@ -5,7 +5,9 @@
  * a driver accepted (assigned), or the engine handed the order back to the dispatcher.
  *
  * Safe alongside the workers: entering matching owes the usual match job, and whichever run
- * locks the order first makes the offer; the other finds it no longer matching.
+ * locks the order first makes the offer; the other finds it no longer matching. The wait is
+ * woken by the order's own changes (PostgreSQL NOTIFY at commit, from any process), not by
+ * polling, and its deadline is read on deps.clock.
  */
 import { findOrderById, type OrderRow } from '../../db/repositories/order.repository.js';
 import type { UserActor } from '../auth/actor.js';
@@ -17,7 +19,8 @@ import {
   terminalStatuses,
   type OrderStatus,
 } from '../orders/order-status.js';
-import { loadOrderView, type OrderView } from '../orders/order-view.js';
+import { watchOrderChanges, type OrderChangeWatch } from '../orders/order-changes.js';
+import { requireOrderView, type OrderView } from '../orders/order-view.js';
 import { invalidTransition, transitionOrder } from '../orders/transition-order.js';
 import { matchOrder, NoDriverYetError } from './match-order.js';
 
@@ -33,7 +36,6 @@ export type DispatchNowResult =
 
 /** Statuses from which a dispatcher may start the engine by hand. */
 const startableFrom: readonly OrderStatus[] = ['awaiting_dispatcher_decision', 'active_queue'];
-const pollIntervalMs = 100;
 
 async function enterMatching(deps: AppDeps, actor: UserActor, order: OrderRow): Promise<void> {
   await deps.db.transaction((trx) =>
@@ -80,34 +82,53 @@ function decisionOf(
 export async function runDispatchNow(
   deps: AppDeps,
   actor: UserActor,
-  orderId: string,
-  locale: Locale,
+  input: { orderId: string; locale: Locale },
 ): Promise<DispatchNowResult> {
+  const { orderId, locale } = input;
   const order = await findOrderById(deps.db.knex, orderId);
   if (!order) throw new AppError('not_found');
-  if (startableFrom.includes(order.status as OrderStatus)) await enterMatching(deps, actor, order);
-  else if (order.status !== 'matching' && order.status !== 'offered') {
+  const startable = startableFrom.includes(order.status as OrderStatus);
+  if (!startable && order.status !== 'matching' && order.status !== 'offered') {
     throw invalidTransition(order.status, 'matching');
   }
-  const startedVersion = (await findOrderById(deps.db.knex, orderId))?.version ?? order.version;
-
+  // Listening before anything changes, so not even the quickest answer is missed.
+  const changes = await watchOrderChanges(deps, orderId);
   try {
-    await matchOrder(deps, orderId);
-  } catch (e: unknown) {
-    // No driver yet: the owed job keeps searching with backoff; report what we know.
-    if (!(e instanceof NoDriverYetError)) throw e;
+    if (startable) await enterMatching(deps, actor, order);
+    const startedVersion = (await findOrderById(deps.db.knex, orderId))?.version ?? order.version;
+    try {
+      await matchOrder(deps, orderId);
+    } catch (e: unknown) {
+      // No driver yet: the owed job keeps searching with backoff; report what we know.
+      if (!(e instanceof NoDriverYetError)) throw e;
+    }
+    return await awaitDecision(deps, changes, { orderId, locale, startedVersion });
+  } finally {
+    await changes.close();
   }
+}
 
-  const deadline = Date.now() + deps.config.dispatch.assignWaitMs;
+/**
+ * Re-reads the order at each of its changes until it shows a decision or the wait
+ * (DISPATCH_ASSIGN_WAIT_MS, on deps.clock) is over. Between changes it sleeps for what is
+ * left of the wait; that sleep running out ends the wait too, whatever a fake clock says.
+ */
+async function awaitDecision(
+  deps: AppDeps,
+  changes: OrderChangeWatch,
+  input: { orderId: string; locale: Locale; startedVersion: number },
+): Promise<DispatchNowResult> {
+  const deadline = deps.clock.now().getTime() + deps.config.dispatch.assignWaitMs;
+  let waitedOut = false;
   for (;;) {
-    const current = await findOrderById(deps.db.knex, orderId);
+    const current = await findOrderById(deps.db.knex, input.orderId);
     if (!current) throw new AppError('not_found');
-    const decision = decisionOf(current, startedVersion);
-    if (decision || Date.now() >= deadline) {
-      const view = await loadOrderView(deps.db.knex, orderId, locale);
-      if (!view) throw new AppError('not_found');
+    const decision = decisionOf(current, input.startedVersion);
+    const left = deadline - deps.clock.now().getTime();
+    if (decision || waitedOut || left <= 0) {
+      const view = await requireOrderView(deps.db.knex, input.orderId, input.locale);
       return decision ? { ...decision, order: view } : { decided: false, order: view };
     }
-    await new Promise((resolve) => setTimeout(resolve, pollIntervalMs));
+    waitedOut = (await changes.next(left)) === 'waited';
   }
 }

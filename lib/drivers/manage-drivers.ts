@@ -69,9 +69,9 @@ export async function createDriver(
 export async function updateDriver(
   deps: PeopleDeps,
   actor: Actor,
-  id: number,
-  input: UpdateDriverInput,
+  request: { id: number; changes: UpdateDriverInput },
 ): Promise<StaffDriverView> {
+  const { id, changes: input } = request;
   return deps.db.transaction(async (trx) => {
     // The driver row first, then its user, as deactivateDriver does: one order, no deadlock.
     const existing = await lockDriverRow(trx, id);
@@ -92,7 +92,12 @@ export async function updateDriver(
   });
 }
 
-export async function deactivateDriver(deps: PeopleDeps, actor: Actor, id: number): Promise<void> {
+export async function deactivateDriver(
+  deps: PeopleDeps,
+  actor: Actor,
+  input: { id: number },
+): Promise<void> {
+  const { id } = input;
   const changed = await deps.db.transaction(async (trx) => {
     const driver = await lockDriverRow(trx, id);
     if (!driver) throw new AppError('not_found');

@@ -30,11 +30,13 @@ export async function loadDriverView(db: Db, id: number): Promise<DriverView> {
   return toDriverView(driver);
 }
 
+/** Staff only (the route's access rule); the actor is part of every use case's shape. */
 export async function listDrivers(
   deps: Pick<AppDeps, 'db'>,
-  filters: Omit<DriverListQuery, 'page' | 'page_size'>,
-  page: PageRequest,
+  _actor: UserActor,
+  input: { filters: Omit<DriverListQuery, 'page' | 'page_size'>; page: PageRequest },
 ): Promise<{ count: number; results: StaffDriverView[] }> {
+  const { filters, page } = input;
   const { include_inactive, ...rest } = filters;
   const { count, rows } = await pageDrivers(
     deps.db.knex,
@@ -47,8 +49,9 @@ export async function listDrivers(
 export async function getDriver(
   deps: Pick<AppDeps, 'db'>,
   actor: UserActor,
-  id: number,
+  input: { id: number },
 ): Promise<DriverView> {
+  const { id } = input;
   const staff = isStaff(actor);
   if (!staff && actor.driverId !== id) throw new AppError('not_found');
   const driver = await findDriverWithGraph(deps.db.knex, id);
@@ -62,5 +65,5 @@ export async function getOwnDriver(
   actor: UserActor,
 ): Promise<DriverView> {
   if (actor.driverId === null) throw new AppError('profile_required');
-  return getDriver(deps, actor, actor.driverId);
+  return getDriver(deps, actor, { id: actor.driverId });
 }

@@ -24,9 +24,9 @@ const busyStatuses = ['offered', 'enroute_to_pickup', 'on_trip'];
 export async function setDriverOnline(
   deps: OnlineDeps,
   actor: UserActor,
-  driverId: number,
-  isOnline: boolean,
+  input: { driverId: number; isOnline: boolean },
 ): Promise<DriverView> {
+  const { driverId, isOnline } = input;
   if (actor.role !== 'driver' || actor.driverId !== driverId) throw new AppError('not_found');
   await deps.db.transaction(async (trx) => {
     const driver = await lockDriverRow(trx, driverId);

@@ -20,7 +20,9 @@ import { oweAll } from '../jobs/owe.js';
 import type { UserActor } from '../auth/actor.js';
 import type { AppDeps } from '../deps.js';
 import { AppError } from '../errors/app-error.js';
+import type { Locale } from '../i18n/messages.js';
 import type { OrderStatus } from './order-status.js';
+import { requireOrderView, type OrderView } from './order-view.js';
 import { invalidTransition, transitionOrder } from './transition-order.js';
 
 export const manuallyAssignableFrom: readonly OrderStatus[] = [
@@ -58,11 +60,11 @@ const unavailable = (reason: AssignmentProblem) =>
 export async function assignDriverManually(
   deps: Pick<AppDeps, 'db' | 'config' | 'clock'>,
   actor: UserActor,
-  request: { orderId: string; driverId: number },
-): Promise<OrderRow> {
+  request: { orderId: string; driverId: number; locale: Locale },
+): Promise<OrderView> {
   const now = deps.clock.now();
   try {
-    return await deps.db.transaction(async (trx) => {
+    await deps.db.transaction(async (trx) => {
       const order = await lockOrder(trx, request.orderId);
       if (!order) throw new AppError('not_found');
       const from = order.status as OrderStatus;
@@ -79,7 +81,7 @@ export async function assignDriverManually(
       }
       const problem = assignmentProblem(driver, order);
       if (problem) throw unavailable(problem);
-      const result = await transitionOrder(
+      await transitionOrder(
         trx,
         {
           orderId: order.id,
@@ -93,10 +95,10 @@ export async function assignDriverManually(
         now,
         deps.config.dispatch,
       );
-      return result.order;
     });
   } catch (e: unknown) {
     if (isDriverAlreadyHeld(e)) throw unavailable('driver_busy');
     throw e;
   }
+  return requireOrderView(deps.db.knex, request.orderId, request.locale);
 }

@@ -17,6 +17,7 @@ import type { UserActor } from '../auth/actor.js';
 import type { AppDeps } from '../deps.js';
 import { AppError } from '../errors/app-error.js';
 import { haversineMeters } from '../geo/haversine.js';
+import type { Locale } from '../i18n/messages.js';
 import { isOrderInScope } from './order-scope.js';
 import {
   isLegalTransition,
@@ -26,6 +27,7 @@ import {
   type OrderStatus,
 } from './order-status.js';
 import { invalidTransition, transitionOrder } from './transition-order.js';
+import { requireOrderView, type OrderView } from './order-view.js';
 
 export type ChangeStatusDeps = Pick<AppDeps, 'db' | 'config' | 'clock'>;
 
@@ -33,6 +35,8 @@ export interface ChangeStatusRequest {
   orderId: string;
   to: OrderStatus;
   reason?: string | null;
+  /** The answer's language (default: the service's). */
+  locale?: Locale;
 }
 
 /** Statuses only the engine or the manual assignment set: they need an offer or a driver. */
@@ -113,10 +117,10 @@ export async function changeOrderStatus(
   deps: ChangeStatusDeps,
   actor: UserActor,
   request: ChangeStatusRequest,
-): Promise<OrderRow> {
+): Promise<OrderView> {
   const { orderId, to } = request;
   const now = deps.clock.now();
-  return deps.db.transaction(async (trx) => {
+  await deps.db.transaction(async (trx) => {
     const order = await lockOrder(trx, orderId);
     if (!order || !isOrderInScope(actor, order)) throw new AppError('not_found');
     const from = order.status as OrderStatus;
@@ -128,7 +132,7 @@ export async function changeOrderStatus(
     }
     if (actor.role === 'driver') await checkDriverRules(deps, trx, order, to, now);
 
-    const result = await transitionOrder(
+    await transitionOrder(
       trx,
       { orderId, to, actor, reason: request.reason ?? null, expectedStatuses: [from] },
       now,
@@ -140,6 +144,6 @@ export async function changeOrderStatus(
         await oweAll(trx, [offerChanged(closed.offerId)]);
       }
     }
-    return result.order;
   });
+  return requireOrderView(deps.db.knex, orderId, request.locale ?? deps.config.defaultLocale);
 }

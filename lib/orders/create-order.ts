@@ -25,14 +25,23 @@ import { parseClientTime } from '../clock/client-time.js';
 import type { AppDeps } from '../deps.js';
 import { entryStatus } from '../dispatch/dispatch-policy.js';
 import { AppError } from '../errors/app-error.js';
+import type { Locale } from '../i18n/messages.js';
 import { findPickupRegion } from '../regions/locate-region.js';
 import type { CreateOrderInput } from './order.schemas.js';
+import { requireOrderView, type OrderView } from './order-view.js';
 import { transitionOrder } from './transition-order.js';
 
 export type CreateOrderDeps = Pick<AppDeps, 'db' | 'config' | 'clock'>;
 
+export interface CreateOrderRequest {
+  order: CreateOrderInput;
+  /** The client's Idempotency-Key, if it sent one. */
+  idempotencyKey: string | null;
+  locale: Locale;
+}
+
 export interface CreateOrderResult {
-  orderId: string;
+  order: OrderView;
   /** True when an earlier request with the same Idempotency-Key made this order. */
   replayed: boolean;
 }
@@ -85,9 +94,18 @@ function checkDesiredPickupTime(
 export async function createOrder(
   deps: CreateOrderDeps,
   actor: UserActor,
+  request: CreateOrderRequest,
+): Promise<CreateOrderResult> {
+  const { orderId, replayed } = await bookOrder(deps, actor, request.order, request.idempotencyKey);
+  return { order: await requireOrderView(deps.db.knex, orderId, request.locale), replayed };
+}
+
+async function bookOrder(
+  deps: CreateOrderDeps,
+  actor: UserActor,
   input: CreateOrderInput,
   idempotencyKey: string | null,
-): Promise<CreateOrderResult> {
+): Promise<{ orderId: string; replayed: boolean }> {
   if (idempotencyKey) {
     const earlier = await findOrderByIdempotencyKey(deps.db.knex, actor.userId, idempotencyKey);
     if (earlier) return { orderId: earlier.id, replayed: true };

@@ -2,6 +2,7 @@
 import type { Db } from '../../db/database.js';
 import { findOrderWithParties, type OrderRow } from '../../db/repositories/order.repository.js';
 import { toDriverView, type DriverView } from '../drivers/driver-view.js';
+import { AppError } from '../errors/app-error.js';
 import type { Locale } from '../i18n/messages.js';
 import { toPassengerView, type PassengerView } from '../passengers/passenger-view.js';
 import { isOrderStatus, statusDisplay } from './order-status.js';
@@ -91,4 +92,18 @@ export async function loadOrderView(
 ): Promise<OrderView | null> {
   const order = await findOrderWithParties(db, orderId);
   return order ? toOrderView(order, locale) : null;
+}
+
+/**
+ * The view of an order the caller just read or changed. It can only be missing if the order
+ * was deleted in between (retention pruning), which the caller sees as "not found".
+ */
+export async function requireOrderView(
+  db: Db,
+  orderId: string,
+  locale: Locale,
+): Promise<OrderView> {
+  const view = await loadOrderView(db, orderId, locale);
+  if (!view) throw new AppError('not_found');
+  return view;
 }

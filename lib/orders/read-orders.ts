@@ -10,10 +10,11 @@ import {
   type OrderRow,
 } from '../../db/repositories/order.repository.js';
 import { isStaff, type UserActor } from '../auth/actor.js';
+import type { AppDeps } from '../deps.js';
 import { AppError } from '../errors/app-error.js';
 import type { Locale } from '../i18n/messages.js';
 import { buildPage, toPageWindow, type Page } from '../pagination/paginate.js';
-import { loadOrderView, toOrderView, type OrderView } from './order-view.js';
+import { requireOrderView, toOrderView, type OrderView } from './order-view.js';
 import { isOrderInScope, scopeFilter } from './order-scope.js';
 import { splitStatuses, type OrderListQuery } from './order.schemas.js';
 
@@ -28,16 +29,15 @@ export async function findOrderInScope(
   return order;
 }
 
+type ReadDeps = Pick<AppDeps, 'db'>;
+
 export async function getOrder(
-  db: Db,
+  deps: ReadDeps,
   actor: UserActor,
-  orderId: string,
-  locale: Locale,
+  input: { orderId: string; locale: Locale },
 ): Promise<OrderView> {
-  await findOrderInScope(db, actor, orderId);
-  const view = await loadOrderView(db, orderId, locale);
-  if (!view) throw new AppError('not_found');
-  return view;
+  await findOrderInScope(deps.db.knex, actor, input.orderId);
+  return requireOrderView(deps.db.knex, input.orderId, input.locale);
 }
 
 export interface OrderEventView {
@@ -52,12 +52,13 @@ export interface OrderEventView {
 }
 
 export async function getOrderEvents(
-  db: Db,
+  deps: ReadDeps,
   actor: UserActor,
-  orderId: string,
+  input: { orderId: string },
 ): Promise<{ order_id: string; count: number; results: OrderEventView[] }> {
-  await findOrderInScope(db, actor, orderId);
-  const events = await listOrderEvents(db, orderId);
+  const { orderId } = input;
+  await findOrderInScope(deps.db.knex, actor, orderId);
+  const events = await listOrderEvents(deps.db.knex, orderId);
   return {
     order_id: orderId,
     count: events.length,
@@ -106,7 +107,7 @@ function pinParty(
 }
 
 export async function listOrdersInScope(
-  db: Db,
+  deps: ReadDeps,
   actor: UserActor,
   request: OrderListRequest,
 ): Promise<Page<OrderView>> {
@@ -136,7 +137,7 @@ export async function listOrdersInScope(
   );
   if (!consistent) return buildPage(empty);
   const { limit, offset } = toPageWindow(query);
-  const { count, rows } = await listOrders(db, filter, { limit, offset });
+  const { count, rows } = await listOrders(deps.db.knex, filter, { limit, offset });
   return buildPage({
     url: request.url,
     request: query,

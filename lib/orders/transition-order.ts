@@ -93,6 +93,11 @@ function owedDispatchFor(order: OrderRow, now: Date, timing: DispatchTiming): Ow
   return [];
 }
 
+/**
+ * Not a use case but the step every use case that moves an order takes inside its own
+ * transaction (with its lock on the offer or driver, its outbox rows): hence the transaction
+ * handle, the clock's `now` and the dispatch timing instead of deps.
+ */
 export async function transitionOrder(
   trx: Db,
   request: TransitionRequest,

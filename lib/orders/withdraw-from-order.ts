@@ -5,11 +5,13 @@
  * transaction: a withdrawal is never half-recorded.
  */
 import { excludeDriver } from '../../db/repositories/matching.repository.js';
-import { lockOrder, type OrderRow } from '../../db/repositories/order.repository.js';
+import { lockOrder } from '../../db/repositories/order.repository.js';
 import type { UserActor } from '../auth/actor.js';
 import type { AppDeps } from '../deps.js';
 import { AppError } from '../errors/app-error.js';
+import type { Locale } from '../i18n/messages.js';
 import type { OrderStatus } from './order-status.js';
+import { requireOrderView, type OrderView } from './order-view.js';
 import { invalidTransition, transitionOrder } from './transition-order.js';
 
 const withdrawableFrom: readonly OrderStatus[] = ['assigned', 'driver_en_route'];
@@ -17,10 +19,10 @@ const withdrawableFrom: readonly OrderStatus[] = ['assigned', 'driver_en_route']
 export async function withdrawFromOrder(
   deps: Pick<AppDeps, 'db' | 'config' | 'clock'>,
   actor: UserActor,
-  request: { orderId: string; reason: string },
-): Promise<OrderRow> {
+  request: { orderId: string; reason: string; locale: Locale },
+): Promise<OrderView> {
   const now = deps.clock.now();
-  return deps.db.transaction(async (trx) => {
+  const orderId = await deps.db.transaction(async (trx) => {
     const order = await lockOrder(trx, request.orderId);
     const driverId = actor.driverId;
     if (!order || driverId === null || order.driver_id !== driverId) {
@@ -42,6 +44,7 @@ export async function withdrawFromOrder(
       now,
       deps.config.dispatch,
     );
-    return result.order;
+    return result.order.id;
   });
+  return requireOrderView(deps.db.knex, orderId, request.locale);
 }

@@ -9,7 +9,8 @@ import {
   replayDeadLetteredOutbox,
   type DeadLetterRow,
 } from '../../db/repositories/outbox.repository.js';
-import type { Db } from '../../db/database.js';
+import type { UserActor } from '../auth/actor.js';
+import type { AppDeps } from '../deps.js';
 import { AppError } from '../errors/app-error.js';
 import { toPageWindow, type PageRequest } from '../pagination/paginate.js';
 
@@ -35,18 +36,29 @@ const toView = (row: DeadLetterRow): DeadLetterView => ({
   dead_lettered_at: row.dead_lettered_at.toISOString(),
 });
 
+type DeadLetterDeps = Pick<AppDeps, 'db'>;
+
+/** Admins only (the route's access rule); the actor is part of every use case's shape. */
 export async function listDeadLetters(
-  db: Db,
+  deps: DeadLetterDeps,
+  _actor: UserActor,
   request: PageRequest,
 ): Promise<{ count: number; results: DeadLetterView[] }> {
   const window = toPageWindow(request);
   const [count, rows] = await Promise.all([
-    countDeadLetteredOutbox(db),
-    listDeadLetteredOutbox(db, window),
+    countDeadLetteredOutbox(deps.db.knex),
+    listDeadLetteredOutbox(deps.db.knex, window),
   ]);
   return { count, results: rows.map(toView) };
 }
 
-export async function replayDeadLetter(db: Db, id: number): Promise<void> {
-  if (!(await replayDeadLetteredOutbox(db, id))) throw new AppError('not_found');
+/** Puts the row back in line; the log names who did it, since it re-sends a message. */
+export async function replayDeadLetter(
+  deps: DeadLetterDeps & Pick<AppDeps, 'logger'>,
+  actor: UserActor,
+  input: { id: number },
+): Promise<{ id: number; replayed: true }> {
+  if (!(await replayDeadLetteredOutbox(deps.db.knex, input.id))) throw new AppError('not_found');
+  deps.logger.info({ outboxId: input.id, actorUserId: actor.userId }, 'dead letter replayed');
+  return { id: input.id, replayed: true };
 }

@@ -92,9 +92,9 @@ export async function createPassenger(
 export async function updatePassenger(
   deps: PeopleDeps,
   actor: Actor,
-  id: number,
-  input: UpdatePassengerInput,
+  request: { id: number; changes: UpdatePassengerInput },
 ): Promise<StaffPassengerView> {
+  const { id, changes: input } = request;
   return deps.db.transaction(async (trx) => {
     const existing = await lockPassenger(trx, id);
     const { phone, email, is_active, ...profile } = input;
@@ -120,8 +120,9 @@ export async function updatePassenger(
 export async function deactivatePassenger(
   deps: PeopleDeps,
   actor: Actor,
-  id: number,
+  input: { id: number },
 ): Promise<void> {
+  const { id } = input;
   await deps.db.transaction(async (trx) => {
     const existing = await lockPassenger(trx, id);
     if (!existing.is_active) return;

@@ -25,11 +25,13 @@ export const toStaffPassengerView = (passenger: PassengerRow): StaffPassengerVie
   is_active: passenger.is_active,
 });
 
+/** Staff only (the route's access rule); the actor is part of every use case's shape. */
 export async function listPassengers(
   deps: PeopleDeps,
-  filters: Omit<PassengerListQuery, 'page' | 'page_size'>,
-  page: PageRequest,
+  _actor: UserActor,
+  input: { filters: Omit<PassengerListQuery, 'page' | 'page_size'>; page: PageRequest },
 ): Promise<{ count: number; results: StaffPassengerView[] }> {
+  const { filters, page } = input;
   const phone =
     filters.phone === undefined
       ? undefined
@@ -45,8 +47,9 @@ export async function listPassengers(
 export async function getPassenger(
   deps: PeopleDeps,
   actor: UserActor,
-  id: number,
+  input: { id: number },
 ): Promise<PassengerView> {
+  const { id } = input;
   const staff = isStaff(actor);
   if (!staff && actor.passengerId !== id) throw new AppError('not_found');
   const passenger = await findPassengerWithGraph(deps.db.knex, id);
@@ -57,5 +60,5 @@ export async function getPassenger(
 /** The caller's own profile; a passenger who has not registered one yet gets 403. */
 export async function getOwnPassenger(deps: PeopleDeps, actor: UserActor): Promise<PassengerView> {
   if (actor.passengerId === null) throw new AppError('profile_required');
-  return getPassenger(deps, actor, actor.passengerId);
+  return getPassenger(deps, actor, { id: actor.passengerId });
 }

@@ -66,11 +66,11 @@ function mayFollowParty(actor: UserActor, route: PlainRoute): boolean {
 export async function followPlainRoute(
   deps: Pick<AppDeps, 'db'>,
   actor: UserActor,
-  route: PlainRoute,
-  locale: Locale,
-  join: () => void,
+  input: { route: PlainRoute; locale: Locale; join: () => void },
 ): Promise<OrderView | null> {
-  if (route.kind === 'orders') return subscribeToOrder(deps, actor, route.id, locale, join);
+  const { route, locale, join } = input;
+  if (route.kind === 'orders')
+    return subscribeToOrder(deps, actor, { orderId: route.id, locale, join });
   if (!mayFollowParty(actor, route)) throw new AppError('not_found');
   join();
   return null;

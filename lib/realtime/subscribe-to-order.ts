@@ -35,10 +35,9 @@ async function mayFollowOrder(
 export async function subscribeToOrder(
   deps: Pick<AppDeps, 'db'>,
   actor: UserActor,
-  orderId: string,
-  locale: Locale,
-  join: () => void | Promise<void>,
+  input: { orderId: string; locale: Locale; join: () => void | Promise<void> },
 ): Promise<OrderView> {
+  const { orderId, locale, join } = input;
   if (!(await mayFollowOrder(deps, actor, orderId))) throw new AppError('not_found');
   await join();
   const order = await loadOrderView(deps.db.knex, orderId, locale);

@@ -3,7 +3,6 @@
  * transaction. Deactivating keeps the row (orders and people still point at it) and only
  * drops it from public reads.
  */
-import type { Database } from '../../db/database.js';
 import {
   findRegionById,
   insertRegion,
@@ -12,6 +11,7 @@ import {
 } from '../../db/repositories/region.repository.js';
 import { isStaff, type Actor, type UserActor } from '../auth/actor.js';
 import { recordAudit } from '../audit/audit-trail.js';
+import type { AppDeps } from '../deps.js';
 import { AppError } from '../errors/app-error.js';
 import { toPageWindow, type PageRequest } from '../pagination/paginate.js';
 import type { CreateRegionInput, UpdateRegionInput } from './region.schemas.js';
@@ -21,20 +21,25 @@ import { toRegionView, type RegionView } from './region-view.js';
 /** Staff see whether a region is active; the public only ever sees active ones. */
 export type StaffRegionView = RegionView & { is_active: boolean };
 
+type RegionDeps = Pick<AppDeps, 'db'>;
+
 const toStaffRegionView = (region: Parameters<typeof toRegionView>[0]): StaffRegionView => ({
   ...toRegionView(region),
   is_active: region.is_active,
 });
 
 export async function listRegions(
-  db: Database,
+  deps: RegionDeps,
   actor: UserActor | undefined,
-  filters: { include_inactive?: boolean | undefined },
-  page: PageRequest,
+  input: { include_inactive?: boolean | undefined; page: PageRequest },
 ): Promise<{ count: number; results: RegionView[] }> {
-  const includeInactive = filters.include_inactive === true;
+  const includeInactive = input.include_inactive === true;
   if (includeInactive && !(actor && isStaff(actor))) throw new AppError('forbidden');
-  const { count, rows } = await pageRegions(db.knex, { includeInactive }, toPageWindow(page));
+  const { count, rows } = await pageRegions(
+    deps.db.knex,
+    { includeInactive },
+    toPageWindow(input.page),
+  );
   return {
     count,
     results: rows.map((r) => (actor && isStaff(actor) ? toStaffRegionView(r) : toRegionView(r))),
@@ -42,22 +47,23 @@ export async function listRegions(
 }
 
 export async function getRegion(
-  db: Database,
+  deps: RegionDeps,
   actor: UserActor | undefined,
-  id: string,
+  input: { id: string },
 ): Promise<RegionView> {
+  const { id } = input;
   const staff = actor !== undefined && isStaff(actor);
-  const region = regionIdParam.test(id) ? await findRegionById(db.knex, id) : undefined;
+  const region = regionIdParam.test(id) ? await findRegionById(deps.db.knex, id) : undefined;
   if (!region || (!region.is_active && !staff)) throw new AppError('not_found');
   return staff ? toStaffRegionView(region) : toRegionView(region);
 }
 
 export async function createRegion(
-  db: Database,
+  deps: RegionDeps,
   actor: Actor,
   input: CreateRegionInput,
 ): Promise<StaffRegionView> {
-  return db.transaction(async (trx) => {
+  return deps.db.transaction(async (trx) => {
     if (await findRegionById(trx, input.id)) {
       throw new AppError('conflict', { fields: { id: ['A region with this id exists'] } });
     }
@@ -68,12 +74,12 @@ export async function createRegion(
 }
 
 export async function updateRegion(
-  db: Database,
+  deps: RegionDeps,
   actor: Actor,
-  id: string,
-  input: UpdateRegionInput,
+  request: { id: string; changes: UpdateRegionInput },
 ): Promise<StaffRegionView> {
-  return db.transaction(async (trx) => {
+  const { id, changes: input } = request;
+  return deps.db.transaction(async (trx) => {
     const existing = regionIdParam.test(id) ? await findRegionById(trx, id) : undefined;
     if (!existing) throw new AppError('not_found');
     const region = await updateRegionById(trx, id, input);
@@ -83,8 +89,13 @@ export async function updateRegion(
   });
 }
 
-export async function deactivateRegion(db: Database, actor: Actor, id: string): Promise<void> {
-  await db.transaction(async (trx) => {
+export async function deactivateRegion(
+  deps: RegionDeps,
+  actor: Actor,
+  input: { id: string },
+): Promise<void> {
+  const { id } = input;
+  await deps.db.transaction(async (trx) => {
     const existing = regionIdParam.test(id) ? await findRegionById(trx, id) : undefined;
     if (!existing) throw new AppError('not_found');
     if (!existing.is_active) return;

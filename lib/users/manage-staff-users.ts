@@ -53,11 +53,16 @@ async function ensureAnAdminRemains(trx: Db): Promise<void> {
   }
 }
 
+/** Staff only (the route's access rule); the actor is part of every use case's shape. */
 export async function listStaffUsers(
   deps: PeopleDeps,
-  filters: { role?: StaffRole | undefined; include_inactive?: boolean | undefined },
-  page: PageRequest,
+  _actor: Actor,
+  input: {
+    filters: { role?: StaffRole | undefined; include_inactive?: boolean | undefined };
+    page: PageRequest;
+  },
 ): Promise<{ count: number; results: StaffUserView[] }> {
+  const { filters, page } = input;
   const { count, rows } = await pageStaffUsers(
     deps.db.knex,
     {
@@ -69,8 +74,13 @@ export async function listStaffUsers(
   return { count, results: rows.map(toStaffUserView) };
 }
 
-export async function getStaffUser(deps: PeopleDeps, id: number): Promise<StaffUserView> {
-  return toStaffUserView(await requireStaffRow(deps.db.knex, id));
+/** Staff only (the route's access rule); the actor is part of every use case's shape. */
+export async function getStaffUser(
+  deps: PeopleDeps,
+  _actor: Actor,
+  input: { id: number },
+): Promise<StaffUserView> {
+  return toStaffUserView(await requireStaffRow(deps.db.knex, input.id));
 }
 
 export async function createStaffUser(
@@ -98,9 +108,9 @@ export async function createStaffUser(
 export async function updateStaffUser(
   deps: PeopleDeps,
   actor: Actor,
-  id: number,
-  input: UpdateStaffUserInput,
+  request: { id: number; changes: UpdateStaffUserInput },
 ): Promise<StaffUserView> {
+  const { id, changes: input } = request;
   return deps.db.transaction(async (trx) => {
     await requireStaffRow(trx, id);
     const user = await updateUserById(trx, id, input);
@@ -113,8 +123,9 @@ export async function updateStaffUser(
 export async function deactivateStaffUser(
   deps: PeopleDeps,
   actor: Actor,
-  id: number,
+  input: { id: number },
 ): Promise<void> {
+  const { id } = input;
   await deps.db.transaction(async (trx) => {
     const existing = await requireStaffRow(trx, id);
     if (!existing.is_active) return;

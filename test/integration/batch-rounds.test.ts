@@ -99,7 +99,7 @@ describe('batch matching rounds', () => {
       passengerId: null,
       driverId: first.driver.id,
     };
-    await declineOffer(deps, actor, offer!.id, 'flat tyre');
+    await declineOffer(deps, actor, { offerId: offer!.id, reason: 'flat tyre' });
     expect(await statusOf(orderId)).to.equal('matching');
     await runBatchRounds(deps);
     const offers = await offersOf(orderId);

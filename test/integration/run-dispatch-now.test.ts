@@ -1,13 +1,14 @@
 import { expect } from 'chai';
 import type { UserActor } from '../../lib/auth/actor.js';
 import type { AppDeps } from '../../lib/deps.js';
-import { acceptOffer } from '../../lib/dispatch/answer-offer.js';
+import { acceptOffer, declineOffer } from '../../lib/dispatch/answer-offer.js';
 import { runDispatchNow } from '../../lib/dispatch/run-dispatch-now.js';
 import { systemActor } from '../../lib/auth/actor.js';
 import { transitionOrder } from '../../lib/orders/transition-order.js';
 import { closeDeps, createTestDeps, resetState } from '../helpers/test-deps.js';
 import { createPassenger, createRegion, createUser } from '../helpers/factories.js';
 import { createOrderIn, placeDriver } from '../helpers/dispatch-fixtures.js';
+import { pollUntil } from '../helpers/poll-until.js';
 
 describe('runDispatchNow', () => {
   let deps: AppDeps;
@@ -35,17 +36,32 @@ describe('runDispatchNow', () => {
   });
 
   /** An order the engine handed back to the dispatcher. */
-  async function handedBackOrder(): Promise<string> {
-    const orderId = await createOrderIn(deps, passenger);
-    await deps.db.transaction((trx) =>
+  async function handedBackOrder(within = deps): Promise<string> {
+    const orderId = await createOrderIn(within, passenger);
+    await within.db.transaction((trx) =>
       transitionOrder(
         trx,
         { orderId, to: 'awaiting_dispatcher_decision', actor: systemActor, reason: 'nobody' },
-        deps.clock.now(),
-        deps.config.dispatch,
+        within.clock.now(),
+        within.config.dispatch,
       ),
     );
     return orderId;
+  }
+
+  /** The offer the engine made on the order, once it exists. */
+  async function offerOf(orderId: string, within = deps): Promise<{ id: number }> {
+    let offer: { id: number } | undefined;
+    await pollUntil(
+      async () => {
+        offer = (await within.db.knex('offers').where({ order_id: orderId }).first()) as
+          { id: number } | undefined;
+        return offer !== undefined;
+      },
+      5000,
+      'the engine to make an offer',
+    );
+    return offer!;
   }
 
   it('when the offered driver accepts within the wait, then a decision naming the driver', async () => {
@@ -53,25 +69,43 @@ describe('runDispatchNow', () => {
     const orderId = await handedBackOrder();
     const driverActor: UserActor = { ...dispatcher, role: 'driver', driverId: driver.id };
     const accepting = (async () => {
-      for (let i = 0; i < 50; i++) {
-        const offer = (await deps.db.knex('offers').where({ order_id: orderId }).first()) as
-          { id: number } | undefined;
-        if (offer) return acceptOffer(deps, driverActor, offer.id);
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-      throw new Error('no offer made');
+      const offer = await offerOf(orderId);
+      return acceptOffer(deps, driverActor, { offerId: offer.id });
     })();
-    const result = await runDispatchNow(deps, dispatcher, orderId, 'en');
+    const result = await runDispatchNow(deps, dispatcher, { orderId, locale: 'en' });
     await accepting;
     expect(result).to.include({ decided: true, success: true, driver_id: driver.id });
     expect(result.order.status).to.equal('assigned');
+  });
+
+  it('when the clock passes the deadline, then the next change of the order ends the wait (no real-time wait)', async () => {
+    let now = Date.now();
+    const clock = { now: () => new Date(now) };
+    const clocked = createTestDeps({ DISPATCH_ASSIGN_WAIT_MS: '60000' }, clock);
+    try {
+      const { driver } = await placeDriver(clocked, regionId, 1);
+      const orderId = await handedBackOrder(clocked);
+      const started = Date.now();
+      const running = runDispatchNow(clocked, dispatcher, { orderId, locale: 'en' });
+      const offer = await offerOf(orderId, clocked);
+      now += 61_000;
+      // A change that decides nothing (back to matching): it wakes the wait, which is over.
+      const driverActor: UserActor = { ...dispatcher, role: 'driver', driverId: driver.id };
+      await declineOffer(clocked, driverActor, { offerId: offer.id, reason: 'busy' });
+      const result = await running;
+      expect(result.decided).to.equal(false);
+      expect(result.order.status).to.equal('matching');
+      expect(Date.now() - started).to.be.below(30_000);
+    } finally {
+      await closeDeps(clocked);
+    }
   });
 
   it('when nobody answers within the wait, then no decision and the order is still being dispatched', async () => {
     await placeDriver(deps, regionId, 1);
     const orderId = await handedBackOrder();
     const started = Date.now();
-    const result = await runDispatchNow(deps, dispatcher, orderId, 'en');
+    const result = await runDispatchNow(deps, dispatcher, { orderId, locale: 'en' });
     expect(Date.now() - started).to.be.at.least(1400);
     expect(result.decided).to.equal(false);
     expect(result.order.status).to.equal('offered');
@@ -88,7 +122,9 @@ describe('runDispatchNow', () => {
         deps.config.dispatch,
       ),
     );
-    const error = await runDispatchNow(deps, dispatcher, orderId, 'en').catch((e: unknown) => e);
+    const error = await runDispatchNow(deps, dispatcher, { orderId, locale: 'en' }).catch(
+      (e: unknown) => e,
+    );
     expect(error).to.have.property('code', 'invalid_transition');
   });
 });

@@ -21,10 +21,10 @@ export function registerAuditRoutes(routes: RouteRegistry, deps: AppDeps): void 
     tag: 'audit',
     access: staffRoles,
     query: auditQuery,
-    handler: async ({ ctx, query }) => {
+    handler: async ({ ctx, actor, query }) => {
       const { page, page_size, ...filters } = query;
       const request = { page, page_size };
-      const { count, results } = await listAuditEntries(deps.db.knex, filters, request);
+      const { count, results } = await listAuditEntries(deps, actor, { filters, page: request });
       return buildPage({ url: ctx.href, request, count, results });
     },
   });

@@ -8,7 +8,7 @@ import { closeSession, rotateRefreshToken } from '../../../lib/auth/session-toke
 import { verifyOtp } from '../../../lib/auth/verify-otp.js';
 import type { AppDeps } from '../../../lib/deps.js';
 import { bodyObject } from '../../../lib/validation/parse-input.js';
-import type { RouteRegistry } from '../route.js';
+import { routeAction, type RouteRegistry } from '../route.js';
 import { disabilityCategories, mobilityAids } from '../../../lib/passengers/passenger.schemas.js';
 
 const phoneField = () => yup.string().max(32).required();
@@ -41,32 +41,54 @@ export const registrationOf = (body: yup.InferType<typeof registerPassengerBody>
   mobility_aid: body.mobility_aid ?? 'none',
 });
 
-export function registerAuthRoutes(routes: RouteRegistry, deps: AppDeps): void {
+/** The auth actions the mobile app's paths serve too (`/api/mobile/auth/…`). */
+export function authActions(deps: AppDeps) {
   const otpDeps = createOtpDeps(deps);
+  return {
+    phoneLogin: routeAction({
+      method: 'post',
+      access: 'public',
+      body: phoneLoginBody,
+      errors: [429, 503],
+      handler: ({ ctx, body }) =>
+        requestOtp(otpDeps, { phone: body.phone, ip: ctx.ip, locale: ctx.state.locale }),
+    }),
+    verifyOtp: routeAction({
+      method: 'post',
+      access: 'public',
+      body: verifyOtpBody,
+      errors: [403, 429, 503],
+      handler: ({ ctx, body }) =>
+        verifyOtp(otpDeps, { phone: body.phone, code: body.code, ip: ctx.ip }),
+    }),
+    logout: routeAction({
+      method: 'post',
+      access: 'authenticated',
+      body: logoutBody,
+      handler: async ({ ctx, actor, body }) => {
+        await closeSession(deps, actor, body.refresh);
+        return { message: authMessages.loggedOut[ctx.state.locale] };
+      },
+    }),
+  };
+}
+
+export function registerAuthRoutes(routes: RouteRegistry, deps: AppDeps): void {
+  const actions = authActions(deps);
   const tag = 'Auth';
 
   routes.add({
-    method: 'post',
+    ...actions.phoneLogin,
     path: '/api/auth/phone-login/',
     summary: 'Send a login code by SMS',
     tag,
-    access: 'public',
-    body: phoneLoginBody,
-    errors: [429, 503],
-    handler: ({ ctx, body }) =>
-      requestOtp(otpDeps, { phone: body.phone, ip: ctx.ip, locale: ctx.state.locale }),
   });
 
   routes.add({
-    method: 'post',
+    ...actions.verifyOtp,
     path: '/api/auth/verify-otp/',
     summary: 'Log in with the SMS code; returns tokens and the profile',
     tag,
-    access: 'public',
-    body: verifyOtpBody,
-    errors: [403, 429, 503],
-    handler: ({ ctx, body }) =>
-      verifyOtp(otpDeps, { phone: body.phone, code: body.code, ip: ctx.ip }),
   });
 
   routes.add({
@@ -81,16 +103,10 @@ export function registerAuthRoutes(routes: RouteRegistry, deps: AppDeps): void {
   });
 
   routes.add({
-    method: 'post',
+    ...actions.logout,
     path: '/api/auth/logout/',
     summary: 'End the session: its access and refresh tokens stop working at once',
     tag,
-    access: 'authenticated',
-    body: logoutBody,
-    handler: async ({ ctx, actor, body }) => {
-      await closeSession(deps, actor, body.refresh);
-      return { message: authMessages.loggedOut[ctx.state.locale] };
-    },
   });
 
   routes.add({

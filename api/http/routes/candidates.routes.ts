@@ -4,6 +4,7 @@ import { listOrderCandidates } from '../../../lib/dispatch/list-order-candidates
 import type { RankedCandidate } from '../../../lib/dispatch/rank-candidates.js';
 import { staffRoles } from '../middleware/authenticate.js';
 import type { RouteRegistry } from '../route.js';
+import { stringIdParam } from '../route-params.js';
 
 /** The original dashboard read the factors from `priority {region_match, order_count, distance}`. */
 const withOriginalPriority = (candidate: RankedCandidate) => ({
@@ -29,8 +30,10 @@ export function registerCandidatesRoutes(routes: RouteRegistry, deps: AppDeps): 
     access: staffRoles,
     errors: [404],
     response: 'OrderCandidates',
-    handler: async ({ params }) => {
-      const view = await listOrderCandidates(deps, params.order_id ?? '');
+    handler: async ({ actor, params }) => {
+      const view = await listOrderCandidates(deps, actor, {
+        orderId: stringIdParam(params, 'order_id'),
+      });
       return { ...view, candidates: view.candidates.map(withOriginalPriority) };
     },
   });

@@ -1,12 +1,11 @@
 /** dispatch endpoints of the contract. */
 import type { AppDeps } from '../../../lib/deps.js';
 import { runDispatchNow } from '../../../lib/dispatch/run-dispatch-now.js';
-import { AppError } from '../../../lib/errors/app-error.js';
 import { assignDriverManually } from '../../../lib/orders/assign-driver-manually.js';
 import { assignBody, assignedDriverId } from '../../../lib/orders/order.schemas.js';
-import { loadOrderView } from '../../../lib/orders/order-view.js';
 import { staffRoles } from '../middleware/authenticate.js';
 import { Reply, type RouteRegistry } from '../route.js';
+import { stringIdParam } from '../route-params.js';
 
 const tag = 'dispatch';
 
@@ -22,24 +21,19 @@ export function registerDispatchRoutes(routes: RouteRegistry, deps: AppDeps): vo
     body: assignBody,
     errors: [404, 409],
     handler: async ({ ctx, actor, body, params }) => {
-      const orderId = params.order_id ?? '';
+      const orderId = stringIdParam(params, 'order_id');
       const locale = ctx.state.locale;
       const driverId = assignedDriverId(body.driver_id);
       if (driverId === undefined) {
-        const result = await runDispatchNow(deps, actor, orderId, locale);
+        const result = await runDispatchNow(deps, actor, { orderId, locale });
         if (!result.decided) {
           return new Reply(202, { success: false, status: 'matching', order: result.order });
         }
         const { success, driver_id, reason, order } = result;
         return { success, driver_id, reason, order };
       }
-      const order = await assignDriverManually(deps, actor, {
-        orderId,
-        driverId,
-      });
-      const view = await loadOrderView(deps.db.knex, order.id, locale);
-      if (!view) throw new AppError('not_found');
-      return { success: true, driver_id: order.driver_id, reason: 'manual', order: view };
+      const order = await assignDriverManually(deps, actor, { orderId, driverId, locale });
+      return { success: true, driver_id: driverId, reason: 'manual', order };
     },
   });
 }

@@ -34,10 +34,10 @@ export function registerDriversRoutes(routes: RouteRegistry, deps: AppDeps): voi
     tag,
     access: staffRoles,
     query: driverListQuery,
-    handler: async ({ ctx, query }) => {
+    handler: async ({ ctx, actor, query }) => {
       const { page, page_size, ...filters } = query;
       const request = { page, page_size };
-      const { count, results } = await listDrivers(deps, filters, request);
+      const { count, results } = await listDrivers(deps, actor, { filters, page: request });
       return buildPage({ url: ctx.href, request, count, results });
     },
   });
@@ -71,7 +71,7 @@ export function registerDriversRoutes(routes: RouteRegistry, deps: AppDeps): voi
     tag,
     access: ['driver', ...staffRoles],
     errors: [404],
-    handler: ({ actor, params }) => getDriver(deps, actor, idParam(params)),
+    handler: ({ actor, params }) => getDriver(deps, actor, { id: idParam(params) }),
   });
 
   routes.add({
@@ -99,7 +99,7 @@ export function registerDriversRoutes(routes: RouteRegistry, deps: AppDeps): voi
     body: onlineStatusSchema,
     errors: [404, 409],
     handler: ({ actor, body, params }) =>
-      setDriverOnline(deps, actor, idParam(params), body.is_online),
+      setDriverOnline(deps, actor, { driverId: idParam(params), isOnline: body.is_online }),
   });
 
   routes.add({
@@ -124,7 +124,8 @@ export function registerDriversRoutes(routes: RouteRegistry, deps: AppDeps): voi
     access: ['admin'],
     body: updateDriverSchema,
     errors: [404, 409],
-    handler: ({ actor, body, params }) => updateDriver(deps, actor, idParam(params), body),
+    handler: ({ actor, body, params }) =>
+      updateDriver(deps, actor, { id: idParam(params), changes: body }),
   });
 
   routes.add({
@@ -136,7 +137,7 @@ export function registerDriversRoutes(routes: RouteRegistry, deps: AppDeps): voi
     status: 204,
     errors: [404, 409],
     handler: async ({ actor, params }) => {
-      await deactivateDriver(deps, actor, idParam(params));
+      await deactivateDriver(deps, actor, { id: idParam(params) });
       return null;
     },
   });

@@ -1,23 +1,14 @@
 /** Offers: the driver's pending offers and their answers (accept, decline). */
 import * as yup from 'yup';
 import { acceptOffer, declineOffer } from '../../../lib/dispatch/answer-offer.js';
-import { listPendingOfferViews } from '../../../lib/dispatch/offer-view.js';
+import { listOwnPendingOffers } from '../../../lib/dispatch/offer-view.js';
 import type { AppDeps } from '../../../lib/deps.js';
-import { AppError } from '../../../lib/errors/app-error.js';
-import { loadOrderView } from '../../../lib/orders/order-view.js';
 import { buildPage, paginationQuery, toPageWindow } from '../../../lib/pagination/paginate.js';
 import { bodyObject } from '../../../lib/validation/parse-input.js';
 import type { RouteRegistry } from '../route.js';
+import { idParam } from '../route-params.js';
 
 export const declineBody = bodyObject({ reason: yup.string().trim().max(500).optional() });
-
-/** A malformed id cannot name an offer: "not found", like any id outside the caller's scope. */
-function offerIdOf(params: Record<string, string>): number {
-  const raw = params.offer_id ?? '';
-  const id = /^\d{1,9}$/.test(raw) ? Number(raw) : 0;
-  if (id < 1) throw new AppError('not_found');
-  return id;
-}
 
 export function registerOffersRoutes(routes: RouteRegistry, deps: AppDeps): void {
   routes.add({
@@ -31,10 +22,7 @@ export function registerOffersRoutes(routes: RouteRegistry, deps: AppDeps): void
     errors: [401, 403],
     handler: async ({ ctx, actor, query }) => {
       // A driver holds at most one pending offer (a unique index), so paging is in memory.
-      const offers =
-        actor.driverId === null
-          ? []
-          : await listPendingOfferViews(deps.db.knex, actor.driverId, deps.clock.now());
+      const offers = await listOwnPendingOffers(deps, actor);
       const window = toPageWindow(query);
       return buildPage({
         url: ctx.href,
@@ -53,8 +41,11 @@ export function registerOffersRoutes(routes: RouteRegistry, deps: AppDeps): void
     access: ['driver'],
     errors: [401, 403, 404, 409],
     handler: async ({ ctx, actor, params }) => {
-      const orderId = await acceptOffer(deps, actor, offerIdOf(params));
-      return { success: true, order: await loadOrderView(deps.db.knex, orderId, ctx.state.locale) };
+      const offerId = idParam(params, 'offer_id');
+      return {
+        success: true,
+        order: await acceptOffer(deps, actor, { offerId, locale: ctx.state.locale }),
+      };
     },
   });
 
@@ -67,7 +58,10 @@ export function registerOffersRoutes(routes: RouteRegistry, deps: AppDeps): void
     body: declineBody,
     errors: [400, 401, 403, 404, 409],
     handler: async ({ actor, body, params }) => {
-      await declineOffer(deps, actor, offerIdOf(params), body.reason ?? null);
+      await declineOffer(deps, actor, {
+        offerId: idParam(params, 'offer_id'),
+        reason: body.reason,
+      });
       return { success: true };
     },
   });

@@ -2,7 +2,6 @@
 import * as yup from 'yup';
 import type { UserActor } from '../../../lib/auth/actor.js';
 import type { AppDeps } from '../../../lib/deps.js';
-import { AppError } from '../../../lib/errors/app-error.js';
 import { changeOrderStatus } from '../../../lib/orders/change-order-status.js';
 import { createOrder } from '../../../lib/orders/create-order.js';
 import {
@@ -12,7 +11,6 @@ import {
   withdrawBody,
   type OrderListQuery,
 } from '../../../lib/orders/order.schemas.js';
-import { loadOrderView, type OrderView } from '../../../lib/orders/order-view.js';
 import {
   getOrder,
   getOrderEvents,
@@ -22,7 +20,8 @@ import {
 import { withdrawFromOrder } from '../../../lib/orders/withdraw-from-order.js';
 import { parseInput } from '../../../lib/validation/parse-input.js';
 import type { AppContext } from '../context.js';
-import { Reply, type RouteRegistry } from '../route.js';
+import { Reply, routeAction, type RouteRegistry } from '../route.js';
+import { idParam, stringIdParam } from '../route-params.js';
 
 const tag = 'orders';
 const idempotencyKeySchema = yup.object({
@@ -31,27 +30,35 @@ const idempotencyKeySchema = yup.object({
     .matches(/^[\x21-\x7e]{1,200}$/, 'Use 1 to 200 visible ASCII characters'),
 });
 
-/** A path id that must be a positive integer; anything else names nothing (404). */
-function partyId(raw: string | undefined): number {
-  const id = Number(raw);
-  if (!/^\d{1,9}$/.test(raw ?? '') || id < 1) throw new AppError('not_found');
-  return id;
-}
-
-async function viewOf(deps: AppDeps, ctx: AppContext, orderId: string): Promise<OrderView> {
-  const view = await loadOrderView(deps.db.knex, orderId, ctx.state.locale);
-  if (!view) throw new AppError('not_found');
-  return view;
+/** The order actions the mobile app's paths serve too (`/api/mobile/orders/…`). */
+export function orderActions(deps: AppDeps) {
+  return {
+    changeStatus: routeAction({
+      method: 'patch',
+      response: 'Order',
+      access: 'authenticated',
+      body: changeStatusBody,
+      errors: [404, 409],
+      handler: ({ ctx, actor, body, params }) =>
+        changeOrderStatus(deps, actor, {
+          orderId: stringIdParam(params),
+          to: body.status,
+          reason: body.reason,
+          locale: ctx.state.locale,
+        }),
+    }),
+  };
 }
 
 export function registerOrdersRoutes(routes: RouteRegistry, deps: AppDeps): void {
+  const actions = orderActions(deps);
   const list = (
     ctx: AppContext,
     actor: UserActor,
     query: OrderListQuery,
     party?: OrderListRequest['party'],
   ) =>
-    listOrdersInScope(deps.db.knex, actor, {
+    listOrdersInScope(deps, actor, {
       query,
       url: ctx.href,
       locale: ctx.state.locale,
@@ -91,10 +98,13 @@ export function registerOrdersRoutes(routes: RouteRegistry, deps: AppDeps): void
       const headers = parseInput(idempotencyKeySchema, {
         'idempotency-key': ctx.get('idempotency-key') || undefined,
       });
-      const key = headers['idempotency-key'] ?? null;
-      const { orderId, replayed } = await createOrder(deps, actor, body, key);
+      const { order, replayed } = await createOrder(deps, actor, {
+        order: body,
+        idempotencyKey: headers['idempotency-key'] ?? null,
+        locale: ctx.state.locale,
+      });
       if (replayed) ctx.set('Idempotent-Replayed', 'true');
-      return new Reply(replayed ? 200 : 201, await viewOf(deps, ctx, orderId));
+      return new Reply(replayed ? 200 : 201, order);
     },
   });
 
@@ -108,7 +118,7 @@ export function registerOrdersRoutes(routes: RouteRegistry, deps: AppDeps): void
     query: orderListQuery,
     errors: [404],
     handler: ({ ctx, actor, query, params }) =>
-      list(ctx, actor, query, { passengerId: partyId(params.id) }),
+      list(ctx, actor, query, { passengerId: idParam(params) }),
   });
 
   routes.add({
@@ -121,7 +131,7 @@ export function registerOrdersRoutes(routes: RouteRegistry, deps: AppDeps): void
     query: orderListQuery,
     errors: [404],
     handler: ({ ctx, actor, query, params }) =>
-      list(ctx, actor, query, { driverId: partyId(params.id) }),
+      list(ctx, actor, query, { driverId: idParam(params) }),
   });
 
   routes.add({
@@ -133,7 +143,7 @@ export function registerOrdersRoutes(routes: RouteRegistry, deps: AppDeps): void
     access: 'authenticated',
     errors: [404],
     handler: ({ ctx, actor, params }) =>
-      getOrder(deps.db.knex, actor, params.id ?? '', ctx.state.locale),
+      getOrder(deps, actor, { orderId: stringIdParam(params), locale: ctx.state.locale }),
   });
 
   routes.add({
@@ -144,26 +154,14 @@ export function registerOrdersRoutes(routes: RouteRegistry, deps: AppDeps): void
     tag,
     access: 'authenticated',
     errors: [404],
-    handler: ({ actor, params }) => getOrderEvents(deps.db.knex, actor, params.id ?? ''),
+    handler: ({ actor, params }) => getOrderEvents(deps, actor, { orderId: stringIdParam(params) }),
   });
 
   routes.add({
-    method: 'patch',
+    ...actions.changeStatus,
     path: '/api/orders/:id/status/',
-    response: 'Order',
     summary: 'Change the status (role rules, driver geofence and no-show wait); 409 if illegal',
     tag,
-    access: 'authenticated',
-    body: changeStatusBody,
-    errors: [404, 409],
-    handler: async ({ ctx, actor, body, params }) => {
-      const order = await changeOrderStatus(deps, actor, {
-        orderId: params.id ?? '',
-        to: body.status,
-        reason: body.reason,
-      });
-      return viewOf(deps, ctx, order.id);
-    },
   });
 
   routes.add({
@@ -175,12 +173,11 @@ export function registerOrdersRoutes(routes: RouteRegistry, deps: AppDeps): void
     access: ['driver'],
     body: withdrawBody,
     errors: [404, 409],
-    handler: async ({ ctx, actor, body, params }) => {
-      const order = await withdrawFromOrder(deps, actor, {
-        orderId: params.id ?? '',
+    handler: ({ ctx, actor, body, params }) =>
+      withdrawFromOrder(deps, actor, {
+        orderId: stringIdParam(params),
         reason: body.reason,
-      });
-      return viewOf(deps, ctx, order.id);
-    },
+        locale: ctx.state.locale,
+      }),
   });
 }

@@ -15,8 +15,8 @@ export function registerOutboxRoutes(routes: RouteRegistry, deps: AppDeps): void
     access: ['admin'],
     query: paginationQuery,
     response: 'DeadLetterPage',
-    handler: async ({ ctx, query }) => {
-      const { count, results } = await listDeadLetters(deps.db.knex, query);
+    handler: async ({ ctx, actor, query }) => {
+      const { count, results } = await listDeadLetters(deps, actor, query);
       return buildPage({ url: ctx.href, request: query, count, results });
     },
   });
@@ -29,10 +29,6 @@ export function registerOutboxRoutes(routes: RouteRegistry, deps: AppDeps): void
     status: 202,
     errors: [404],
     response: 'DeadLetterReplay',
-    handler: async ({ params }) => {
-      const id = idParam(params);
-      await replayDeadLetter(deps.db.knex, id);
-      return { id, replayed: true };
-    },
+    handler: ({ actor, params }) => replayDeadLetter(deps, actor, { id: idParam(params) }),
   });
 }

@@ -33,10 +33,10 @@ export function registerPassengersRoutes(routes: RouteRegistry, deps: AppDeps): 
     tag,
     access: staffRoles,
     query: passengerListQuery,
-    handler: async ({ ctx, query }) => {
+    handler: async ({ ctx, actor, query }) => {
       const { page, page_size, ...filters } = query;
       const request = { page, page_size };
-      const { count, results } = await listPassengers(deps, filters, request);
+      const { count, results } = await listPassengers(deps, actor, { filters, page: request });
       return buildPage({ url: ctx.href, request, count, results });
     },
   });
@@ -74,7 +74,7 @@ export function registerPassengersRoutes(routes: RouteRegistry, deps: AppDeps): 
     tag,
     access: ['passenger', ...staffRoles],
     errors: [404],
-    handler: ({ actor, params }) => getPassenger(deps, actor, idParam(params)),
+    handler: ({ actor, params }) => getPassenger(deps, actor, { id: idParam(params) }),
   });
 
   routes.add({
@@ -99,7 +99,8 @@ export function registerPassengersRoutes(routes: RouteRegistry, deps: AppDeps): 
     access: ['admin'],
     body: updatePassengerSchema,
     errors: [404, 409],
-    handler: ({ actor, body, params }) => updatePassenger(deps, actor, idParam(params), body),
+    handler: ({ actor, body, params }) =>
+      updatePassenger(deps, actor, { id: idParam(params), changes: body }),
   });
 
   routes.add({
@@ -111,7 +112,7 @@ export function registerPassengersRoutes(routes: RouteRegistry, deps: AppDeps): 
     status: 204,
     errors: [404, 409],
     handler: async ({ actor, params }) => {
-      await deactivatePassenger(deps, actor, idParam(params));
+      await deactivatePassenger(deps, actor, { id: idParam(params) });
       return null;
     },
   });

@@ -11,6 +11,7 @@ import {
   updateRegion,
 } from '../../../lib/regions/manage-regions.js';
 import type { RouteRegistry } from '../route.js';
+import { stringIdParam } from '../route-params.js';
 
 const tag = 'regions';
 const regionListQuery = listQuery({
@@ -29,7 +30,7 @@ export function registerRegionsRoutes(routes: RouteRegistry, deps: AppDeps): voi
     errors: [400, 403],
     handler: async ({ ctx, actor, query }) => {
       const { include_inactive, ...page } = query;
-      const { count, results } = await listRegions(deps.db, actor, { include_inactive }, page);
+      const { count, results } = await listRegions(deps, actor, { include_inactive, page });
       return buildPage({ url: ctx.href, request: page, count, results });
     },
   });
@@ -42,7 +43,7 @@ export function registerRegionsRoutes(routes: RouteRegistry, deps: AppDeps): voi
     tag,
     access: 'public',
     errors: [404],
-    handler: ({ actor, params }) => getRegion(deps.db, actor, params.id ?? ''),
+    handler: ({ actor, params }) => getRegion(deps, actor, { id: stringIdParam(params) }),
   });
 
   routes.add({
@@ -55,7 +56,7 @@ export function registerRegionsRoutes(routes: RouteRegistry, deps: AppDeps): voi
     body: createRegionSchema,
     status: 201,
     errors: [400, 401, 403, 409],
-    handler: ({ actor, body }) => createRegion(deps.db, actor, body),
+    handler: ({ actor, body }) => createRegion(deps, actor, body),
   });
 
   routes.add({
@@ -67,7 +68,8 @@ export function registerRegionsRoutes(routes: RouteRegistry, deps: AppDeps): voi
     access: ['admin'],
     body: updateRegionSchema,
     errors: [400, 401, 403, 404],
-    handler: ({ actor, body, params }) => updateRegion(deps.db, actor, params.id ?? '', body),
+    handler: ({ actor, body, params }) =>
+      updateRegion(deps, actor, { id: stringIdParam(params), changes: body }),
   });
 
   routes.add({
@@ -79,7 +81,7 @@ export function registerRegionsRoutes(routes: RouteRegistry, deps: AppDeps): voi
     status: 204,
     errors: [401, 403, 404],
     handler: async ({ actor, params }) => {
-      await deactivateRegion(deps.db, actor, params.id ?? '');
+      await deactivateRegion(deps, actor, { id: stringIdParam(params) });
       return null;
     },
   });

@@ -27,10 +27,10 @@ export function registerUsersRoutes(routes: RouteRegistry, deps: AppDeps): void 
     tag,
     access: staffRoles,
     query: staffUserListQuery,
-    handler: async ({ ctx, query }) => {
+    handler: async ({ ctx, actor, query }) => {
       const { page, page_size, ...filters } = query;
       const request = { page, page_size };
-      const { count, results } = await listStaffUsers(deps, filters, request);
+      const { count, results } = await listStaffUsers(deps, actor, { filters, page: request });
       return buildPage({ url: ctx.href, request, count, results });
     },
   });
@@ -42,7 +42,7 @@ export function registerUsersRoutes(routes: RouteRegistry, deps: AppDeps): void 
     tag,
     access: staffRoles,
     errors: [404],
-    handler: ({ params }) => getStaffUser(deps, idParam(params)),
+    handler: ({ actor, params }) => getStaffUser(deps, actor, { id: idParam(params) }),
   });
 
   routes.add({
@@ -65,7 +65,8 @@ export function registerUsersRoutes(routes: RouteRegistry, deps: AppDeps): void 
     access: ['admin'],
     body: updateStaffUserSchema,
     errors: [404, 409],
-    handler: ({ actor, body, params }) => updateStaffUser(deps, actor, idParam(params), body),
+    handler: ({ actor, body, params }) =>
+      updateStaffUser(deps, actor, { id: idParam(params), changes: body }),
   });
 
   routes.add({
@@ -77,7 +78,7 @@ export function registerUsersRoutes(routes: RouteRegistry, deps: AppDeps): void 
     status: 204,
     errors: [404, 409],
     handler: async ({ actor, params }) => {
-      await deactivateStaffUser(deps, actor, idParam(params));
+      await deactivateStaffUser(deps, actor, { id: idParam(params) });
       return null;
     },
   });

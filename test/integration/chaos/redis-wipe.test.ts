@@ -78,7 +78,7 @@ describe('chaos: Redis killed mid-load', function () {
         for (const offer of pending) {
           const driver = drivers.find((d) => d.actor.driverId === offer.driver_id)!;
           if (driver.ignores) continue;
-          await acceptOffer(deps, driver.actor, offer.id).catch((e: unknown) => {
+          await acceptOffer(deps, driver.actor, { offerId: offer.id }).catch((e: unknown) => {
             if ((e as { code?: string }).code !== 'offer_closed') errors.push(e);
           });
         }

@@ -4,12 +4,8 @@
  * the original's field names. See docs/migrating-from-invo-taxi.md for every difference.
  */
 import * as yup from 'yup';
-import { authMessages } from '../../../../lib/auth/auth-messages.js';
-import { createOtpDeps } from '../../../../lib/auth/otp-deps.js';
 import { registerPassenger } from '../../../../lib/auth/register-passenger.js';
-import { requestOtp } from '../../../../lib/auth/request-otp.js';
-import { closeSession, rotateRefreshToken } from '../../../../lib/auth/session-tokens.js';
-import { verifyOtp } from '../../../../lib/auth/verify-otp.js';
+import { rotateRefreshToken } from '../../../../lib/auth/session-tokens.js';
 import type { AppDeps } from '../../../../lib/deps.js';
 import { onlineStatusSchema } from '../../../../lib/drivers/driver.schemas.js';
 import { getOwnDriver } from '../../../../lib/drivers/read-drivers.js';
@@ -22,45 +18,28 @@ import { updateOwnPassenger } from '../../../../lib/passengers/manage-passengers
 import { updateOwnPassengerSchema } from '../../../../lib/passengers/passenger.schemas.js';
 import { getOwnPassenger } from '../../../../lib/passengers/read-passengers.js';
 import type { RouteRegistry } from '../../route.js';
-import {
-  logoutBody,
-  phoneLoginBody,
-  refreshBody,
-  registerPassengerBody,
-  registrationOf,
-  verifyOtpBody,
-} from '../auth.routes.js';
+import { authActions, refreshBody, registerPassengerBody, registrationOf } from '../auth.routes.js';
 import { mobileMessages } from './mobile-views.js';
 
 export const mobileTag = 'mobile (aliases of the original Invo Taxi app)';
 
 export function registerMobileAccountRoutes(routes: RouteRegistry, deps: AppDeps): void {
-  const otpDeps = createOtpDeps(deps);
+  const auth = authActions(deps);
   const tag = mobileTag;
   const driverId = (actor: { driverId: number | null }) => actor.driverId ?? 0;
 
   routes.add({
-    method: 'post',
+    ...auth.phoneLogin,
     path: '/api/mobile/auth/phone-login/',
     summary: 'Alias of POST /api/auth/phone-login/',
     tag,
-    access: 'public',
-    body: phoneLoginBody,
-    errors: [429, 503],
-    handler: ({ ctx, body }) =>
-      requestOtp(otpDeps, { phone: body.phone, ip: ctx.ip, locale: ctx.state.locale }),
   });
 
   routes.add({
-    method: 'post',
+    ...auth.verifyOtp,
     path: '/api/mobile/auth/verify-otp/',
     summary: 'Alias of POST /api/auth/verify-otp/',
     tag,
-    access: 'public',
-    body: verifyOtpBody,
-    errors: [403, 429, 503],
-    handler: ({ ctx, body }) =>
-      verifyOtp(otpDeps, { phone: body.phone, code: body.code, ip: ctx.ip }),
   });
 
   routes.add({
@@ -92,16 +71,10 @@ export function registerMobileAccountRoutes(routes: RouteRegistry, deps: AppDeps
   });
 
   routes.add({
-    method: 'post',
+    ...auth.logout,
     path: '/api/mobile/auth/logout/',
     summary: 'Alias of POST /api/auth/logout/',
     tag,
-    access: 'authenticated',
-    body: logoutBody,
-    handler: async ({ ctx, actor, body }) => {
-      await closeSession(deps, actor, body.refresh);
-      return { message: authMessages.loggedOut[ctx.state.locale] };
-    },
   });
 
   routes.add({
@@ -158,7 +131,8 @@ export function registerMobileAccountRoutes(routes: RouteRegistry, deps: AppDeps
     access: ['driver'],
     body: onlineStatusSchema,
     errors: [404, 409],
-    handler: ({ actor, body }) => setDriverOnline(deps, actor, driverId(actor), body.is_online),
+    handler: ({ actor, body }) =>
+      setDriverOnline(deps, actor, { driverId: driverId(actor), isOnline: body.is_online }),
   });
 }
 

@@ -5,7 +5,7 @@
  * answers 404 `not_implemented` in the error shape (never a 5xx: nothing failed).
  */
 import { acceptOffer, declineOffer } from '../../../../lib/dispatch/answer-offer.js';
-import { listPendingOfferViews } from '../../../../lib/dispatch/offer-view.js';
+import { listOwnPendingOffers } from '../../../../lib/dispatch/offer-view.js';
 import type { UserActor } from '../../../../lib/auth/actor.js';
 import type { AppDeps } from '../../../../lib/deps.js';
 import { AppError } from '../../../../lib/errors/app-error.js';
@@ -22,13 +22,13 @@ import {
   createOrderBody,
   orderListQuery,
 } from '../../../../lib/orders/order.schemas.js';
-import { loadOrderView } from '../../../../lib/orders/order-view.js';
 import { getOrder, listOrdersInScope } from '../../../../lib/orders/read-orders.js';
 import { parseInput } from '../../../../lib/validation/parse-input.js';
 import type { AppContext } from '../../context.js';
 import type { Method, RouteRegistry } from '../../route.js';
-import { idParam } from '../../route-params.js';
+import { idParam, stringIdParam } from '../../route-params.js';
 import { declineBody } from '../offers.routes.js';
+import { orderActions } from '../orders.routes.js';
 import { mobileOrdersQuery, mobileTag } from './mobile-accounts.routes.js';
 import { mobileActiveOrder, mobileList, mobileMessages, mobileOffer } from './mobile-views.js';
 
@@ -54,16 +54,11 @@ export function registerMobileWorkRoutes(routes: RouteRegistry, deps: AppDeps): 
   /** The caller's own orders through the list use case: scope, filters and order are its. */
   const ownOrders = (ctx: AppContext, actor: UserActor, status: string | undefined, n: number) => {
     const query = parseInput(orderListQuery, { page_size: n, ...(status ? { status } : {}) });
-    return listOrdersInScope(deps.db.knex, actor, { query, url: ctx.href, locale: locale(ctx) });
+    return listOrdersInScope(deps, actor, { query, url: ctx.href, locale: locale(ctx) });
   };
   const activeOrder = async (ctx: AppContext, actor: UserActor, party: 'passenger' | 'driver') => {
     const page = await ownOrders(ctx, actor, activeStatuses[party].join(','), 1);
     return mobileActiveOrder(page.results[0]);
-  };
-  const orderView = async (ctx: AppContext, orderId: string) => {
-    const view = await loadOrderView(deps.db.knex, orderId, locale(ctx));
-    if (!view) throw new AppError('not_found');
-    return view;
   };
 
   for (const party of ['passenger', 'driver'] as const) {
@@ -95,7 +90,7 @@ export function registerMobileWorkRoutes(routes: RouteRegistry, deps: AppDeps): 
       access: [party],
       errors: [404],
       handler: ({ ctx, actor, params }) =>
-        getOrder(deps.db.knex, actor, params.order_id ?? '', locale(ctx)),
+        getOrder(deps, actor, { orderId: stringIdParam(params, 'order_id'), locale: locale(ctx) }),
     });
   }
 
@@ -107,10 +102,7 @@ export function registerMobileWorkRoutes(routes: RouteRegistry, deps: AppDeps): 
     tag,
     access: ['driver'],
     handler: async ({ actor }) => {
-      const offers =
-        actor.driverId === null
-          ? []
-          : await listPendingOfferViews(deps.db.knex, actor.driverId, deps.clock.now());
+      const offers = await listOwnPendingOffers(deps, actor);
       return { count: offers.length, results: offers.map(mobileOffer) };
     },
   });
@@ -124,13 +116,14 @@ export function registerMobileWorkRoutes(routes: RouteRegistry, deps: AppDeps): 
     access: ['driver'],
     errors: [404, 409],
     handler: async ({ ctx, actor, params }) => {
-      const orderId = await acceptOffer(deps, actor, idParam(params, 'offer_id'));
+      const offerId = idParam(params, 'offer_id');
+      const order = await acceptOffer(deps, actor, { offerId, locale: locale(ctx) });
       return {
         success: true,
-        order_id: orderId,
+        order_id: order.id,
         driver_id: actor.driverId,
         message: mobileMessages.offerAccepted![locale(ctx)],
-        order: await orderView(ctx, orderId),
+        order,
       };
     },
   });
@@ -144,7 +137,10 @@ export function registerMobileWorkRoutes(routes: RouteRegistry, deps: AppDeps): 
     body: declineBody,
     errors: [404, 409],
     handler: async ({ ctx, actor, params, body }) => {
-      await declineOffer(deps, actor, idParam(params, 'offer_id'), body.reason ?? null);
+      await declineOffer(deps, actor, {
+        offerId: idParam(params, 'offer_id'),
+        reason: body.reason,
+      });
       return { success: true, message: mobileMessages.offerDeclined![locale(ctx)] };
     },
   });
@@ -160,8 +156,12 @@ export function registerMobileWorkRoutes(routes: RouteRegistry, deps: AppDeps): 
     status: 201,
     errors: [404],
     handler: async ({ ctx, actor, body }) => {
-      const { orderId } = await createOrder(deps, actor, body, null);
-      return orderView(ctx, orderId);
+      const booked = await createOrder(deps, actor, {
+        order: body,
+        idempotencyKey: null,
+        locale: locale(ctx),
+      });
+      return booked.order;
     },
   });
 
@@ -176,31 +176,20 @@ export function registerMobileWorkRoutes(routes: RouteRegistry, deps: AppDeps): 
     errors: [404, 409],
     handler: async ({ ctx, actor, body, params }) => {
       const order = await changeOrderStatus(deps, actor, {
-        orderId: params.id ?? '',
+        orderId: stringIdParam(params),
         to: 'cancelled',
         reason: body.reason ?? null,
+        locale: locale(ctx),
       });
-      return { order: await orderView(ctx, order.id), cancel_fee: null, cancel_fee_details: null };
+      return { order, cancel_fee: null, cancel_fee_details: null };
     },
   });
 
   routes.add({
-    method: 'patch',
+    ...orderActions(deps).changeStatus,
     path: '/api/mobile/orders/:id/status/',
-    response: 'Order',
     summary: 'Alias of PATCH /api/orders/{id}/status/ (illegal transitions are 409, not 400)',
     tag,
-    access: 'authenticated',
-    body: changeStatusBody,
-    errors: [404, 409],
-    handler: async ({ ctx, actor, body, params }) => {
-      const order = await changeOrderStatus(deps, actor, {
-        orderId: params.id ?? '',
-        to: body.status,
-        reason: body.reason,
-      });
-      return orderView(ctx, order.id);
-    },
   });
 
   for (const [method, path, why] of notImplemented) {

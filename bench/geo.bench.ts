@@ -5,81 +5,44 @@
  *  - our index (lib/geo: Redis truth + in-memory H3 mirror, ring widening), as dispatch uses it;
  *  - Redis `GEOSEARCH … FROMLONLAT … BYRADIUS 5 km ASC COUNT 10`, one query at a time and with
  *    32 queries in flight (the better of the two is the baseline);
+ *  - the widening GEOSEARCH a Redis user would write: from 250 m, doubling up to 5 km, until
+ *    10 are found, 1 and 32 in flight (bench/candidate-path.ts);
  *  - a brute-force haversine scan (the reference for correctness).
- * Answers are checked against each other. Loopback only, its own Redis prefix, bounded loops.
- * Env: BENCH_GEO_SIZES (default 1000,10000,100000), BENCH_GEO_QUERIES (default 5000),
- * BENCH_REDIS_URL, BENCH_REDIS_PREFIX.
+ * Then the real candidate path a match job runs (`findRankedCandidates`: index + SQL +
+ * ranking, on a PostgreSQL fleet with the same ids and positions), 1 and 32 in flight, against
+ * the best of the four GEOSEARCH baselines (target ≥ 5×).
+ * Answers are checked against each other. Loopback only, its own Redis prefix and database,
+ * bounded loops. Env: BENCH_GEO_SIZES (default 1000,10000,100000), BENCH_GEO_QUERIES (default
+ * 5000), BENCH_GEO_PATH_QUERIES (default 2000), BENCH_REDIS_URL, BENCH_REDIS_PREFIX,
+ * BENCH_DATABASE_URL (default invo_bench_geo).
  */
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { createRedisDriverPositionIndex } from '../lib/geo/driver-position-index.js';
 import { haversineMeters } from '../lib/geo/haversine.js';
 import { createRedis, redisKey, type Redis } from '../lib/redis/redis.js';
+import { closeDeps } from '../lib/deps.js';
+import { inFlight, timeConcurrent, timeSequential, type Timing } from './bench-timing.js';
+import {
+  benchDeps,
+  prepareDatabase,
+  realCandidatePath,
+  seedFleet,
+  widenedGeosearch,
+  wideningRadiiMeters,
+} from './candidate-path.js';
 import { driverPositions, loadTrips, pickupPoints, type Point } from './nyc-trips.js';
 
 const sizes = (process.env.BENCH_GEO_SIZES ?? '1000,10000,100000').split(',').map(Number);
 const queryCount = Number(process.env.BENCH_GEO_QUERIES ?? 5000);
+/** The real path makes a SQL round trip per query: fewer queries keep the run short. */
+const pathQueryCount = Number(process.env.BENCH_GEO_PATH_QUERIES ?? 2000);
 const redisUrl = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/2';
 const prefix = process.env.BENCH_REDIS_PREFIX ?? 'invo-bench-geo';
 const radiusMeters = 5000;
 const limit = 10;
-const inFlight = 32;
 /** Brute force is O(drivers) per query: cap its work so the run stays bounded. */
 const bruteForceBudget = 20_000_000;
-
-interface Timing {
-  qps: number;
-  p50Us: number;
-  p99Us: number;
-}
-
-const percentile = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? NaN;
-
-function summarise(latenciesMs: number[], totalMs: number): Timing {
-  const sorted = [...latenciesMs].sort((a, b) => a - b);
-  return {
-    qps: (latenciesMs.length / totalMs) * 1000,
-    p50Us: percentile(sorted, 0.5) * 1000,
-    p99Us: percentile(sorted, 0.99) * 1000,
-  };
-}
-
-async function timeSequential<T>(
-  queries: Point[],
-  run: (q: Point) => Promise<T> | T,
-): Promise<{ timing: Timing; answers: T[] }> {
-  const latencies: number[] = [];
-  const answers: T[] = [];
-  const start = performance.now();
-  for (const q of queries) {
-    const t0 = performance.now();
-    answers.push(await run(q));
-    latencies.push(performance.now() - t0);
-  }
-  return { timing: summarise(latencies, performance.now() - start), answers };
-}
-
-async function timeConcurrent<T>(
-  queries: Point[],
-  run: (q: Point) => Promise<T>,
-): Promise<{ timing: Timing; answers: T[] }> {
-  const latencies: number[] = new Array<number>(queries.length);
-  const answers: T[] = new Array<T>(queries.length);
-  let next = 0;
-  const start = performance.now();
-  await Promise.all(
-    Array.from({ length: inFlight }, async () => {
-      while (next < queries.length) {
-        const i = next++;
-        const t0 = performance.now();
-        answers[i] = await run(queries[i]!);
-        latencies[i] = performance.now() - t0;
-      }
-    }),
-  );
-  return { timing: summarise(latencies, performance.now() - start), answers };
-}
 
 function bruteForce(drivers: (Point & { id: number })[], q: Point): number[] {
   const best: { id: number; d: number }[] = [];
@@ -146,7 +109,11 @@ const fmt = (n: number, digits = 0) =>
   n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 async function benchSize(redis: Redis, drivers: (Point & { id: number })[], queries: Point[]) {
-  await flushPrefix(redis);
+  const deps = benchDeps(redisUrl, prefix);
+  const seedStart = performance.now();
+  // Empties the bench database and prefix first, so nothing of the previous size remains.
+  await seedFleet(deps, drivers);
+  const seedMs = performance.now() - seedStart;
   const geoKey = redisKey(prefix, 'bench', 'geosearch');
   const writer = createRedisDriverPositionIndex(redis, prefix);
   const recordedAt = new Date();
@@ -198,6 +165,18 @@ async function benchSize(redis: Redis, drivers: (Point & { id: number })[], quer
   const oursRun = await timeSequential(queries, ours);
   const geoSeq = await timeSequential(queries, geosearch);
   const geoPar = await timeConcurrent(queries, geosearch);
+  const widened = (q: Point) => widenedGeosearch(redis, geoKey, q, limit);
+  for (const q of warmUpQueries) await widened(q);
+  const wideSeq = await timeSequential(queries, widened);
+  const widePar = await timeConcurrent(queries, widened);
+
+  // The real path: warm up its connections and JIT, then time it on the first pickups.
+  const pathQueries = queries.slice(0, pathQueryCount);
+  const path = (q: Point) => realCandidatePath(deps, q);
+  for (const q of warmUpQueries.slice(0, 100)) await path(q);
+  const pathSeq = await timeSequential(pathQueries, path);
+  const pathPar = await timeConcurrent(pathQueries, path);
+  await closeDeps(deps);
   const bruteQueries = queries.slice(
     0,
     Math.max(50, Math.min(queries.length, Math.floor(bruteForceBudget / drivers.length))),
@@ -210,19 +189,29 @@ async function benchSize(redis: Redis, drivers: (Point & { id: number })[], quer
     if (JSON.stringify(expected) !== JSON.stringify(oursRun.answers[i])) vsBrute++;
     if (JSON.stringify(expected) !== JSON.stringify(oursCold.answers[i])) vsBrute++;
   });
-  let geoExact = 0;
-  let geoEdge = 0;
-  let geoReal = 0;
-  geoSeq.answers.forEach((theirs, i) => {
-    const mine = oursRun.answers[i]!;
-    if (JSON.stringify(theirs) === JSON.stringify(mine)) geoExact++;
-    else if (explainedByGeohash(byId, queries[i]!, mine, theirs)) geoEdge++;
-    else geoReal++;
-  });
+  const compare = (answers: number[][]) => {
+    const verdict = { exact: 0, edge: 0, real: 0 };
+    answers.forEach((theirs, i) => {
+      const mine = oursRun.answers[i]!;
+      if (JSON.stringify(theirs) === JSON.stringify(mine)) verdict.exact++;
+      else if (explainedByGeohash(byId, queries[i]!, mine, theirs)) verdict.edge++;
+      else verdict.real++;
+    });
+    return `${verdict.exact} same, ${verdict.edge} edge ties, ${verdict.real} mismatches`;
+  };
   const found = oursRun.answers.reduce((sum, a) => sum + a.length, 0) / queries.length;
+  const ranked = pathSeq.answers.reduce((sum, n) => sum + n, 0) / pathQueries.length;
+  const pathQueryTotal = pathQueries.length;
   await index.close();
   await flushPrefix(redis);
   return {
+    seedMs,
+    pathQueries: pathQueryTotal,
+    wideSeq,
+    widePar,
+    pathSeq,
+    pathPar,
+    ranked,
     writeMs,
     mirrorLoadMs,
     oursRun,
@@ -232,9 +221,8 @@ async function benchSize(redis: Redis, drivers: (Point & { id: number })[], quer
     brute,
     bruteQueries: bruteQueries.length,
     vsBrute,
-    geoExact,
-    geoEdge,
-    geoReal,
+    geoCheck: compare(geoSeq.answers),
+    wideCheck: compare(wideSeq.answers),
     found,
   };
 }
@@ -249,9 +237,16 @@ console.log(
   `trips: ${trips.file}: ${trips.rows} rows, ${trips.kept} inside the NYC box, ${trips.taxis.length} taxis`,
 );
 console.log(
-  `query: nearest ${limit} within ${radiusMeters / 1000} km, ${queryCount} pickups per size\n`,
+  `query: nearest ${limit} within ${radiusMeters / 1000} km, ${queryCount} pickups per size; widening GEOSEARCH radii ${wideningRadiiMeters.join(', ')} m; real candidate path on the first ${Math.min(pathQueryCount, queryCount)} pickups\n`,
 );
 
+console.log(
+  `host load (uptime): ${os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`,
+);
+await prepareDatabase();
 const redis = createRedis({ url: redisUrl, prefix, commandTimeoutMs: 10_000 });
 const rows: string[] = [];
 const verdicts: string[] = [];
@@ -279,14 +274,7 @@ try {
         `${fmt(r.found, 1)} found/query`,
       ),
     );
-    rows.push(
-      line(
-        'GEOSEARCH, 1 in flight',
-        r.geoSeq.timing,
-        queryCount,
-        `${r.geoExact} same, ${r.geoEdge} edge ties, ${r.geoReal} mismatches`,
-      ),
-    );
+    rows.push(line('GEOSEARCH, 1 in flight', r.geoSeq.timing, queryCount, r.geoCheck));
     rows.push(
       line(
         `GEOSEARCH, ${inFlight} in flight`,
@@ -297,11 +285,49 @@ try {
     );
     rows.push(
       line(
+        'GEOSEARCH widening 250 m → 5 km, 1 in flight',
+        r.wideSeq.timing,
+        queryCount,
+        r.wideCheck,
+      ),
+    );
+    rows.push(
+      line(
+        `GEOSEARCH widening 250 m → 5 km, ${inFlight} in flight`,
+        r.widePar.timing,
+        queryCount,
+        'same answers as 1 in flight',
+      ),
+    );
+    rows.push(
+      line(
+        'real candidate path (index + SQL + ranking), 1 in flight',
+        r.pathSeq.timing,
+        r.pathQueries,
+        `${fmt(r.ranked, 1)} ranked/query`,
+      ),
+    );
+    rows.push(
+      line(
+        `real candidate path (index + SQL + ranking), ${inFlight} in flight`,
+        r.pathPar.timing,
+        r.pathQueries,
+        '',
+      ),
+    );
+    rows.push(
+      line(
         'brute-force scan',
         r.brute.timing,
         r.bruteQueries,
         `${r.vsBrute} mismatches vs H3 index (both passes)`,
       ),
+    );
+    const best = Math.max(baseline, r.wideSeq.timing.qps, r.widePar.timing.qps);
+    const pathBest = Math.max(r.pathSeq.timing.qps, r.pathPar.timing.qps);
+    verdicts.push(
+      `${fmt(size)} drivers: real candidate path ${fmt(r.pathSeq.timing.qps)} q/s (1 in flight), ${fmt(r.pathPar.timing.qps)} q/s (${inFlight} in flight) vs best GEOSEARCH incl. widening ${fmt(best)} q/s = ${fmt(pathBest / best, 2)}× (target ≥ 5×: ${pathBest / best >= 5 ? 'met' : 'NOT met'}); ` +
+        `H3 index alone ${fmt(r.oursRun.timing.qps / best, 1)}× that baseline; fleet seeded in ${fmt(r.seedMs)} ms`,
     );
     verdicts.push(
       `${fmt(size)} drivers: H3 index ${fmt(r.oursRun.timing.qps)} q/s vs best GEOSEARCH ${fmt(baseline)} q/s = ${fmt(ratio, 1)}× warm (target ≥ 3×: ${ratio >= 3 ? 'met' : 'NOT met'}), ${fmt(coldRatio, 1)}× on first visits (${coldRatio >= 3 ? 'met' : 'NOT met'}); ` +
@@ -316,3 +342,9 @@ console.log('|---:|---|---:|---:|---:|---:|---|');
 for (const row of rows) console.log(row);
 console.log('');
 for (const verdict of verdicts) console.log(verdict);
+console.log(
+  `host load at the end (uptime): ${os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`,
+);

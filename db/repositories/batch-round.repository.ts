@@ -2,6 +2,7 @@
  * The persistence side of batch matching rounds: the round lock, the orders waiting in
  * `matching` and their exclusions, read once per round for all of its orders.
  */
+import type { OrderStatus } from '../../lib/orders/order-status.js';
 import type { Database, Db } from '../database.js';
 import { OrderModel } from '../models/models.js';
 import { searchStartedAtSql } from './matching.repository.js';
@@ -48,10 +49,12 @@ export async function listWaitingOrders(
   db: Db,
   regionIds: readonly string[] | null,
   limit: number,
+  searchContinuesFrom: OrderStatus,
 ): Promise<WaitingOrderRow[]> {
+  const startedAt = searchStartedAtSql('orders.id', searchContinuesFrom);
   const query = OrderModel.query(db)
     .where('orders.status', 'matching')
-    .select('orders.*', db.raw(`${searchStartedAtSql('orders.id')} AS search_started_at`))
+    .select('orders.*', db.raw(`${startedAt} AS search_started_at`))
     .orderBy([{ column: 'orders.created_at' }, { column: 'orders.id' }])
     .limit(limit);
   if (regionIds) void query.whereIn('orders.region_id', regionIds);

@@ -3,8 +3,8 @@
  * is available (active, online, `online_idle`, fresh position), whether they are excluded
  * from this order (declined, missed, withdrew) and their trips today.
  */
+import type { TripsTodayRule } from '../../lib/drivers/trips-today.js';
 import type { Db } from '../database.js';
-import { driverHoldingStatuses } from '../../lib/orders/order-status.js';
 
 export interface CandidateDriverRow {
   id: number;
@@ -22,17 +22,11 @@ export interface CandidateDriverQuery {
   driverIds: readonly number[];
   /** Positions (drivers.last_location_update) older than this are stale. */
   freshSince: Date;
-  /** "Today" is the local day (in `timeZone`) that contains this instant. */
+  /** "Today" is the local day (in the rule's time zone) that contains this instant. */
   now: Date;
-  timeZone: string;
+  /** What counts as a trip today (lib/drivers/trips-today.ts holds the rule). */
+  tripsToday: TripsTodayRule;
 }
-
-/**
- * A trip today: an order this driver holds or has finished (assigned … completed, no-show)
- * whose `assigned_at` falls in the service's local day. Orders that went back to matching or
- * were cancelled do not count.
- */
-export const tripStatuses = [...driverHoldingStatuses, 'completed', 'no_show'];
 
 /** The local day (in :tz) that contains :now, as [day_start, day_end). */
 const todayCte = `WITH today AS (
@@ -44,7 +38,7 @@ const todayCte = `WITH today AS (
 export async function countTripsTodayByDriver(
   db: Db,
   now: Date,
-  timeZone: string,
+  rule: TripsTodayRule,
 ): Promise<Map<number, number>> {
   const result = await db.raw<{ rows: { driver_id: number; n: number }[] }>(
     `${todayCte}
@@ -52,7 +46,7 @@ export async function countTripsTodayByDriver(
       WHERE o.driver_id IS NOT NULL AND o.assigned_at >= today.day_start
         AND o.assigned_at < today.day_end AND o.status = ANY(:tripStatuses)
       GROUP BY o.driver_id`,
-    { now: now.toISOString(), tz: timeZone, tripStatuses },
+    { now: now.toISOString(), tz: rule.timeZone, tripStatuses: [...rule.tripStatuses] },
   );
   return new Map(result.rows.map((row) => [row.driver_id, row.n]));
 }
@@ -98,9 +92,9 @@ async function queryDrivers(
         AND d.last_location_update >= :freshSince`,
     {
       now: query.now.toISOString(),
-      tz: query.timeZone,
+      tz: query.tripsToday.timeZone,
       ...(orderId === null ? {} : { orderId }),
-      tripStatuses,
+      tripStatuses: [...query.tripsToday.tripStatuses],
       driverIds: [...query.driverIds],
       freshSince: query.freshSince,
     },

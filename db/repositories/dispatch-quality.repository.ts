@@ -4,7 +4,6 @@
  * bounded by the range through an index (orders by created_at, offers and events by order).
  */
 import type { Db } from '../database.js';
-import { tripStatuses } from './dispatch-candidate.repository.js';
 import { secondsToAssignmentSql } from './dispatch-stats.repository.js';
 
 export interface QualityRange {
@@ -15,6 +14,8 @@ export interface QualityRange {
   regionId: string | null;
   /** How long before a day an order assigned on it may have been booked (pre-booking). */
   bookingWindowDays: number;
+  /** The order statuses that count as a driver's trip (lib/drivers/trips-today.ts). */
+  tripStatuses: readonly string[];
 }
 
 export interface OrderQualityFacts {
@@ -47,7 +48,7 @@ const params = (range: QualityRange) => ({
   tz: range.timeZone,
   regionId: range.regionId,
   lookbackDays: range.bookingWindowDays + 1,
-  tripStatuses,
+  tripStatuses: [...range.tripStatuses],
 });
 
 export async function listOrderQualityFacts(

@@ -11,7 +11,7 @@ import {
   findOfferedTripsToday,
   lockOffer,
   releaseOfferedDriver,
-  type ExclusionReason,
+  type OrderExclusionReason,
   type OfferRow,
 } from '../../db/repositories/matching.repository.js';
 import { lockOrder } from '../../db/repositories/order.repository.js';
@@ -97,7 +97,7 @@ async function closeUnanswered(
   reason: string | null,
 ): Promise<void> {
   await closeOffer(trx, offer.id, status, reason);
-  await excludeDriver(trx, offer.order_id, offer.driver_id, status satisfies ExclusionReason);
+  await excludeDriver(trx, offer.order_id, offer.driver_id, status satisfies OrderExclusionReason);
   const order = await lockOrder(trx, offer.order_id);
   const eventData = { offer_id: offer.id, driver_id: offer.driver_id, offer_status: status };
   if (order?.status === 'offered') {

@@ -17,7 +17,7 @@ import {
   type WaitingOrderNeeds,
 } from './pair-cost.js';
 import {
-  exclusionReason,
+  ineligibilityReason,
   type CandidateFacts,
   type ExcludedCandidate,
   type RankingSettings,
@@ -55,7 +55,7 @@ export function costCandidates(
   const excluded: ExcludedCandidate[] = [];
   const eligible: CandidateFacts[] = [];
   for (const facts of candidates) {
-    const reason = exclusionReason(order, facts, settings);
+    const reason = ineligibilityReason(order, facts, settings);
     if (reason) excluded.push({ driver_id: facts.driver_id, reason });
     else eligible.push(facts);
   }

@@ -23,6 +23,7 @@ import {
 } from '../../db/repositories/batch-round.repository.js';
 import type { AppDeps } from '../deps.js';
 import { assignBatch, type BatchSettings } from './assign-batch.js';
+import { searchContinuesFrom } from './dispatch-policy.js';
 import { rankingSettings } from './find-candidates.js';
 import { offerToCandidate } from './offer-driver.js';
 import { regionGroups, type RegionGroup } from './region-group.js';
@@ -106,7 +107,12 @@ export async function runRound(
 ): Promise<RoundSummary> {
   const idle = { group: group.key, orders: 0, pairs: 0, offered: 0, missed: 0 };
   const result = await withRoundLock(deps.db, group.key, async () => {
-    const orders = await listWaitingOrders(deps.db.knex, group.regionIds, maxOrdersPerRound);
+    const orders = await listWaitingOrders(
+      deps.db.knex,
+      group.regionIds,
+      maxOrdersPerRound,
+      searchContinuesFrom,
+    );
     if (orders.length === 0) return { ...idle, ran: true };
     const batch = await roundCandidates(deps, orders);
     const pairs = assignBatch(batch, batchSettings(deps.config));

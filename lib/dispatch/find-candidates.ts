@@ -1,21 +1,32 @@
 /**
- * Finds and ranks the drivers who may be offered an order right now: positions from the H3
- * index (fresh, within the maximum pickup distance), availability, exclusions and trips today
- * from ONE database query, order by the pure ranking. Read-only, so safe to call from any
- * worker at any time; reserving the winner is the caller's separate step.
+ * Finds and ranks the drivers who may be offered an order right now: the nearest K eligible
+ * free drivers (candidate-pool.ts), found by widening the H3 index's nearest-first answer
+ * (fresh positions within the maximum pickup distance) until K are eligible or the reach is
+ * exhausted; availability, exclusions and trips today from ONE database query per widening
+ * pass over the drivers not yet looked up; order by the pure ranking. Read-only, so safe to
+ * call from any worker at any time; reserving the winner is the caller's separate step.
  *
- * With no candidate it says why, in words a dispatcher can act on.
+ * With no candidate it says why, in words a dispatcher can act on: then the search has seen
+ * every driver within the reach, so the reason is the same as an unbounded search's.
  */
-import {
-  findCandidateDrivers,
-  type CandidateDriverRow,
-} from '../../db/repositories/dispatch-candidate.repository.js';
+import { findCandidateDrivers } from '../../db/repositories/dispatch-candidate.repository.js';
 import type { OrderRow } from '../../db/repositories/order.repository.js';
 import type { AppDeps } from '../deps.js';
+import { tripsTodayRule } from '../drivers/trips-today.js';
+import type { NearbyDriver } from '../geo/driver-position-index.js';
 import {
-  rankCandidates,
+  candidatePoolSize,
+  firstAskFactor,
+  nearestEligible,
+  rankPool,
+  widenFactor,
+  type FreeDriver,
+} from './candidate-pool.js';
+import {
+  ineligibilityReason,
   type CandidateFacts,
   type ExcludedCandidate,
+  type OrderNeeds,
   type RankedCandidate,
   type RankingSettings,
 } from './rank-candidates.js';
@@ -66,22 +77,22 @@ function explain(code: RejectionCode, order: OrderRow, km: number, regionMode: s
   }
 }
 
-/** The first condition, in the order a dispatcher would check them, that left nobody. */
+/**
+ * The first condition, in the order a dispatcher would check them, that left nobody: the one
+ * eligibility rule applied with the order's needs added one at a time.
+ */
 function rejectionCodeFor(
   order: OrderRow,
-  available: CandidateDriverRow[],
+  available: readonly CandidateFacts[],
   settings: RankingSettings,
 ): RejectionCode {
-  const inRegion =
-    settings.regionMode === 'hard'
-      ? available.filter((d) => d.region_id === order.region_id)
-      : available;
-  if (inRegion.length === 0) return 'no_driver_in_region';
-  const accessible = order.needs_wheelchair_access
-    ? inRegion.filter((d) => d.wheelchair_accessible)
-    : inRegion;
-  if (accessible.length === 0) return 'no_accessible_vehicle';
-  if (!accessible.some((d) => d.capacity >= order.seats_needed)) return 'no_vehicle_big_enough';
+  const anyFits = (needs: OrderNeeds) =>
+    available.some((d) => ineligibilityReason(needs, d, settings) === null);
+  if (!anyFits({ ...order, needs_wheelchair_access: false, seats_needed: 0 })) {
+    return 'no_driver_in_region';
+  }
+  if (!anyFits({ ...order, seats_needed: 0 })) return 'no_accessible_vehicle';
+  if (!anyFits(order)) return 'no_vehicle_big_enough';
   return 'all_declined';
 }
 
@@ -91,16 +102,43 @@ export async function findRankedCandidates(
   options: FindCandidatesOptions = {},
 ): Promise<CandidateSearch> {
   const settings = rankingSettings(deps.config);
+  const pool = candidatePoolSize(deps.config.dispatch.batchCandidates);
   const now = deps.clock.now();
   const freshSince = new Date(now.getTime() - deps.config.dispatch.positionFreshSeconds * 1000);
   // One round trip makes the search see every position written before it, by any process.
   await deps.positionIndex.sync();
-  const nearby = await deps.positionIndex.nearby({
-    lat: order.pickup_lat,
-    lon: order.pickup_lon,
-    radiusMeters: settings.maxPickupKm * 1000,
-    freshSince,
-  });
+
+  // Drivers looked up so far: free ones with their facts; busy ones are simply absent.
+  const free = new Map<number, FreeDriver>();
+  const lookedUp = new Set<number>();
+  const declined = new Set<number>(options.excludeDriverIds ?? []);
+  let nearby: NearbyDriver[];
+  for (let limit = pool * firstAskFactor; ; limit *= widenFactor) {
+    nearby = await deps.positionIndex.nearby({
+      lat: order.pickup_lat,
+      lon: order.pickup_lon,
+      radiusMeters: settings.maxPickupKm * 1000,
+      freshSince,
+      limit,
+    });
+    const unseen = nearby.map((n) => n.driverId).filter((id) => !lookedUp.has(id));
+    const rows = await findCandidateDrivers(deps.db.knex, {
+      orderId: order.id,
+      driverIds: unseen,
+      freshSince,
+      now,
+      tripsToday: tripsTodayRule(deps.config),
+    });
+    for (const { is_excluded, id, ...facts } of rows) {
+      free.set(id, { driver_id: id, ...facts });
+      if (is_excluded) declined.add(id);
+    }
+    for (const id of unseen) lookedUp.add(id);
+    const eligible = nearestEligible(order, nearby, free, declined, settings, pool).length;
+    // A short answer means the index has nobody more within the reach.
+    if (eligible >= pool || nearby.length < limit) break;
+  }
+
   const none = (code: RejectionCode, excluded: CandidateSearch['excluded'] = []) => ({
     candidates: [],
     rejectionCode: code,
@@ -108,35 +146,13 @@ export async function findRankedCandidates(
     excluded,
   });
   if (nearby.length === 0) return none('no_driver_online');
-
-  const available = await findCandidateDrivers(deps.db.knex, {
-    orderId: order.id,
-    driverIds: nearby.map((n) => n.driverId),
-    freshSince,
-    now,
-    timeZone: deps.config.timeZone,
-  });
+  const { ranking, available } = rankPool(order, nearby, free, declined, settings, pool);
   if (available.length === 0) return none('all_busy');
-
-  const distanceOf = new Map(nearby.map((n) => [n.driverId, n.distanceMeters]));
-  const extraExcluded = new Set(options.excludeDriverIds ?? []);
-  const declined = available.filter((d) => d.is_excluded || extraExcluded.has(d.id));
-  const facts: CandidateFacts[] = available
-    .filter((d) => !d.is_excluded && !extraExcluded.has(d.id))
-    .map((d) => ({
-      driver_id: d.id,
-      name: d.name,
-      region_id: d.region_id,
-      car_model: d.car_model,
-      capacity: d.capacity,
-      wheelchair_accessible: d.wheelchair_accessible,
-      distance_m: distanceOf.get(d.id) ?? Number.POSITIVE_INFINITY,
-      trips_today: d.trips_today,
-    }));
-  const ranking = rankCandidates(order, facts, settings);
   const excluded = [
     ...ranking.excluded,
-    ...declined.map((d) => ({ driver_id: d.id, reason: 'declined' as const })),
+    ...available
+      .filter((d) => declined.has(d.driver_id))
+      .map((d) => ({ driver_id: d.driver_id, reason: 'declined' as const })),
   ];
   if (ranking.candidates.length > 0) {
     return { candidates: ranking.candidates, rejectionReason: null, rejectionCode: null, excluded };

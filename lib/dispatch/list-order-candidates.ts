@@ -8,6 +8,7 @@ import { findSearchStartedAt } from '../../db/repositories/matching.repository.j
 import { findOrderById } from '../../db/repositories/order.repository.js';
 import type { UserActor } from '../auth/actor.js';
 import { AppError } from '../errors/app-error.js';
+import { searchContinuesFrom } from './dispatch-policy.js';
 import { pairCost, type PairCostTerms } from './pair-cost.js';
 import type { RankedCandidate } from './rank-candidates.js';
 import { findRankedCandidates, type FindCandidatesDeps } from './find-candidates.js';
@@ -47,7 +48,7 @@ export async function listOrderCandidates(
   const waited = searching.has(order.status)
     ? waitedSeconds(
         {
-          search_started_at: await findSearchStartedAt(deps.db.knex, order.id),
+          search_started_at: await findSearchStartedAt(deps.db.knex, order.id, searchContinuesFrom),
           updated_at: order.updated_at,
         },
         deps.clock.now(),

@@ -15,7 +15,12 @@ import type { AppDeps } from '../deps.js';
 import { isAppError } from '../errors/app-error.js';
 import { RetryLaterError } from '../queue/retry-later.js';
 import { transitionOrder } from '../orders/transition-order.js';
-import { afterNoOffer, candidatesToTry, searchDeadline } from './dispatch-policy.js';
+import {
+  afterNoOffer,
+  candidatesToTry,
+  searchContinuesFrom,
+  searchDeadline,
+} from './dispatch-policy.js';
 import { findRankedCandidates } from './find-candidates.js';
 import { offerToCandidate } from './offer-driver.js';
 
@@ -83,7 +88,8 @@ export async function matchOrder(
 }
 
 async function pastDeadline(deps: AppDeps, order: OrderRow, options: MatchOptions) {
-  const startedAt = (await findSearchStartedAt(deps.db.knex, order.id)) ?? order.updated_at;
+  const startedAt =
+    (await findSearchStartedAt(deps.db.knex, order.id, searchContinuesFrom)) ?? order.updated_at;
   const deadline = searchDeadline(
     startedAt,
     order.desired_pickup_time,

@@ -10,7 +10,7 @@
  *         + accessible-vehicle reserve  (accessible vehicle, ambulatory trip)
  *         − urgency credit              (per minute waited in matching, capped)
  *
- * Eligibility is not priced here: `exclusionReason` in rank-candidates.ts is the one rule.
+ * Eligibility is not priced here: `ineligibilityReason` in rank-candidates.ts is the one rule.
  */
 import type { CandidateFacts, OrderNeeds } from './rank-candidates.js';
 

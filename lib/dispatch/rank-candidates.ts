@@ -59,11 +59,12 @@ export interface RankedCandidate extends CandidateFacts {
   rank: number;
 }
 
-export type ExclusionReason = 'too_far' | 'too_small' | 'not_accessible' | 'other_region';
+/** Why a driver near the pickup is not ranked for this order (rule 1, eligibility). */
+export type IneligibilityReason = 'too_far' | 'too_small' | 'not_accessible' | 'other_region';
 
 export interface ExcludedCandidate {
   driver_id: number;
-  reason: ExclusionReason;
+  reason: IneligibilityReason;
 }
 
 export interface Ranking {
@@ -71,11 +72,12 @@ export interface Ranking {
   excluded: ExcludedCandidate[];
 }
 
-export function exclusionReason(
+/** Eligibility, the one rule: null when the driver may be ranked for these needs. */
+export function ineligibilityReason(
   needs: OrderNeeds,
   facts: CandidateFacts,
   settings: RankingSettings,
-): ExclusionReason | null {
+): IneligibilityReason | null {
   if (facts.distance_m > settings.maxPickupKm * 1000) return 'too_far';
   if (needs.needs_wheelchair_access && !facts.wheelchair_accessible) return 'not_accessible';
   if (facts.capacity < needs.seats_needed) return 'too_small';
@@ -131,7 +133,7 @@ export function rankCandidates(
   const excluded: ExcludedCandidate[] = [];
   const eligible: Keyed[] = [];
   for (const facts of candidates) {
-    const reason = exclusionReason(needs, facts, settings);
+    const reason = ineligibilityReason(needs, facts, settings);
     if (reason) excluded.push({ driver_id: facts.driver_id, reason });
     else
       eligible.push({

@@ -1,9 +1,9 @@
 /**
  * The candidates of a batch round: for each waiting order, its nearest
- * `DISPATCH_BATCH_CANDIDATES` eligible free drivers (eligibility = `exclusionReason`, the one
- * rule; minus the order's exclusions). The H3 index is asked for a few more than that and the
- * search widens (×4) only for the orders that did not find enough, so a round never loads
- * every driver within the pickup reach. Availability and trips today come from ONE query per
+ * `DISPATCH_BATCH_CANDIDATES` eligible free drivers (eligibility = `ineligibilityReason`, the
+ * one rule; minus the order's exclusions; `nearestEligible` in candidate-pool.ts). The H3
+ * index is asked for a few more than that and the search widens (×4) only for the orders that
+ * did not find enough, so a round never loads every driver within the pickup reach. Availability and trips today come from ONE query per
  * widening pass over the drivers not yet looked up, exclusions from one query per round.
  */
 import { findFreeDrivers } from '../../db/repositories/dispatch-candidate.repository.js';
@@ -11,41 +11,11 @@ import {
   listExclusions,
   type WaitingOrderRow,
 } from '../../db/repositories/batch-round.repository.js';
-import type { NearbyDriver } from '../geo/driver-position-index.js';
+import { tripsTodayRule } from '../drivers/trips-today.js';
 import type { BatchOrder } from './assign-batch.js';
+import { firstAskFactor, nearestEligible, widenFactor, type FreeDriver } from './candidate-pool.js';
 import { rankingSettings, type FindCandidatesDeps } from './find-candidates.js';
-import {
-  exclusionReason,
-  type CandidateFacts,
-  type OrderNeeds,
-  type RankingSettings,
-} from './rank-candidates.js';
-
-type FreeDriver = Omit<CandidateFacts, 'distance_m'>;
-
-/**
- * Pure: the nearest `wanted` eligible drivers of one order from its nearby answer (nearest
- * first), leaving out busy drivers (absent from `free`) and the order's exclusions.
- */
-export function nearestEligible(
-  order: OrderNeeds,
-  nearby: readonly NearbyDriver[],
-  free: ReadonlyMap<number, FreeDriver>,
-  excluded: ReadonlySet<number>,
-  settings: RankingSettings,
-  wanted: number,
-): CandidateFacts[] {
-  const chosen: CandidateFacts[] = [];
-  for (const position of nearby) {
-    const driver = free.get(position.driverId);
-    if (!driver || excluded.has(driver.driver_id)) continue;
-    const facts = { ...driver, distance_m: position.distanceMeters };
-    if (exclusionReason(order, facts, settings)) continue;
-    chosen.push(facts);
-    if (chosen.length === wanted) break;
-  }
-  return chosen;
-}
+import type { CandidateFacts } from './rank-candidates.js';
 
 export async function roundCandidates(
   deps: FindCandidatesDeps,
@@ -72,8 +42,7 @@ export async function roundCandidates(
   const lookedUp = new Set<number>();
   const chosen = new Map<string, CandidateFacts[]>();
   let pending = [...orders];
-  // Twice the wanted number covers the usual share of busy or unsuitable drivers nearby.
-  for (let limit = wanted * 2; pending.length > 0; limit *= 4) {
+  for (let limit = wanted * firstAskFactor; pending.length > 0; limit *= widenFactor) {
     const answers = await Promise.all(
       pending.map(async (order) => ({
         order,
@@ -93,7 +62,7 @@ export async function roundCandidates(
       driverIds: unseen,
       freshSince,
       now,
-      timeZone: deps.config.timeZone,
+      tripsToday: tripsTodayRule(deps.config),
     })) {
       free.set(row.id, {
         driver_id: row.id,

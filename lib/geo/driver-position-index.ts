@@ -14,7 +14,6 @@
 import type { Clock } from '../clock/clock.js';
 import { systemClock } from '../clock/clock.js';
 import type { Redis } from '../redis/redis.js';
-import { fineCellAt } from './hex-rings.js';
 import { createPositionMirror } from './position-mirror.js';
 import { compareStreamIds, createPositionStore, type PositionChange } from './position-store.js';
 
@@ -60,9 +59,6 @@ export interface PositionIndexOptions {
   streamMaxLength?: number;
   blockMs?: number;
 }
-
-/** The fine H3 cell a position falls in. */
-export const cellOf = (lat: number, lon: number): string => fineCellAt(lat, lon);
 
 export function createRedisDriverPositionIndex(
   redis: Redis,

@@ -10,6 +10,7 @@ import {
   listReportRegionIds,
 } from '../../db/repositories/dispatch-quality.repository.js';
 import type { AppDeps } from '../deps.js';
+import { tripStatuses } from '../drivers/trips-today.js';
 import { AppError } from '../errors/app-error.js';
 import { summariseQualityDay, type DispatchQualityDay } from './dispatch-quality-figures.js';
 import {
@@ -57,6 +58,7 @@ export async function buildDispatchQualityReport(
     timeZone,
     regionId,
     bookingWindowDays: deps.config.orders.bookingWindowDays,
+    tripStatuses,
   };
   const orders = groupBy(await listOrderQualityFacts(db, range));
   const drivers = groupBy(await listDriverDayTrips(db, range));

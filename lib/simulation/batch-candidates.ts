@@ -14,7 +14,7 @@
 import { costCandidates } from '../dispatch/assign-batch.js';
 import type { PairCostWeights, WaitingOrderNeeds } from '../dispatch/pair-cost.js';
 import {
-  exclusionReason,
+  ineligibilityReason,
   type CandidateFacts,
   type RankingSettings,
 } from '../dispatch/rank-candidates.js';
@@ -37,7 +37,7 @@ export function batchCandidates(
   let fewest: CandidateFacts | undefined;
   const eligibleM: number[] = [];
   for (const c of all) {
-    if (exclusionReason(order, c, settings) !== null) continue;
+    if (ineligibilityReason(order, c, settings) !== null) continue;
     eligibleM.push(c.distance_m);
     if (
       fewest === undefined ||

@@ -1,5 +1,5 @@
 /**
- * The policies a replay compares. Every one uses the engine's eligibility (`exclusionReason`)
+ * The policies a replay compares. Every one uses the engine's eligibility (`ineligibilityReason`)
  * and the same offer cycle (lib/dispatch/dispatch-policy.ts); they differ only in who is
  * offered an order:
  *
@@ -15,7 +15,7 @@
 import { candidatesToTry } from '../dispatch/dispatch-policy.js';
 import { distanceOnlyWeights, type PairCostWeights } from '../dispatch/pair-cost.js';
 import {
-  exclusionReason,
+  ineligibilityReason,
   rankCandidates,
   type CandidateFacts,
   type OrderNeeds,
@@ -49,7 +49,7 @@ function bestEligible(
 ): CandidateFacts | undefined {
   let best: CandidateFacts | undefined;
   for (const c of candidates) {
-    if (exclusionReason(needs, c, settings) !== null) continue;
+    if (ineligibilityReason(needs, c, settings) !== null) continue;
     if (best === undefined || better(c, best) < 0) best = c;
   }
   return best;

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { firstAskFactor, rankedCandidatePool } from '../../lib/dispatch/candidate-pool.js';
 import { findRankedCandidates } from '../../lib/dispatch/find-candidates.js';
 import type { AppDeps } from '../../lib/deps.js';
 import { findOrderById, type OrderRow } from '../../db/repositories/order.repository.js';
@@ -144,6 +145,53 @@ describe('findRankedCandidates', () => {
       [idleToday, 0],
       [busyToday, 1],
     ]);
+  });
+
+  /** The driver ids each candidate-facts query was asked about, while `run` runs. */
+  async function driverLookups(run: () => Promise<unknown>): Promise<number[][]> {
+    const lookups: number[][] = [];
+    const listener = (q: { sql: string; bindings?: unknown[] }) => {
+      if (!q.sql.includes('FROM drivers d')) return;
+      const ids = q.bindings?.find(
+        (b): b is number[] => Array.isArray(b) && b.every((x) => typeof x === 'number'),
+      );
+      if (ids) lookups.push(ids);
+    };
+    deps.db.knex.on('query', listener);
+    try {
+      await run();
+    } finally {
+      deps.db.knex.off('query', listener);
+    }
+    return lookups;
+  }
+
+  it('when many free drivers are near, then the K nearest eligible are ranked and only a bounded few are loaded', async () => {
+    const drivers: number[] = [];
+    for (let i = 0; i < 80; i++) drivers.push(await addDriver(0.1 + i * 0.02));
+    const order = await addOrder();
+    let search: Awaited<ReturnType<typeof findRankedCandidates>> | undefined;
+    const lookups = await driverLookups(async () => {
+      search = await findRankedCandidates(deps, order);
+    });
+    expect(ids(search!)).to.deep.equal(drivers.slice(0, rankedCandidatePool));
+    expect(lookups.map((l) => l.length)).to.deep.equal([rankedCandidatePool * firstAskFactor]);
+  });
+
+  it('when the nearest drivers are busy or unsuitable, then the search widens until it finds the eligible ones', async () => {
+    for (let i = 0; i < 50; i++) await addDriver(0.1 + i * 0.01, { status: 'on_trip' });
+    for (let i = 0; i < 30; i++) await addDriver(0.7 + i * 0.01, { capacity: 1 });
+    const far = await addDriver(9);
+    const farther = await addDriver(14);
+    const order = await addOrder({ has_companion: true });
+    let search: Awaited<ReturnType<typeof findRankedCandidates>> | undefined;
+    const lookups = await driverLookups(async () => {
+      search = await findRankedCandidates(deps, order);
+    });
+    // Never fewer than are available within the reach because of the bound.
+    expect(ids(search!)).to.deep.equal([far, farther]);
+    // 64 nearest first, then only the 18 not yet looked up: each driver is loaded once.
+    expect(lookups.map((l) => l.length)).to.deep.equal([64, 18]);
   });
 
   const rejections: [string, () => Promise<unknown>, Parameters<typeof addOrder>[0], string][] = [

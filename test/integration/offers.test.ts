@@ -2,7 +2,9 @@ import { expect } from 'chai';
 import type { AppDeps } from '../../lib/deps.js';
 import { expireOffer } from '../../lib/dispatch/answer-offer.js';
 import { matchOrder, NoDriverYetError } from '../../lib/dispatch/match-order.js';
-import { listDriverDayCounts } from '../../db/repositories/matching.repository.js';
+import { findRankedCandidates } from '../../lib/dispatch/find-candidates.js';
+import { listTripsToday } from '../../lib/drivers/trips-today.js';
+import { findOrderById } from '../../db/repositories/order.repository.js';
 import { resetState } from '../helpers/test-deps.js';
 import { createPassenger, createRegion, tokenFor } from '../helpers/factories.js';
 import { type TestApp, openTestApp, closeTestApp } from '../helpers/test-app.js';
@@ -285,10 +287,29 @@ describe('matching and offers', () => {
     const other = await createOrderIn(deps, passenger);
     const third = (await matchOrder(deps, other)) as { offerId: number };
     await expireOffer(deps, third.offerId);
-    const counts = await listDriverDayCounts(deps.db.knex, new Date(), deps.config.timeZone);
-    expect(counts).to.deep.equal([
-      { driver_id: near.driver.id, offers: 2, accepted: 0, declined: 1, expired: 1, trips: 0 },
-      { driver_id: far.driver.id, offers: 1, accepted: 1, declined: 0, expired: 0, trips: 1 },
+    // What the offers table records for the day, per driver and outcome.
+    const outcomes = (await deps.db
+      .knex('offers')
+      .select('driver_id', 'status')
+      .count({ n: '*' })
+      .groupBy('driver_id', 'status')
+      .orderBy(['driver_id', 'status'])) as { driver_id: number; status: string; n: string }[];
+    expect(outcomes.map((o) => [o.driver_id, o.status, Number(o.n)])).to.deep.equal(
+      [
+        [near.driver.id, 'declined', 1],
+        [near.driver.id, 'expired', 1],
+        [far.driver.id, 'accepted', 1],
+      ].sort((a, b) => Number(a[0]) - Number(b[0]) || String(a[1]).localeCompare(String(b[1]))),
+    );
+    // Trips today as production counts them: the console's list and the ranking itself.
+    expect(await listTripsToday(deps)).to.deep.equal({ trips_today: { [far.driver.id]: 1 } });
+    // The far driver free again (their trip still counts): the ranking sees the same count.
+    await deps.db.knex('drivers').where({ id: far.driver.id }).update({ status: 'online_idle' });
+    const next = await createOrderIn(deps, passenger);
+    const ranked = await findRankedCandidates(deps, (await findOrderById(deps.db.knex, next))!);
+    expect(ranked.candidates.map((c) => [c.driver_id, c.trips_today])).to.deep.equal([
+      [near.driver.id, 0],
+      [far.driver.id, 1],
     ]);
   });
 });

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import {
   rankCandidates,
   type CandidateFacts,
-  type ExclusionReason,
+  type IneligibilityReason,
   type OrderNeeds,
   type RankingSettings,
 } from '../../lib/dispatch/rank-candidates.js';
@@ -44,7 +44,7 @@ interface Case {
   candidates: CandidateFacts[];
   /** Driver ids, best first. */
   order: number[];
-  excluded?: [number, ExclusionReason][];
+  excluded?: [number, IneligibilityReason][];
 }
 
 const cases: Case[] = [

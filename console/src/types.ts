@@ -10,6 +10,8 @@ export type { AuditEntryView } from '../../lib/audit/audit-trail.js';
 export type { OrderCandidatesView } from '../../lib/dispatch/list-order-candidates.js';
 export type { RankedCandidate } from '../../lib/dispatch/rank-candidates.js';
 export type { ImportReport, ImportRowError } from '../../lib/imports/import-people.js';
+export type { DispatchQualityReport } from '../../lib/quality/dispatch-quality-report.js';
+export type { DispatchQualityDay } from '../../lib/quality/dispatch-quality-figures.js';
 export type {
   ServerToClientEvents,
   ClientToServerEvents,

@@ -5,9 +5,9 @@
  */
 import * as yup from 'yup';
 import { AppError } from '../errors/app-error.js';
+import { maxReportDays } from './report-limits.js';
 
-/** The longest range one request may ask for: a quarter, so the report's reads stay bounded. */
-export const maxReportDays = 92;
+export { maxReportDays };
 /** Days reported when `from` is absent: the week ending `to`. */
 export const defaultReportDays = 7;
 

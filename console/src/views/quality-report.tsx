@@ -1,58 +1,35 @@
 /**
- * HOOK for issue 7 (the dispatch quality report): `GET /api/reports/dispatch-quality/` is
- * being built on another branch. When it answers, its rows (one per region and day) are drawn
- * as bars per numeric measure; until then (404) the page says the report is not available.
- * The row shape assumed: `{results: [{region_id, day, <measure>: number, …}]}` or a bare list.
+ * The quality report's door: its code (the view and Chart.js) is a separate chunk, fetched
+ * only when the report is opened, so signing in and the shift do not wait for it.
  */
+import type { FunctionComponent } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError, get } from '../api.js';
 import { useConsole } from '../context.js';
-
-type Row = Record<string, unknown>;
-const label = (value: unknown) =>
-  typeof value === 'string' || typeof value === 'number' ? String(value) : '';
+import { fill } from '../i18n.js';
 
 export function QualityReport() {
   const { t } = useConsole();
-  const [rows, setRows] = useState<Row[] | null>(null);
-  const [missing, setMissing] = useState(false);
+  const [View, setView] = useState<FunctionComponent | null>(null);
+  const [failure, setFailure] = useState<string | null>(null);
   useEffect(() => {
-    get<{ results?: Row[] } | Row[]>('/api/reports/dispatch-quality/')
-      .then((body) => setRows(Array.isArray(body) ? body : (body.results ?? [])))
+    let current = true;
+    import('./quality-report-view.js')
+      .then((module) => {
+        if (current) setView(() => module.QualityReportView);
+      })
       .catch((e: unknown) => {
-        if (e instanceof ApiError) setMissing(true);
+        if (current) setFailure(fill(t.failed, { message: String(e) }));
       });
-  }, []);
-  if (missing) return <p class="note">{t.reportsMissing}</p>;
-  if (!rows) return <p>{t.loading}</p>;
-  const measures = [
-    ...new Set(rows.flatMap((r) => Object.keys(r).filter((k) => typeof r[k] === 'number'))),
-  ];
-  return (
-    <section aria-label={t.reportsTitle}>
-      <h2>{t.reportsTitle}</h2>
-      {measures.map((measure) => {
-        const top = Math.max(1, ...rows.map((r) => Number(r[measure] ?? 0)));
-        return (
-          <figure key={measure} class="chart">
-            <figcaption>{measure}</figcaption>
-            <ul>
-              {rows.map((r, i) => (
-                <li key={i}>
-                  <span class="bar-label">
-                    {label(r.region_id ?? r.region)} {label(r.day ?? r.date)}
-                  </span>
-                  <span
-                    class="bar"
-                    style={{ width: `${(100 * Number(r[measure] ?? 0)) / top}%` }}
-                  />
-                  <span class="bar-value">{String(r[measure])}</span>
-                </li>
-              ))}
-            </ul>
-          </figure>
-        );
-      })}
-    </section>
-  );
+    return () => {
+      current = false;
+    };
+  }, [t]);
+  if (failure)
+    return (
+      <p role="alert" class="outcome refused">
+        {failure}
+      </p>
+    );
+  if (!View) return <p role="status">{t.loading}</p>;
+  return <View />;
 }

@@ -16,10 +16,13 @@ export const progress = (message: string) =>
 export class Probe {
   deliveries = 0;
   latencies: number[] = [];
+  /** Every key's send and receive time (performance.now()), for the per-hop breakdown. */
+  samples = new Map<string, { sent?: number; received?: number }>();
   private sentAt = new Map<string, number>();
   private early = new Map<string, number>();
 
   sent(key: string, at: number) {
+    this.sample(key).sent = at;
     const received = this.early.get(key);
     if (received === undefined) this.sentAt.set(key, at);
     else {
@@ -28,6 +31,7 @@ export class Probe {
     }
   }
   received(key: string, at: number) {
+    this.sample(key).received ??= at;
     const sent = this.sentAt.get(key);
     if (sent === undefined) this.early.set(key, at);
     else {
@@ -35,7 +39,13 @@ export class Probe {
       this.latencies.push(at - sent);
     }
   }
+  private sample(key: string) {
+    let sample = this.samples.get(key);
+    if (!sample) this.samples.set(key, (sample = {}));
+    return sample;
+  }
   reset() {
+    this.samples = new Map();
     this.deliveries = 0;
     this.latencies = [];
     this.sentAt.clear();

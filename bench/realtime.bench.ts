@@ -36,7 +36,25 @@ import {
 } from '../test/helpers/realtime-node.js';
 import { seedBench, type BenchPassenger } from './realtime-fixtures.js';
 import { measureLocations } from './realtime-locations.js';
-import { ms, Probe, progress, runInPool, runPhase, sleep } from './realtime-phases.js';
+import { startClientHosts } from './realtime-client-hosts.js';
+import {
+  hopBreakdown,
+  printHops,
+  printStalls,
+  startHopProbe,
+  watchOwnEventLoop,
+  watchProcesses,
+  type ProcessStalls,
+} from './realtime-hops.js';
+import {
+  ms,
+  Probe,
+  progress,
+  runInPool,
+  runPhase,
+  sleep,
+  type PhaseResult,
+} from './realtime-phases.js';
 
 const totalClients = Number(process.env.BENCH_CLIENTS ?? 5000);
 const staffCount = 10;
@@ -58,19 +76,24 @@ const env = {
   RATE_LIMIT_USER_WRITES_PER_MINUTE: '0',
 };
 
-async function startWorker(): Promise<ChildProcess> {
+/** The worker process and its metrics URL (read back from its start-up line). */
+async function startWorker(): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'bin/worker.ts'], {
     env: { ...process.env, ...env, LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   process.once('exit', () => child.kill('SIGKILL'));
-  await new Promise<void>((resolve, reject) => {
+  const port = await new Promise<number>((resolve, reject) => {
     child.stdout?.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes('worker running')) resolve();
+      const line = chunk
+        .toString()
+        .split('\n')
+        .find((l) => l.includes('worker running'));
+      if (line) resolve((JSON.parse(line) as { metricsPort: number }).metricsPort);
     });
     child.on('exit', (code) => reject(new Error(`worker exited with ${code}`)));
   });
-  return child;
+  return { child, url: `http://127.0.0.1:${port}` };
 }
 
 async function connectAll(urls: string[], tokens: string[]): Promise<ClientSocket[]> {
@@ -102,15 +125,22 @@ async function main() {
 
   progress(`seeded; starting 2 realtime nodes and a worker`);
   const nodes = await Promise.all([startRealtimeNode(env), startRealtimeNode(env)]);
-  const worker = await startWorker();
+  const { child: worker, url: workerUrl } = await startWorker();
+  const processes = watchProcesses([
+    ...nodes.map((n, i) => ({ name: `realtime node ${i + 1}`, url: n.url })),
+    { name: 'worker (outbox relay)', url: workerUrl },
+  ]);
+  const hopProbe = await startHopProbe(env);
   const urls = nodes.map((n) => n.url);
   const probe = new Probe();
 
   progress(`connecting ${totalClients} clients`);
   const t0 = performance.now();
-  const passengerSockets = await connectAll(
-    urls,
-    world.passengers.map((p) => p.token),
+  // Passengers live in child processes (BENCH_CLIENT_HOSTS, default 2): see realtime-client-host.
+  const clientHosts = await startClientHosts(
+    Number(process.env.BENCH_CLIENT_HOSTS ?? 2),
+    world.passengers.map((p, i) => ({ token: p.token, url: urls[i % urls.length]! })),
+    probe,
   );
   const staffSockets = await connectAll(
     urls,
@@ -121,17 +151,9 @@ async function main() {
     world.drivers.map((d) => d.token),
   );
   const connectSeconds = (performance.now() - t0) / 1000;
-  for (const socket of [...passengerSockets, ...staffSockets, ...driverSockets]) {
+  for (const socket of [...staffSockets, ...driverSockets]) {
     socket.onAny(() => probe.deliveries++);
   }
-  passengerSockets.forEach((socket) => {
-    socket.on('order_status_changed', (p) =>
-      probe.received(`${p.order_id}:${p.version}`, performance.now()),
-    );
-    socket.on('bench_ping' as never, (p: { key: string }) =>
-      probe.received(p.key, performance.now()),
-    );
-  });
 
   // Each change: order_status_changed + order_update, to the passenger and every staff socket.
   const perChange = 2 * (1 + staffCount);
@@ -146,29 +168,45 @@ async function main() {
     );
     probe.sent(`${target.orderId}:2`, performance.now());
   };
+  const hops: { table: Parameters<typeof printHops>; stalls: ProcessStalls[] }[] = [];
+  const withHops = async (name: string, run: () => Promise<PhaseResult>) => {
+    await processes.scrape();
+    const loop = watchOwnEventLoop();
+    const result = await run();
+    const loopDelay = loop.stop();
+    const stalls = await processes.scrape();
+    const { rows, matched } = hopBreakdown(probe.samples, await hopProbe.report());
+    hops.push({ table: [name, rows, matched, loopDelay], stalls });
+    return result;
+  };
   progress(`pipeline, paced`);
   // Disjoint orders per run; the last `driverCount` orders are the drivers' (see below).
   const usable = world.passengers.length - driverCount;
   const pacedCount = Math.min(pacedRate * pacedSeconds, Math.floor(usable / 3));
   const burstCount = Math.min(burstChanges, usable - pacedCount);
-  const pipelinePaced = await runPhase(
-    probe,
-    world.passengers.slice(0, pacedCount),
-    perChange,
-    { paced: true, perSecond: pacedRate },
-    commit,
+  const pipelinePaced = await withHops('pipeline, paced', () =>
+    runPhase(
+      probe,
+      world.passengers.slice(0, pacedCount),
+      perChange,
+      { paced: true, perSecond: pacedRate },
+      commit,
+    ),
   );
   progress(`pipeline, saturated`);
-  const pipelineBurst = await runPhase(
-    probe,
-    world.passengers.slice(pacedCount, pacedCount + burstCount),
-    perChange,
-    { paced: false, concurrency: burstConcurrency },
-    commit,
+  const pipelineBurst = await withHops('pipeline, saturated', () =>
+    runPhase(
+      probe,
+      world.passengers.slice(pacedCount, pacedCount + burstCount),
+      perChange,
+      { paced: false, concurrency: burstConcurrency },
+      commit,
+    ),
   );
 
   // The plain emit: a bare Socket.IO server joined to the same adapter, same rooms, same payloads.
-  const pub = createRedis(config.redis);
+  // The bench's own clients: a loaded host must slow this floor down, not crash the bench.
+  const pub = createRedis({ ...config.redis, commandTimeoutMs: 10_000 });
   const sub = pub.duplicate();
   const plain = new Server({
     adapter: createAdapter(pub, sub, { key: `${config.redis.prefix}:socket.io` }),
@@ -245,15 +283,20 @@ async function main() {
       `| ${name} | ${ms(r.p50)} | ${ms(r.p99)} | ${r.changesPerSecond.toFixed(0)} | ${r.eventsPerSecond.toFixed(0)} | ${r.complete ? 'yes' : 'NO'} |`,
     );
   }
+  for (const { table, stalls } of hops) {
+    printHops(...table);
+    printStalls(stalls);
+  }
   console.log(
     `\ndriver:location over sockets: ${locations.acceptedPerSecond.toFixed(0)} accepted/s (${locations.drivers} drivers, ${locations.accepted} acks ok, ${locations.refused} refused, ${locations.timedOut} timed out, ack p50 ${ms(locations.p50)}, p99 ${ms(locations.p99)})`,
   );
 
-  for (const socket of [...passengerSockets, ...staffSockets, ...driverSockets])
-    socket.disconnect();
+  for (const socket of [...staffSockets, ...driverSockets]) socket.disconnect();
+  await clientHosts.disconnect();
   // `plain` is attached to no HTTP server, so there is nothing to close but its adapter's clients.
   pub.disconnect();
   sub.disconnect();
+  await hopProbe.stop();
   worker.kill('SIGTERM');
   await once(worker, 'exit');
   await Promise.all(nodes.map((n) => n.stop()));

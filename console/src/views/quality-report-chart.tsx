@@ -169,11 +169,13 @@ export function ReportChart(props: ChartProps) {
   const { t, format, spec, regions, rows } = props;
   const canvas = useRef<HTMLCanvasElement>(null);
   const [showTable, setShowTable] = useState(false);
+  // Drawn again only for new rows, another language or renamed regions (not for the toggle).
+  const regionKey = regions.map((r) => `${r.id}=${r.title}`).join('|');
   useEffect(() => {
     if (!canvas.current) return;
     const chart = new Chart(canvas.current, configOf(props));
     return () => chart.destroy();
-  });
+  }, [rows, t, regionKey]);
   const titles = new Map(regions.map((r) => [r.id, r.title]));
   const id = `report-${spec.id}`;
   return (

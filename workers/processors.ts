@@ -22,6 +22,7 @@ import {
   type JobPayload,
 } from '../lib/jobs/registry.js';
 import { runWithRequestId } from '../lib/logger/request-scope.js';
+import { withTimeout } from '../lib/process/with-timeout.js';
 import { splitJobEnvelope } from '../lib/queue/job-envelope.js';
 import type { QueueName } from '../lib/queue/queue-names.js';
 import { bullConnection, bullPrefix, workerRunRetryDelayMs } from '../lib/queue/queues.js';
@@ -44,26 +45,6 @@ export interface QueueWorkerOptions {
   timeoutMs?: number;
   /** BullMQ lock (and stalled-check interval): how soon a crashed worker's job is taken over. */
   lockMs?: number;
-}
-
-async function runWithBudget<T>(
-  timeoutMs: number | null,
-  work: (signal: AbortSignal) => Promise<T>,
-): Promise<T> {
-  const controller = new AbortController();
-  if (!timeoutMs) return work(controller.signal);
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      controller.abort(new Error(`job exceeded its ${timeoutMs} ms budget`));
-      reject(new Error(`job exceeded its ${timeoutMs} ms budget`));
-    }, timeoutMs);
-  });
-  try {
-    return await Promise.race([work(controller.signal), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 export function startQueueWorkers(
@@ -105,7 +86,9 @@ export function startQueueWorkers(
         try {
           // Outbox rows and jobs this job writes carry the same request id onwards.
           return await runWithRequestId(envelope.requestId, () =>
-            runWithBudget(timeoutMs, (signal) => processor(payload, { job, signal, deps, log })),
+            withTimeout(timeoutMs, `job ${name}`, (signal) =>
+              processor(payload, { job, signal, deps, log }),
+            ),
           );
         } catch (e: unknown) {
           if (!isRetryLater(e) || !token) throw e;

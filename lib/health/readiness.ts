@@ -1,24 +1,14 @@
 /** Whether this process can serve: PostgreSQL and Redis answer, and it is not draining. */
 import { pingDatabase } from '../../db/repositories/health.repository.js';
 import type { AppDeps } from '../deps.js';
+import { withTimeout } from '../process/with-timeout.js';
+
+/** A dependency that has not answered a ping after this long counts as down. */
+const pingTimeoutMs = 2000;
 
 export interface ReadinessReport {
   ready: boolean;
   checks: { postgres: 'ok' | 'down'; redis: 'ok' | 'down'; draining: boolean };
-}
-
-async function within<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      promise,
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error('timeout')), ms);
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 export async function checkReadiness(
@@ -26,11 +16,11 @@ export async function checkReadiness(
   isDraining: boolean,
 ): Promise<ReadinessReport> {
   const [postgres, redis] = await Promise.all([
-    within(pingDatabase(deps.db.knex), 2000).then(
+    withTimeout(pingTimeoutMs, 'PostgreSQL ping', () => pingDatabase(deps.db.knex)).then(
       () => 'ok' as const,
       () => 'down' as const,
     ),
-    within(deps.redis.ping(), 2000).then(
+    withTimeout(pingTimeoutMs, 'Redis ping', () => deps.redis.ping()).then(
       () => 'ok' as const,
       () => 'down' as const,
     ),

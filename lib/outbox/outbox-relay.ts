@@ -25,6 +25,7 @@ import { withRequestId } from '../queue/job-envelope.js';
 import type { Queues } from '../queue/queues.js';
 import type { Clock } from '../clock/clock.js';
 import type { Config } from '../config/config.js';
+import { withTimeout } from '../process/with-timeout.js';
 
 export interface OutboxRelayOptions {
   batchSize?: number;
@@ -55,19 +56,6 @@ const publishTimeoutMs = 3000;
 /** A row no job definition accepts: publishing it again can never succeed. */
 class UnpublishableRowError extends Error {}
 
-async function within<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} timed out`)), ms);
-  });
-  try {
-    return await Promise.race([work, timeout]);
-  } finally {
-    clearTimeout(timer);
-    work.catch(() => undefined);
-  }
-}
-
 async function publishRow(
   queues: Queues,
   row: OutboxRow,
@@ -86,21 +74,19 @@ async function publishRow(
   const data = withRequestId(row.payload, row.request_id);
   // Redis down: do not hold the row locks while BullMQ waits to reconnect. A late add that
   // still lands is deduplicated by its job id when the row is published again.
-  await within(
+  await withTimeout(publishTimeoutMs, 'queue add', () =>
     queues[job.queue].add(row.topic, data, {
       ...job.retry(config),
       jobId: outboxJobId(row),
       delay,
     }),
-    publishTimeoutMs,
-    'queue add',
   );
 }
 
 /** Whether Redis answers at all: tells a row's own fault from an outage. */
 async function redisAnswers(queues: Queues): Promise<boolean> {
   try {
-    await within(queues.dispatch.count(), 1000, 'redis ping');
+    await withTimeout(1000, 'Redis ping', () => queues.dispatch.count());
     return true;
   } catch {
     return false;

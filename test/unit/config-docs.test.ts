@@ -6,7 +6,12 @@
 import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
 import { envSchema, loadConfig } from '../../lib/config/config.js';
-import { renderEnvExample, renderReadmeTable } from '../../lib/config/config-docs.js';
+import {
+  readmeTableEnd,
+  readmeTableStart,
+  renderEnvExample,
+  renderReadmeTable,
+} from '../../lib/config/config-docs.js';
 import { flatten } from '../../lib/config/setting.js';
 import { settings } from '../../lib/config/settings.js';
 
@@ -43,10 +48,8 @@ describe('configuration documentation', () => {
   it('when the declarations change, then the files are regenerated (npm run config:docs)', () => {
     expect(read('.env.example'), 'run npm run config:docs').to.equal(renderEnvExample());
     const readme = read('README.md');
-    const table = readme.slice(
-      readme.indexOf('<!-- config-table:start -->\n') + '<!-- config-table:start -->\n'.length,
-      readme.indexOf('<!-- config-table:end -->'),
-    );
+    const start = readme.indexOf(readmeTableStart) + readmeTableStart.length + 1;
+    const table = readme.slice(start, readme.indexOf(readmeTableEnd));
     expect(table, 'run npm run config:docs').to.equal(renderReadmeTable());
   });
 

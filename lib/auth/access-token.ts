@@ -1,11 +1,14 @@
 /**
  * Access tokens: short JWTs naming the user, their role and their login session. Every
- * check also reads the session, so logout and refresh-token reuse revoke them at once.
+ * check also checks the session, so logout and refresh-token reuse revoke them at once: the
+ * API through the process's session cache (lib/auth/session-cache.ts, emptied by every
+ * revocation announcement), the other callers straight from PostgreSQL.
  */
 import { createSecretKey, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { findActiveSessionActor } from '../../db/repositories/session.repository.js';
 import type { Db } from '../../db/database.js';
+import type { AppDeps } from '../deps.js';
 import { AppError } from '../errors/app-error.js';
 import type { UserActor, UserRole } from './actor.js';
 
@@ -79,6 +82,23 @@ export async function authenticateAccessToken(
 ): Promise<UserActor> {
   const claims = verifyAccessClaims(settings, token);
   const actor = await findActiveSessionActor(db, claims.sid, Number(claims.sub));
+  if (!actor) throw new AppError('token_revoked');
+  return actor;
+}
+
+/**
+ * The API's check of a bearer token: the signature here, the session from this process's
+ * cache when it holds it (no PostgreSQL round trip), else from PostgreSQL.
+ */
+export async function authenticateBearer(
+  deps: Pick<AppDeps, 'db' | 'config' | 'sessionCache'>,
+  token: string,
+): Promise<UserActor> {
+  const claims = verifyAccessClaims(deps.config.jwt, token);
+  const userId = Number(claims.sub);
+  const actor = await deps.sessionCache.lookup(claims.sid, userId, () =>
+    findActiveSessionActor(deps.db.knex, claims.sid, userId),
+  );
   if (!actor) throw new AppError('token_revoked');
   return actor;
 }

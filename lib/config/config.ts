@@ -56,6 +56,8 @@ export const envSchema = yup.object({
     .integer()
     .min(60)
     .default(7 * 24 * 3600),
+  /** How long a web process trusts a session it has checked (docs/auth.md); 0 = every time. */
+  SESSION_CACHE_SECONDS: yup.number().integer().min(0).max(3600).default(60),
   /**
    * On /api/mobile/auth/refresh-token/ only: a spent refresh token presented again within
    * this window of its last use (and no later token of its session used) rotates again
@@ -87,6 +89,8 @@ export const envSchema = yup.object({
   GEOFENCE_ARRIVAL_METERS: yup.number().min(1).default(80),
   NO_SHOW_WAIT_SECONDS: yup.number().integer().min(0).default(300),
   POSITION_FRESH_SECONDS: yup.number().integer().min(1).default(120),
+  /** How often reports held in Redis are written to PostgreSQL (docs/operations.md). */
+  POSITION_FLUSH_INTERVAL_MS: yup.number().integer().min(50).max(10_000).default(1000),
   DISPATCH_REVIEW: yup.string().oneOf(['auto', 'manual']).default('auto'),
   DISPATCH_OFFER_TIMEOUT_SECONDS: yup.number().integer().min(1).default(20),
   DISPATCH_GIVE_UP_SECONDS: yup.number().integer().min(1).default(600),
@@ -202,6 +206,7 @@ export interface Config {
     refreshTtlSeconds: number;
     /** See REFRESH_REUSE_GRACE_SECONDS: the original apps' refresh, which keeps only `access`. */
     refreshReuseGraceSeconds: number;
+    sessionCacheSeconds: number;
   };
   otp: {
     ttlSeconds: number;
@@ -231,6 +236,7 @@ export interface Config {
     leadMinutes: number;
     maxPickupKm: number;
     positionFreshSeconds: number;
+    positionFlushIntervalMs: number;
     fairnessMaxExtraKm: number;
     accessibleReserveKm: number;
     regionMode: 'priority' | 'hard';
@@ -372,6 +378,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       accessTtlSeconds: env.JWT_ACCESS_TTL_SECONDS,
       refreshTtlSeconds: env.JWT_REFRESH_TTL_SECONDS,
       refreshReuseGraceSeconds: env.REFRESH_REUSE_GRACE_SECONDS,
+      sessionCacheSeconds: env.SESSION_CACHE_SECONDS,
     },
     otp: {
       ttlSeconds: env.OTP_TTL_SECONDS,
@@ -403,6 +410,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       leadMinutes: env.DISPATCH_LEAD_MINUTES,
       maxPickupKm: env.DISPATCH_MAX_PICKUP_KM,
       positionFreshSeconds: env.POSITION_FRESH_SECONDS,
+      positionFlushIntervalMs: env.POSITION_FLUSH_INTERVAL_MS,
       fairnessMaxExtraKm: env.DISPATCH_FAIRNESS_MAX_EXTRA_KM,
       accessibleReserveKm: env.DISPATCH_ACCESSIBLE_RESERVE_KM,
       regionMode: env.DISPATCH_REGION_MODE,

@@ -4,6 +4,10 @@
  * every process's in-memory mirror follows. A change carries its sequence number, so a mirror
  * that finds a gap (stream trimmed while it lagged, keys flushed) reloads the snapshot instead
  * of drifting.
+ *
+ * Every key of the family carries the `{positions}` hash tag: the scripts here and in
+ * lib/geo/position-reports.ts touch several of them at once, so on Redis Cluster they must
+ * share one slot.
  */
 import type { Redis } from '../redis/redis.js';
 import { redisKey } from '../redis/redis.js';
@@ -64,6 +68,26 @@ export function compareStreamIds(a: string, b: string): number {
   return am - bm || an - bn;
 }
 
+/** The position family's keys, one hash tag so multi-key scripts stay in one cluster slot. */
+export function positionKeys(prefix: string) {
+  const key = (name: string) => redisKey(prefix, '{positions}', name);
+  return {
+    /** The index: driver id → "lat,lon,recordedAtMs" of online drivers. */
+    positionsKey: key('index'),
+    seqKey: key('seq'),
+    streamKey: key('changes'),
+    /** Every driver's latest report (online or not), "lat,lon,at,heading,speed,accuracy". */
+    latestKey: key('latest'),
+    /** Driver ids whose latest report is not yet in PostgreSQL. */
+    dirtyKey: key('dirty'),
+    /** Ids a writer has taken, scored by the time its claim lapses. */
+    claimedKey: key('claimed'),
+  };
+}
+
+/** The index's "previous position" step, for lib/geo/position-reports.ts to build on. */
+export const indexScriptParts = { previousAt };
+
 export interface WriteResult {
   /** Null when nothing changed (an older position, or nothing to remove). */
   streamId: string | null;
@@ -95,9 +119,7 @@ export function createPositionStore(
   prefix: string,
   options: PositionStoreOptions = {},
 ): PositionStore {
-  const positionsKey = redisKey(prefix, 'geo', 'positions');
-  const seqKey = redisKey(prefix, 'geo', 'seq');
-  const streamKey = redisKey(prefix, 'geo', 'changes');
+  const { positionsKey, seqKey, streamKey } = positionKeys(prefix);
   const maxLength = String(options.streamMaxLength ?? 100_000);
 
   /**

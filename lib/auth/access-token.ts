@@ -87,6 +87,25 @@ export async function authenticateAccessToken(
 }
 
 /**
+ * Tokens this process has verified, so a device sending the same token every few seconds is
+ * not HMAC-checked and parsed each time. Only good tokens, held until their own expiry (and
+ * per secret); revocation is the session's business, not the token's.
+ */
+const verified = new Map<string, { secret: string; claims: AccessClaims & { exp: number } }>();
+const maxVerified = 50_000;
+
+function verifiedClaims(settings: JwtSettings, token: string): AccessClaims {
+  const hit = verified.get(token);
+  if (hit && hit.secret === settings.secret && hit.claims.exp * 1000 > Date.now()) {
+    return hit.claims;
+  }
+  const claims = verifyAccessClaims(settings, token) as AccessClaims & { exp: number };
+  if (verified.size >= maxVerified) verified.clear();
+  verified.set(token, { secret: settings.secret, claims });
+  return claims;
+}
+
+/**
  * The API's check of a bearer token: the signature here, the session from this process's
  * cache when it holds it (no PostgreSQL round trip), else from PostgreSQL.
  */
@@ -94,7 +113,7 @@ export async function authenticateBearer(
   deps: Pick<AppDeps, 'db' | 'config' | 'sessionCache'>,
   token: string,
 ): Promise<UserActor> {
-  const claims = verifyAccessClaims(deps.config.jwt, token);
+  const claims = verifiedClaims(deps.config.jwt, token);
   const userId = Number(claims.sub);
   const actor = await deps.sessionCache.lookup(claims.sid, userId, () =>
     findActiveSessionActor(deps.db.knex, claims.sid, userId),

@@ -67,18 +67,22 @@ export async function updateDriverLocation(
       fields: { recorded_at: ['The point is recorded in the future'] },
     });
   }
-  const outcome = await deps.positionIndex.report(driverId, {
-    lat: point.lat,
-    lon: point.lon,
-    recordedAtMs: recordedAt.getTime(),
-    heading: point.heading ?? null,
-    speed: point.speed ?? null,
-    accuracy: point.accuracy ?? null,
-  });
-  // Read after the index write: a driver who went offline before this read is seen offline
-  // here; one who goes offline after it has their point removed by that change.
-  const view = await loadDriverView(deps.db.knex, driverId);
+  // The index write and the read of the driver (for the answer and their online flag) go
+  // out together: a driver who goes offline meanwhile is marked offline in the index by that
+  // change (lib/geo/position-store.ts), which keeps this report out of it whichever comes first.
+  const [outcome, view] = await Promise.all([
+    deps.positionIndex.report(driverId, {
+      lat: point.lat,
+      lon: point.lon,
+      recordedAtMs: recordedAt.getTime(),
+      heading: point.heading ?? null,
+      speed: point.speed ?? null,
+      accuracy: point.accuracy ?? null,
+    }),
+    loadDriverView(deps.db.knex, driverId),
+  ]);
   // Only online drivers are searchable; an offline driver's point is kept for the record.
+  // (After a Redis wipe the offline marks are gone: this takes such a point out again.)
   if (outcome.streamId && !view.is_online) {
     await deps.positionIndex.removeIfNotNewer(driverId, recordedAt);
   }

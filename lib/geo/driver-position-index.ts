@@ -44,7 +44,7 @@ export interface NearbyQuery {
 }
 
 export interface DriverPositionIndex {
-  /** Stores the position unless a newer one is already stored. */
+  /** Stores the position unless a newer one is already stored; the driver is searchable. */
   upsert(position: DriverPosition): Promise<void>;
   /**
    * A driver's report: kept as their latest and marked for the PostgreSQL writer, and upserted
@@ -53,6 +53,7 @@ export interface DriverPositionIndex {
   report(driverId: number, position: LatestPosition): Promise<ReportOutcome>;
   /** Removes the driver only if their indexed point is not newer than `recordedAt`. */
   removeIfNotNewer(driverId: number, recordedAt: Date): Promise<void>;
+  /** The driver went offline (or away): out, and their reports stay out until an upsert. */
   remove(driverId: number): Promise<void>;
   /** Drivers within the radius with a fresh position, nearest first (ties by id). */
   nearby(query: NearbyQuery): Promise<NearbyDriver[]>;
@@ -204,7 +205,7 @@ export function createRedisDriverPositionIndex(
     },
 
     async remove(driverId) {
-      noteOwnWrite((await store.remove(driverId)).streamId);
+      noteOwnWrite((await store.remove(driverId, undefined, { markOffline: true })).streamId);
     },
 
     async report(driverId, position) {

@@ -10,6 +10,7 @@
  * claims whose lease lapsed back to dirty first. A writer that wrote its batch drops its own
  * claims (only those still carrying its deadline); one that failed gives them back at once.
  */
+import { createHash } from 'node:crypto';
 import type { Redis } from '../redis/redis.js';
 import { indexScriptParts, positionKeys } from './position-store.js';
 
@@ -60,7 +61,7 @@ export function decodeLatest(raw: string): LatestPosition {
 const { previousAt } = indexScriptParts;
 
 /**
- * KEYS: index, seq, stream, latest, dirty. ARGV: driver id, index value, recorded-at ms,
+ * KEYS: index, seq, stream, latest, dirty, offline marks. ARGV: driver id, index value, recorded-at ms,
  * stream max length, latest value. The latest hash decides "older"; the index keeps its own
  * check too (after a Redis wipe it is rebuilt from PostgreSQL while the latest hash is empty).
  */
@@ -69,6 +70,7 @@ local heldAt = held and tonumber(string.match(held, '^[^,]*,[^,]*,([^,]*)'))
 if heldAt and heldAt > tonumber(ARGV[3]) then return {0, held} end
 redis.call('HSET', KEYS[4], ARGV[1], ARGV[5])
 redis.call('SADD', KEYS[5], ARGV[1])
+if redis.call('SISMEMBER', KEYS[6], ARGV[1]) == 1 then return {1, ARGV[5]} end
 ${previousAt}
 if prevAt and prevAt > tonumber(ARGV[3]) then return {1, ARGV[5]} end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
@@ -100,6 +102,26 @@ const releaseScript = `for i = 3, #ARGV do
   end
 end
 return 0`;
+
+/**
+ * EVALSHA, falling back to EVAL when Redis does not know the script (after a restart): the
+ * script text is most of a report's bytes, and sending it on every report cost more CPU than
+ * the rest of the request. A fallback runs after commands sent later; that is safe here,
+ * because the report script decides by recorded time and by the offline mark, not by order.
+ */
+function cachedScript(script: string) {
+  const sha = createHash('sha1').update(script).digest('hex');
+  return async (redis: Redis, keys: string[], args: string[]): Promise<unknown> => {
+    try {
+      return await redis.evalsha(sha, keys.length, ...keys, ...args);
+    } catch (e: unknown) {
+      if (!(e instanceof Error) || !e.message.startsWith('NOSCRIPT')) throw e;
+      return redis.eval(script, keys.length, ...keys, ...args);
+    }
+  };
+}
+
+const runReport = cachedScript(reportScript);
 
 export interface PositionReports {
   report(driverId: number, position: LatestPosition): Promise<ReportOutcome>;
@@ -138,19 +160,23 @@ export function createPositionReports(
 
   return {
     async report(driverId, position) {
-      const reply = (await redis.eval(
-        reportScript,
-        5,
-        keys.positionsKey,
-        keys.seqKey,
-        keys.streamKey,
-        keys.latestKey,
-        keys.dirtyKey,
-        String(driverId),
-        `${position.lat},${position.lon},${position.recordedAtMs}`,
-        String(position.recordedAtMs),
-        maxLength,
-        encodeLatest(position),
+      const reply = (await runReport(
+        redis,
+        [
+          keys.positionsKey,
+          keys.seqKey,
+          keys.streamKey,
+          keys.latestKey,
+          keys.dirtyKey,
+          keys.offlineKey,
+        ],
+        [
+          String(driverId),
+          `${position.lat},${position.lon},${position.recordedAtMs}`,
+          String(position.recordedAtMs),
+          maxLength,
+          encodeLatest(position),
+        ],
       )) as [number, string, string?];
       return {
         accepted: reply[0] === 1,

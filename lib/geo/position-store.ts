@@ -40,14 +40,23 @@ const appendChange = `local seq = redis.call('INCR', KEYS[2])
 local id = redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[4], '*', 's', seq, 'd', ARGV[1], 'v', ARGV[2])
 return {seq, id}`;
 
-/** ARGV: driver id, encoded position, recorded-at ms, stream max length. Older writes lose. */
-const upsertScript = `${previousAt}
+/**
+ * ARGV: driver id, encoded position, recorded-at ms, stream max length. Older writes lose.
+ * An upsert says the driver is searchable: it clears their offline mark (KEYS[4]).
+ */
+const upsertScript = `redis.call('SREM', KEYS[4], ARGV[1])
+${previousAt}
 if prevAt and prevAt > tonumber(ARGV[3]) then return 0 end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
 ${appendChange}`;
 
-/** ARGV: driver id, '' , only-if-recorded-at-or-before ms ('' = always), stream max length. */
-const removeScript = `${previousAt}
+/**
+ * ARGV: driver id, '' , only-if-recorded-at-or-before ms ('' = always), stream max length,
+ * '1' to mark the driver offline (KEYS[4]): reports then stay out of the index until the next
+ * upsert, however their check of PostgreSQL raced with the driver going offline.
+ */
+const removeScript = `if ARGV[5] == '1' then redis.call('SADD', KEYS[4], ARGV[1]) end
+${previousAt}
 if not prev then return 0 end
 if ARGV[3] ~= '' and prevAt and prevAt > tonumber(ARGV[3]) then return 0 end
 redis.call('HDEL', KEYS[1], ARGV[1])
@@ -82,6 +91,8 @@ export function positionKeys(prefix: string) {
     dirtyKey: key('dirty'),
     /** Ids a writer has taken, scored by the time its claim lapses. */
     claimedKey: key('claimed'),
+    /** Drivers taken out as offline: their reports stay out of the index until an upsert. */
+    offlineKey: key('offline'),
   };
 }
 
@@ -96,7 +107,11 @@ export interface WriteResult {
 export interface PositionStore {
   upsert(driverId: number, position: StoredPosition): Promise<WriteResult>;
   /** Removes the driver; with `ifRecordedAtOrBeforeMs`, only a position not newer than that. */
-  remove(driverId: number, ifRecordedAtOrBeforeMs?: number): Promise<WriteResult>;
+  remove(
+    driverId: number,
+    ifRecordedAtOrBeforeMs?: number,
+    options?: { markOffline?: boolean },
+  ): Promise<WriteResult>;
   snapshot(): Promise<PositionSnapshot>;
   /** The latest sequence number and its stream id, to check a mirror is caught up. */
   head(): Promise<{ seq: number; streamId: string }>;
@@ -119,7 +134,7 @@ export function createPositionStore(
   prefix: string,
   options: PositionStoreOptions = {},
 ): PositionStore {
-  const { positionsKey, seqKey, streamKey } = positionKeys(prefix);
+  const { positionsKey, seqKey, streamKey, offlineKey } = positionKeys(prefix);
   const maxLength = String(options.streamMaxLength ?? 100_000);
 
   /**
@@ -127,7 +142,15 @@ export function createPositionStore(
    * (a remove overtaking the next upsert), and writes of one process must keep their order.
    */
   async function runScript(script: string, args: string[]): Promise<WriteResult> {
-    const reply: unknown = await redis.eval(script, 3, positionsKey, seqKey, streamKey, ...args);
+    const reply: unknown = await redis.eval(
+      script,
+      4,
+      positionsKey,
+      seqKey,
+      streamKey,
+      offlineKey,
+      ...args,
+    );
     return { streamId: Array.isArray(reply) ? String(reply[1]) : null };
   }
 
@@ -140,12 +163,13 @@ export function createPositionStore(
         maxLength,
       ]),
 
-    remove: (driverId, ifRecordedAtOrBeforeMs) =>
+    remove: (driverId, ifRecordedAtOrBeforeMs, removeOptions = {}) =>
       runScript(removeScript, [
         String(driverId),
         '',
         ifRecordedAtOrBeforeMs === undefined ? '' : String(ifRecordedAtOrBeforeMs),
         maxLength,
+        removeOptions.markOffline ? '1' : '',
       ]),
 
     async snapshot() {

@@ -76,6 +76,7 @@ export function createSessionCache(options: SessionCacheOptions): SessionCache {
         // Anything announced before this point was missed: start empty.
         invalidate();
         listening = true;
+        options.logger.info('session cache listening');
         for (const resolve of readyWaiters) resolve();
         readyWaiters = [];
       },
@@ -89,6 +90,7 @@ export function createSessionCache(options: SessionCacheOptions): SessionCache {
     subscriber = client;
     client.on('message', () => {
       invalidate();
+      options.logger.debug('sessions revoked: session cache emptied');
       for (const listener of listeners) listener();
     });
     const lost = () => {

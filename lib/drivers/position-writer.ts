@@ -11,7 +11,12 @@
  */
 import { writeDriverPositions } from '../../db/repositories/driver-position.repository.js';
 import type { AppDeps } from '../deps.js';
-import { createPositionReports, type PositionReports } from '../geo/position-reports.js';
+import type { Db } from '../../db/database.js';
+import {
+  createPositionReports,
+  type LatestPosition,
+  type PositionReports,
+} from '../geo/position-reports.js';
 
 /** Drivers per statement: 10,000 drivers reporting every 4 s is 2,500 a second. */
 export const positionBatchSize = 5000;
@@ -61,6 +66,39 @@ export async function flushDriverPositions(deps: WriterDeps): Promise<number> {
     written += batch.positions.length;
     if (batch.positions.length < positionBatchSize) return written;
   }
+}
+
+/**
+ * Writes one driver's latest report now, in the caller's transaction: for the decisions that
+ * read the position from PostgreSQL right after a report (the arrival geofence), so the tap on
+ * "arrived" sees the point sent just before it, not the one of the last flush. The dirty mark
+ * stays; the writer's later UPDATE of the same point changes nothing. When Redis does not
+ * answer, the row is used as it is (logged): the decision must not wait on Redis.
+ */
+export async function persistDriverPosition(
+  deps: WriterDeps & Pick<AppDeps, 'logger'>,
+  db: Db,
+  driverId: number,
+): Promise<void> {
+  let latest: LatestPosition | null;
+  try {
+    latest = await reportsOf(deps).latest(driverId);
+  } catch (e: unknown) {
+    deps.logger.warn({ err: e, driverId }, 'latest position unavailable; using the stored one');
+    return;
+  }
+  if (!latest) return;
+  await writeDriverPositions(db, [
+    {
+      driverId,
+      lat: latest.lat,
+      lon: latest.lon,
+      heading: latest.heading,
+      speed: latest.speed,
+      accuracy: latest.accuracy,
+      recordedAt: new Date(latest.recordedAtMs),
+    },
+  ]);
 }
 
 export interface PositionWriter {

@@ -131,6 +131,8 @@ export interface PositionReports {
   settle(batch: TakenBatch): Promise<void>;
   /** Writing failed: the drivers are dirty again for the next take. */
   giveBack(batch: TakenBatch): Promise<void>;
+  /** The driver's latest report, null when none is held. */
+  latest(driverId: number): Promise<LatestPosition | null>;
   /** How many drivers wait to be written (dirty plus claimed). */
   backlog(): Promise<number>;
 }
@@ -208,6 +210,11 @@ export function createPositionReports(
 
     settle: (batch) => release(batch, false),
     giveBack: (batch) => release(batch, true),
+
+    async latest(driverId) {
+      const raw = await redis.hget(keys.latestKey, String(driverId));
+      return raw === null ? null : decodeLatest(raw);
+    },
 
     async backlog() {
       const replies = await redis.multi().scard(keys.dirtyKey).zcard(keys.claimedKey).exec();

@@ -9,6 +9,7 @@ import { checkReadiness } from '../lib/health/readiness.js';
 import { createMetricsRegistry } from '../lib/metrics/metrics-registry.js';
 import { serveOperationalRequest } from '../lib/metrics/metrics-server.js';
 import { registerSocketGauge } from '../lib/metrics/realtime-metrics.js';
+import { startPositionWriter } from '../lib/drivers/position-writer.js';
 import { runProcess } from '../lib/process/run-process.js';
 import { watchRedisEpoch } from '../lib/recovery/redis-epoch.js';
 import { startQueueWorkers } from '../workers/processors.js';
@@ -42,6 +43,8 @@ await runProcess('realtime', async (deps, logger) => {
       return Promise.resolve();
     },
   );
+  // `driver:location` reports land here: this node writes them to PostgreSQL too.
+  const positionWriter = startPositionWriter(deps);
   const address = httpServer.address();
   const port = typeof address === 'object' && address ? address.port : deps.config.realtime.port;
   logger.info({ port }, 'realtime listening');
@@ -52,6 +55,8 @@ await runProcess('realtime', async (deps, logger) => {
       // Stop taking jobs first (in-flight ones finish), then drop the sockets.
       await Promise.all(workers.map((worker) => worker.close()));
       await realtime.close();
+      // After the sockets: their last reports are written before the process exits.
+      await positionWriter.stop();
     },
   };
 });

@@ -8,6 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { createHttpApp } from '../api/http/app.js';
 import { answerParserErrors } from '../api/http/client-error.js';
 import { exitUnlessSchemaCurrent } from '../lib/process/require-current-schema.js';
+import { startPositionWriter } from '../lib/drivers/position-writer.js';
 import { runProcess } from '../lib/process/run-process.js';
 
 await runProcess('web', async (deps, logger) => {
@@ -23,6 +24,8 @@ await runProcess('web', async (deps, logger) => {
   answerParserErrors(server, deps.config.defaultLocale);
   server.listen(deps.config.http.port, deps.config.http.host);
   await once(server, 'listening');
+  // Location reports land here: this process writes them (and any other's) to PostgreSQL.
+  const positionWriter = startPositionWriter(deps);
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : deps.config.http.port;
   logger.info({ port }, 'web listening');
@@ -36,6 +39,8 @@ await runProcess('web', async (deps, logger) => {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       await closed;
+      // After the last request: every report accepted here is in PostgreSQL before exit.
+      await positionWriter.stop();
     },
   };
 });

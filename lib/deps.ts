@@ -3,6 +3,7 @@
  * (no DI framework): database, Redis, queues, logger, config, clock.
  */
 import { createDatabase, type Database } from '../db/database.js';
+import { createSessionCache, type SessionCache } from './auth/session-cache.js';
 import type { Clock } from './clock/clock.js';
 import { systemClock } from './clock/clock.js';
 import type { Config } from './config/config.js';
@@ -22,6 +23,8 @@ export interface AppDeps {
   logger: Logger;
   clock: Clock;
   positionIndex: DriverPositionIndex;
+  /** Valid sessions this process has checked, kept exact by revocation announcements. */
+  sessionCache: SessionCache;
 }
 
 export function createDeps(config: Config, logger: Logger, clock: Clock = systemClock): AppDeps {
@@ -38,12 +41,20 @@ export function createDeps(config: Config, logger: Logger, clock: Clock = system
       // Long enough that a driver in a tunnel keeps their place; stale ones never match anyway.
       pruneAfterMs: config.dispatch.positionFreshSeconds * 5 * 1000,
     }),
+    // Subscribes lazily, on the first check: processes that never authenticate open nothing.
+    sessionCache: createSessionCache({
+      redis,
+      prefix: config.redis.prefix,
+      logger,
+      ttlMs: config.jwt.sessionCacheSeconds * 1000,
+    }),
   };
 }
 
 export async function closeDeps(deps: AppDeps): Promise<void> {
   await closeQueues(deps.queues);
   await deps.positionIndex.close();
+  deps.sessionCache.close();
   deps.redis.disconnect();
   await deps.db.close();
 }

@@ -69,7 +69,10 @@ export function registerSocketHandlers(
     answer(socket, deps, args, async (input) => {
       const point = parseInput(driverLocationSchema, input);
       await consume();
-      const result = await updateDriverLocation(deps, actor, actor.driverId ?? 0, point);
+      const result = await updateDriverLocation(deps, actor, {
+        driverId: actor.driverId ?? 0,
+        point,
+      });
       return { ok: true as const, driver: result.driver, accepted: result.accepted };
     }),
   );

@@ -25,15 +25,6 @@ export interface DriverWrite {
   status?: string;
 }
 
-export interface DriverLocationWrite {
-  current_lat: number;
-  current_lon: number;
-  heading: number | null;
-  speed: number | null;
-  accuracy: number | null;
-  last_location_update: Date;
-}
-
 /**
  * One joined query, not withGraphFetched's three: this runs after every position report, and
  * each extra round trip to PostgreSQL costs more CPU than building the view.
@@ -80,26 +71,6 @@ export async function updateDriverById(db: Db, id: number, patch: DriverWrite): 
   await db('drivers')
     .where({ id })
     .update({ ...patch, updated_at: db.fn.now() });
-}
-
-/**
- * Stores a position unless a newer one is already stored: the condition in the UPDATE makes
- * two racing reports keep the later point. Returns whether this point was stored and, if so,
- * whether the driver is online.
- */
-export async function storeDriverLocation(
-  db: Db,
-  id: number,
-  location: DriverLocationWrite,
-): Promise<{ stored: boolean; isOnline: boolean }> {
-  const [row] = await db('drivers')
-    .where({ id, is_active: true })
-    .whereRaw('(last_location_update IS NULL OR last_location_update <= ?)', [
-      location.last_location_update,
-    ])
-    .update({ ...location, updated_at: db.fn.now() })
-    .returning<{ is_online: boolean }[]>('is_online');
-  return { stored: row !== undefined, isOnline: row?.is_online ?? false };
 }
 
 /**

@@ -73,20 +73,20 @@ export async function openSession(
  * alias) lets a spent token rotate again within the configured window (lib/auth/refresh-token).
  */
 export async function rotateRefreshToken(
-  deps: TokenDeps,
+  deps: LogoutDeps,
   refresh: string,
   options: { reuseGrace?: boolean } = {},
 ): Promise<TokenPair> {
   const graceMs = options.reuseGrace ? deps.config.jwt.refreshReuseGraceSeconds * 1000 : 0;
   const claims = verifyRefreshClaims(deps.config.jwt, refresh);
   const outcome = await deps.db.transaction(
-    async (trx): Promise<TokenPair | { error: ErrorCode }> => {
+    async (trx): Promise<TokenPair | { error: ErrorCode; revoked?: true }> => {
       const now = deps.clock.now();
       const stored = await lockRefreshToken(trx, claims.jti);
       const decision = decideRefresh(claims, stored, now, graceMs);
       if (decision === 'reuse') {
         await revokeSession(trx, claims.sid, 'refresh_reuse');
-        return { error: 'token_revoked' };
+        return { error: 'token_revoked', revoked: true };
       }
       if (decision === 'revoked') return { error: 'token_revoked' };
       if (decision !== 'rotate') return { error: 'invalid_token' };
@@ -97,7 +97,11 @@ export async function rotateRefreshToken(
       return issueTokenPair(trx, deps, { id: actor.userId, role: actor.role }, claims.sid);
     },
   );
-  if ('error' in outcome) throw new AppError(outcome.error);
+  if ('error' in outcome) {
+    // Reuse revoked the session: cached sessions and open sockets everywhere drop it now.
+    if (outcome.revoked) await announceSessionsRevoked(deps.redis, deps.config.redis.prefix);
+    throw new AppError(outcome.error);
+  }
   return outcome;
 }
 

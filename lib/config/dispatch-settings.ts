@@ -44,6 +44,12 @@ export const dispatchSettings = {
     120,
     'A driver position older than this is not used for matching.',
   ),
+  positionFlushIntervalMs: dispatch(
+    'POSITION_FLUSH_INTERVAL_MS',
+    int(50, 10_000),
+    1000,
+    'How often location reports held in Redis are written to PostgreSQL in one batch statement; PostgreSQL is at most this far behind (docs/operations.md).',
+  ),
   fairnessMaxExtraKm: dispatch(
     'DISPATCH_FAIRNESS_MAX_EXTRA_KM',
     yup.number().min(0),

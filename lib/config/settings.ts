@@ -195,6 +195,12 @@ export const settings = {
       7 * 24 * 3600,
       'Lifetime of a refresh token.',
     ),
+    sessionCacheSeconds: auth(
+      'SESSION_CACHE_SECONDS',
+      int(0, 3600),
+      60,
+      'How long a web process trusts a session it has checked, kept exact by revocation announcements (docs/auth.md); 0 checks PostgreSQL on every request.',
+    ),
     refreshReuseGraceSeconds: auth(
       'REFRESH_REUSE_GRACE_SECONDS',
       int(0),

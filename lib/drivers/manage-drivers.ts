@@ -22,12 +22,20 @@ import { recordAudit } from '../audit/audit-trail.js';
 import type { AppDeps } from '../deps.js';
 import { AppError } from '../errors/app-error.js';
 import { driverHoldingStatuses } from '../orders/order-status.js';
+import { announceSessionsRevoked } from '../realtime/session-revocations.js';
 import { requireActiveRegion } from '../regions/require-active-region.js';
 import { changeUserContact, claimUserForRole } from '../users/claim-user.js';
 import type { CreateDriverInput, UpdateDriverInput } from './driver.schemas.js';
 import { toStaffDriverView, type StaffDriverView } from './read-drivers.js';
 
-type PeopleDeps = Pick<AppDeps, 'db' | 'config' | 'positionIndex'>;
+type PeopleDeps = Pick<AppDeps, 'db' | 'config' | 'positionIndex' | 'redis'>;
+
+/**
+ * A profile edit can change what a session's actor is (role, profile id, active): every
+ * process's session cache (lib/auth/session-cache.ts) drops its entries after the commit.
+ */
+const announceChange = (deps: PeopleDeps) =>
+  announceSessionsRevoked(deps.redis, deps.config.redis.prefix);
 
 async function requireDriver(trx: Db, id: number): Promise<DriverRow> {
   const driver = await findDriverWithGraph(trx, id);
@@ -49,7 +57,7 @@ export async function createDriver(
   input: CreateDriverInput,
 ): Promise<StaffDriverView> {
   const phone = normalizePhone(input.phone, deps.config.defaultCountry);
-  return deps.db.transaction(async (trx) => {
+  const result = await deps.db.transaction(async (trx) => {
     await requireActiveRegion(trx, input.region_id);
     const { user } = await claimUserForRole(trx, phone, 'driver', input.email ?? null);
     const vehicle = {
@@ -64,6 +72,8 @@ export async function createDriver(
     await recordAudit(trx, actor, 'create', 'driver', id, { ...vehicle, user_id: user.id });
     return toStaffDriverView(await requireDriver(trx, id));
   });
+  await announceChange(deps);
+  return result;
 }
 
 export async function updateDriver(
@@ -72,7 +82,7 @@ export async function updateDriver(
   request: { id: number; changes: UpdateDriverInput },
 ): Promise<StaffDriverView> {
   const { id, changes: input } = request;
-  return deps.db.transaction(async (trx) => {
+  const result = await deps.db.transaction(async (trx) => {
     // The driver row first, then its user, as deactivateDriver does: one order, no deadlock.
     const existing = await lockDriverRow(trx, id);
     if (!existing) throw new AppError('not_found');
@@ -90,6 +100,8 @@ export async function updateDriver(
     await recordAudit(trx, actor, 'update', 'driver', id, { ...vehicle, ...contact, is_active });
     return toStaffDriverView(await requireDriver(trx, id));
   });
+  await announceChange(deps);
+  return result;
 }
 
 export async function deactivateDriver(
@@ -114,5 +126,8 @@ export async function deactivateDriver(
     await recordAudit(trx, actor, 'deactivate', 'driver', id, { is_active: false });
     return true;
   });
-  if (changed) await deps.positionIndex.remove(id);
+  if (!changed) return;
+  await deps.positionIndex.remove(id);
+  // Every process drops its cached sessions; the driver's next request is refused at once.
+  await announceChange(deps);
 }

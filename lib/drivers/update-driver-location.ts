@@ -3,13 +3,14 @@
  * (`driver:location`): both call `updateDriverLocation`, so both check the same ranges and
  * drop the same stale points.
  *
- * Out-of-order safe: the database keeps a point only if it is not older than the stored one
- * (a conditional UPDATE), and the position index does the same check, so a late packet can
- * never move the driver back. An ignored point is not an error: the driver gets 200 with the
- * position we hold.
+ * Redis-first: the report goes to the driver's latest position, the dirty mark for the
+ * PostgreSQL writer and the position index in one atomic script (lib/geo/position-reports.ts);
+ * no PostgreSQL write on the way. The writer (lib/drivers/position-writer.ts) persists it
+ * within POSITION_FLUSH_INTERVAL_MS. Out-of-order safe: a point older than the latest held is
+ * refused by the script, and the writer only moves a row forward in time. An ignored point is
+ * not an error: the driver gets 200 with the position we hold.
  */
 import * as yup from 'yup';
-import { storeDriverLocation } from '../../db/repositories/driver.repository.js';
 import type { UserActor } from '../auth/actor.js';
 import type { AppDeps } from '../deps.js';
 import { AppError } from '../errors/app-error.js';
@@ -17,6 +18,7 @@ import { publishDriverLocation } from '../realtime/publish-driver-location.js';
 import { bodyObject } from '../validation/parse-input.js';
 import { loadDriverView } from './read-drivers.js';
 import type { DriverView } from './driver-view.js';
+import type { LatestPosition } from '../geo/position-reports.js';
 
 /** How far ahead of our clock a device's `recorded_at` may be before we call it wrong. */
 export const maxClockSkewMs = 30_000;
@@ -43,46 +45,67 @@ export interface DriverLocationResult {
 
 type LocationDeps = Pick<AppDeps, 'db' | 'clock' | 'positionIndex' | 'redis' | 'config' | 'logger'>;
 
+export interface DriverLocationReport {
+  driverId: number;
+  point: DriverLocationInput;
+}
+
 export async function updateDriverLocation(
   deps: LocationDeps,
   actor: UserActor,
-  driverId: number,
-  input: DriverLocationInput,
+  input: DriverLocationReport,
 ): Promise<DriverLocationResult> {
+  const { driverId, point } = input;
   // Only the driver themself reports their position; any other id is outside their scope.
+  // (The session says who the caller's driver is and is revoked when the driver is
+  // deactivated, so an inactive driver never gets this far.)
   if (actor.role !== 'driver' || actor.driverId !== driverId) throw new AppError('not_found');
   const now = deps.clock.now();
-  const recordedAt = input.recorded_at ? new Date(input.recorded_at) : now;
+  const recordedAt = point.recorded_at ? new Date(point.recorded_at) : now;
   if (recordedAt.getTime() > now.getTime() + maxClockSkewMs) {
     throw new AppError('validation_failed', {
       fields: { recorded_at: ['The point is recorded in the future'] },
     });
   }
-  const { stored, isOnline } = await storeDriverLocation(deps.db.knex, driverId, {
-    current_lat: input.lat,
-    current_lon: input.lon,
-    heading: input.heading ?? null,
-    speed: input.speed ?? null,
-    accuracy: input.accuracy ?? null,
-    last_location_update: recordedAt,
-  });
+  // The index write and the read of the driver (for the answer and their online flag) go
+  // out together: a driver who goes offline meanwhile is marked offline in the index by that
+  // change (lib/geo/position-store.ts), which keeps this report out of it whichever comes first.
+  const [outcome, view] = await Promise.all([
+    deps.positionIndex.report(driverId, {
+      lat: point.lat,
+      lon: point.lon,
+      recordedAtMs: recordedAt.getTime(),
+      heading: point.heading ?? null,
+      speed: point.speed ?? null,
+      accuracy: point.accuracy ?? null,
+    }),
+    loadDriverView(deps.db.knex, driverId),
+  ]);
   // Only online drivers are searchable; an offline driver's point is kept for the record.
-  const indexed = stored && isOnline;
-  if (indexed) {
-    await deps.positionIndex.upsert({ driverId, lat: input.lat, lon: input.lon, recordedAt });
+  // (After a Redis wipe the offline marks are gone: this takes such a point out again.)
+  if (outcome.streamId && !view.is_online) {
+    await deps.positionIndex.removeIfNotNewer(driverId, recordedAt);
   }
-  const driver = await loadDriverView(deps.db.knex, driverId);
-  // The driver went offline between our write and our upsert: take the point back out.
-  if (indexed && !driver.is_online) await deps.positionIndex.remove(driverId);
   // The passenger's map: throttled, straight to realtime clients, no outbox row per point.
-  if (stored) {
+  if (outcome.accepted) {
     await publishDriverLocation(deps, driverId, {
-      lat: input.lat,
-      lon: input.lon,
-      heading: input.heading ?? null,
-      speed: input.speed ?? null,
+      lat: point.lat,
+      lon: point.lon,
+      heading: point.heading ?? null,
+      speed: point.speed ?? null,
       recordedAt,
     });
   }
-  return { driver, accepted: stored };
+  return { driver: withHeldPosition(view, outcome.held), accepted: outcome.accepted };
+}
+
+/** The view with the position we hold now, which PostgreSQL gets at the writer's next flush. */
+function withHeldPosition(view: DriverView, held: LatestPosition): DriverView {
+  return {
+    ...view,
+    current_lat: held.lat,
+    current_lon: held.lon,
+    current_position: { lat: held.lat, lon: held.lon },
+    last_location_update: new Date(held.recordedAtMs).toISOString(),
+  };
 }

@@ -15,6 +15,11 @@ import type { Clock } from '../clock/clock.js';
 import { systemClock } from '../clock/clock.js';
 import type { Redis } from '../redis/redis.js';
 import { createPositionMirror } from './position-mirror.js';
+import {
+  createPositionReports,
+  type LatestPosition,
+  type ReportOutcome,
+} from './position-reports.js';
 import { compareStreamIds, createPositionStore, type PositionChange } from './position-store.js';
 
 export interface DriverPosition {
@@ -38,8 +43,16 @@ export interface NearbyQuery {
 }
 
 export interface DriverPositionIndex {
-  /** Stores the position unless a newer one is already stored. */
+  /** Stores the position unless a newer one is already stored; the driver is searchable. */
   upsert(position: DriverPosition): Promise<void>;
+  /**
+   * A driver's report: kept as their latest and marked for the PostgreSQL writer, and upserted
+   * here, in one atomic step (lib/geo/position-reports.ts); refused when a newer one is held.
+   */
+  report(driverId: number, position: LatestPosition): Promise<ReportOutcome>;
+  /** Removes the driver only if their indexed point is not newer than `recordedAt`. */
+  removeIfNotNewer(driverId: number, recordedAt: Date): Promise<void>;
+  /** The driver went offline (or away): out, and their reports stay out until an upsert. */
   remove(driverId: number): Promise<void>;
   /** Drivers within the radius with a fresh position, nearest first (ties by id). */
   nearby(query: NearbyQuery): Promise<NearbyDriver[]>;
@@ -67,6 +80,9 @@ export function createRedisDriverPositionIndex(
 ): DriverPositionIndex {
   const clock = options.clock ?? systemClock;
   const store = createPositionStore(redis, prefix, { streamMaxLength: options.streamMaxLength });
+  const reports = createPositionReports(redis, prefix, {
+    streamMaxLength: options.streamMaxLength,
+  });
   const mirror = createPositionMirror();
   let blocking: Redis | undefined;
   let started: Promise<void> | undefined;
@@ -185,7 +201,17 @@ export function createRedisDriverPositionIndex(
     },
 
     async remove(driverId) {
-      noteOwnWrite((await store.remove(driverId)).streamId);
+      noteOwnWrite((await store.remove(driverId, undefined, { markOffline: true })).streamId);
+    },
+
+    async report(driverId, position) {
+      const outcome = await reports.report(driverId, position);
+      noteOwnWrite(outcome.streamId);
+      return outcome;
+    },
+
+    async removeIfNotNewer(driverId, recordedAt) {
+      noteOwnWrite((await store.remove(driverId, recordedAt.getTime())).streamId);
     },
 
     async nearby(query) {

@@ -4,6 +4,10 @@
  * every process's in-memory mirror follows. A change carries its sequence number, so a mirror
  * that finds a gap (stream trimmed while it lagged, keys flushed) reloads the snapshot instead
  * of drifting.
+ *
+ * Every key of the family carries the `{positions}` hash tag: the scripts here and in
+ * lib/geo/position-reports.ts touch several of them at once, so on Redis Cluster they must
+ * share one slot.
  */
 import type { Redis } from '../redis/redis.js';
 import { redisKey } from '../redis/redis.js';
@@ -36,14 +40,23 @@ const appendChange = `local seq = redis.call('INCR', KEYS[2])
 local id = redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[4], '*', 's', seq, 'd', ARGV[1], 'v', ARGV[2])
 return {seq, id}`;
 
-/** ARGV: driver id, encoded position, recorded-at ms, stream max length. Older writes lose. */
-const upsertScript = `${previousAt}
+/**
+ * ARGV: driver id, encoded position, recorded-at ms, stream max length. Older writes lose.
+ * An upsert says the driver is searchable: it clears their offline mark (KEYS[4]).
+ */
+const upsertScript = `redis.call('SREM', KEYS[4], ARGV[1])
+${previousAt}
 if prevAt and prevAt > tonumber(ARGV[3]) then return 0 end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
 ${appendChange}`;
 
-/** ARGV: driver id, '' , only-if-recorded-at-or-before ms ('' = always), stream max length. */
-const removeScript = `${previousAt}
+/**
+ * ARGV: driver id, '' , only-if-recorded-at-or-before ms ('' = always), stream max length,
+ * '1' to mark the driver offline (KEYS[4]): reports then stay out of the index until the next
+ * upsert, however their check of PostgreSQL raced with the driver going offline.
+ */
+const removeScript = `if ARGV[5] == '1' then redis.call('SADD', KEYS[4], ARGV[1]) end
+${previousAt}
 if not prev then return 0 end
 if ARGV[3] ~= '' and prevAt and prevAt > tonumber(ARGV[3]) then return 0 end
 redis.call('HDEL', KEYS[1], ARGV[1])
@@ -64,6 +77,28 @@ export function compareStreamIds(a: string, b: string): number {
   return am - bm || an - bn;
 }
 
+/** The position family's keys, one hash tag so multi-key scripts stay in one cluster slot. */
+export function positionKeys(prefix: string) {
+  const key = (name: string) => redisKey(prefix, '{positions}', name);
+  return {
+    /** The index: driver id → "lat,lon,recordedAtMs" of online drivers. */
+    positionsKey: key('index'),
+    seqKey: key('seq'),
+    streamKey: key('changes'),
+    /** Every driver's latest report (online or not), "lat,lon,at,heading,speed,accuracy". */
+    latestKey: key('latest'),
+    /** Driver ids whose latest report is not yet in PostgreSQL. */
+    dirtyKey: key('dirty'),
+    /** Ids a writer has taken, scored by the time its claim lapses. */
+    claimedKey: key('claimed'),
+    /** Drivers taken out as offline: their reports stay out of the index until an upsert. */
+    offlineKey: key('offline'),
+  };
+}
+
+/** The index's "previous position" step, for lib/geo/position-reports.ts to build on. */
+export const indexScriptParts = { previousAt };
+
 export interface WriteResult {
   /** Null when nothing changed (an older position, or nothing to remove). */
   streamId: string | null;
@@ -72,7 +107,11 @@ export interface WriteResult {
 export interface PositionStore {
   upsert(driverId: number, position: StoredPosition): Promise<WriteResult>;
   /** Removes the driver; with `ifRecordedAtOrBeforeMs`, only a position not newer than that. */
-  remove(driverId: number, ifRecordedAtOrBeforeMs?: number): Promise<WriteResult>;
+  remove(
+    driverId: number,
+    ifRecordedAtOrBeforeMs?: number,
+    options?: { markOffline?: boolean },
+  ): Promise<WriteResult>;
   snapshot(): Promise<PositionSnapshot>;
   /** The latest sequence number and its stream id, to check a mirror is caught up. */
   head(): Promise<{ seq: number; streamId: string }>;
@@ -95,9 +134,7 @@ export function createPositionStore(
   prefix: string,
   options: PositionStoreOptions = {},
 ): PositionStore {
-  const positionsKey = redisKey(prefix, 'geo', 'positions');
-  const seqKey = redisKey(prefix, 'geo', 'seq');
-  const streamKey = redisKey(prefix, 'geo', 'changes');
+  const { positionsKey, seqKey, streamKey, offlineKey } = positionKeys(prefix);
   const maxLength = String(options.streamMaxLength ?? 100_000);
 
   /**
@@ -105,7 +142,15 @@ export function createPositionStore(
    * (a remove overtaking the next upsert), and writes of one process must keep their order.
    */
   async function runScript(script: string, args: string[]): Promise<WriteResult> {
-    const reply: unknown = await redis.eval(script, 3, positionsKey, seqKey, streamKey, ...args);
+    const reply: unknown = await redis.eval(
+      script,
+      4,
+      positionsKey,
+      seqKey,
+      streamKey,
+      offlineKey,
+      ...args,
+    );
     return { streamId: Array.isArray(reply) ? String(reply[1]) : null };
   }
 
@@ -118,12 +163,13 @@ export function createPositionStore(
         maxLength,
       ]),
 
-    remove: (driverId, ifRecordedAtOrBeforeMs) =>
+    remove: (driverId, ifRecordedAtOrBeforeMs, removeOptions = {}) =>
       runScript(removeScript, [
         String(driverId),
         '',
         ifRecordedAtOrBeforeMs === undefined ? '' : String(ifRecordedAtOrBeforeMs),
         maxLength,
+        removeOptions.markOffline ? '1' : '',
       ]),
 
     async snapshot() {

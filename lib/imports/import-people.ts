@@ -36,7 +36,7 @@ export interface ImportReport {
   errors: ImportRowError[];
 }
 
-type ImportDeps = Pick<AppDeps, 'db' | 'config' | 'positionIndex'>;
+type ImportDeps = Pick<AppDeps, 'db' | 'config' | 'positionIndex' | 'redis'>;
 
 class RollBack extends Error {}
 

@@ -17,6 +17,7 @@ import type { UserActor } from '../auth/actor.js';
 import type { AppDeps } from '../deps.js';
 import { AppError } from '../errors/app-error.js';
 import { haversineMeters } from '../geo/haversine.js';
+import { persistDriverPosition } from '../drivers/position-writer.js';
 import type { Locale } from '../i18n/messages.js';
 import { isOrderInScope } from './order-scope.js';
 import {
@@ -29,7 +30,7 @@ import {
 import { invalidTransition, transitionOrder } from './transition-order.js';
 import { requireOrderView, type OrderView } from './order-view.js';
 
-export type ChangeStatusDeps = Pick<AppDeps, 'db' | 'config' | 'clock'>;
+export type ChangeStatusDeps = Pick<AppDeps, 'db' | 'config' | 'clock' | 'redis' | 'logger'>;
 
 export interface ChangeStatusRequest {
   orderId: string;
@@ -74,6 +75,8 @@ async function checkDriverRules(
   now: Date,
 ): Promise<void> {
   if (to === 'arrived_waiting') {
+    // Reports go to Redis first (lib/drivers/position-writer.ts): the one just sent counts.
+    if (order.driver_id !== null) await persistDriverPosition(deps, trx, order.driver_id);
     const driver = order.driver_id === null ? undefined : await lockDriver(trx, order.driver_id);
     const limitMeters = deps.config.orders.geofenceArrivalMeters;
     const freshMs = deps.config.dispatch.positionFreshSeconds * 1000;

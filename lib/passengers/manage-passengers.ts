@@ -21,6 +21,7 @@ import { normalizePhone } from '../auth/phone.js';
 import { recordAudit } from '../audit/audit-trail.js';
 import type { AppDeps } from '../deps.js';
 import { AppError } from '../errors/app-error.js';
+import { announceSessionsRevoked } from '../realtime/session-revocations.js';
 import { terminalStatuses } from '../orders/order-status.js';
 import { requireActiveRegion } from '../regions/require-active-region.js';
 import { changeUserContact, claimUserForRole } from '../users/claim-user.js';
@@ -32,7 +33,14 @@ import type {
 import { toStaffPassengerView, type StaffPassengerView } from './read-passengers.js';
 import { toPassengerView, type PassengerView } from './passenger-view.js';
 
-type PeopleDeps = Pick<AppDeps, 'db' | 'config'>;
+type PeopleDeps = Pick<AppDeps, 'db' | 'config' | 'redis'>;
+
+/**
+ * A profile edit can change what a session's actor is (role, profile id, active): every
+ * process's session cache (lib/auth/session-cache.ts) drops its entries after the commit.
+ */
+const announceChange = (deps: PeopleDeps) =>
+  announceSessionsRevoked(deps.redis, deps.config.redis.prefix);
 
 async function requirePassenger(trx: Db, id: number): Promise<PassengerRow> {
   const passenger = await findPassengerWithGraph(trx, id);
@@ -69,7 +77,7 @@ export async function createPassenger(
   input: CreatePassengerInput,
 ): Promise<StaffPassengerView> {
   const phone = normalizePhone(input.phone, deps.config.defaultCountry);
-  return deps.db.transaction(async (trx) => {
+  const result = await deps.db.transaction(async (trx) => {
     await requireActiveRegion(trx, input.region_id);
     const { user } = await claimUserForRole(trx, phone, 'passenger', input.email ?? null);
     const row = {
@@ -87,6 +95,8 @@ export async function createPassenger(
     await recordAudit(trx, actor, 'create', 'passenger', id, row);
     return toStaffPassengerView(await requirePassenger(trx, id));
   });
+  await announceChange(deps);
+  return result;
 }
 
 export async function updatePassenger(
@@ -95,7 +105,7 @@ export async function updatePassenger(
   request: { id: number; changes: UpdatePassengerInput },
 ): Promise<StaffPassengerView> {
   const { id, changes: input } = request;
-  return deps.db.transaction(async (trx) => {
+  const result = await deps.db.transaction(async (trx) => {
     const existing = await lockPassenger(trx, id);
     const { phone, email, is_active, ...profile } = input;
     if (profile.region_id !== undefined) await requireActiveRegion(trx, profile.region_id);
@@ -111,6 +121,8 @@ export async function updatePassenger(
     await recordAudit(trx, actor, 'update', 'passenger', id, { ...profile, ...contact, is_active });
     return toStaffPassengerView(await requirePassenger(trx, id));
   });
+  await announceChange(deps);
+  return result;
 }
 
 /**
@@ -134,4 +146,5 @@ export async function deactivatePassenger(
     await revokeSessionsOfUser(trx, existing.user_id);
     await recordAudit(trx, actor, 'deactivate', 'passenger', id, { is_active: false });
   });
+  await announceChange(deps);
 }

@@ -32,6 +32,24 @@ export interface DriverPoint {
   recordedAt: Date;
 }
 
+/**
+ * When this process last won the throttle for each driver. A local "no" saves the Redis call
+ * on most reports (a driver reporting every second or faster); only a local "maybe" asks the
+ * shared throttle, which stays the one that decides across processes.
+ */
+const publishedHere = (() => {
+  const at = new Map<number, number>();
+  return {
+    withinWindow: (driverId: number, windowMs: number) =>
+      Date.now() - (at.get(driverId) ?? -Infinity) < windowMs,
+    note(driverId: number) {
+      at.set(driverId, Date.now());
+      // Bounded: forget everyone at once past a fleet's size; only a Redis call is lost.
+      if (at.size > 100_000) at.clear();
+    },
+  };
+})();
+
 /** Returns whether a `driver_location` went out (staff get `driver_position` regardless). */
 export async function publishDriverLocation(
   deps: Pick<AppDeps, 'db' | 'redis' | 'config' | 'logger'>,
@@ -42,8 +60,11 @@ export async function publishDriverLocation(
   const throttleMs = deps.config.realtime.locationThrottleMs;
   try {
     if (throttleMs > 0) {
+      // This process published for the driver within the window: Redis would say no too.
+      if (publishedHere.withinWindow(driverId, throttleMs)) return false;
       const key = redisKey(prefix, 'realtime', 'location-throttle', driverId);
       if ((await deps.redis.set(key, '1', 'PX', throttleMs, 'NX')) !== 'OK') return false;
+      publishedHere.note(driverId);
     }
     const position = {
       driver_id: driverId,

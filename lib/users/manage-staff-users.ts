@@ -18,6 +18,7 @@ import { normalizePhone } from '../auth/phone.js';
 import { recordAudit } from '../audit/audit-trail.js';
 import type { AppDeps } from '../deps.js';
 import { AppError } from '../errors/app-error.js';
+import { announceSessionsRevoked } from '../realtime/session-revocations.js';
 import { toPageWindow, type PageRequest } from '../pagination/paginate.js';
 import { toUserView, type UserView } from '../passengers/passenger-view.js';
 import { claimUserForRole } from './claim-user.js';
@@ -29,7 +30,11 @@ export type StaffUserView = UserView & {
   created_at: string;
 };
 
-type PeopleDeps = Pick<AppDeps, 'db' | 'config'>;
+type PeopleDeps = Pick<AppDeps, 'db' | 'config' | 'redis'>;
+
+/** Sessions' cached actors (role, active) are stale after these: every process drops them. */
+const announce = (deps: PeopleDeps) =>
+  announceSessionsRevoked(deps.redis, deps.config.redis.prefix);
 
 const toStaffUserView = (user: UserRow): StaffUserView => ({
   ...toUserView(user),
@@ -89,7 +94,7 @@ export async function createStaffUser(
   input: CreateStaffUserInput,
 ): Promise<{ user: StaffUserView; created: boolean }> {
   const phone = normalizePhone(input.phone, deps.config.defaultCountry);
-  return deps.db.transaction(async (trx) => {
+  const result = await deps.db.transaction(async (trx) => {
     const claimed = await claimUserForRole(trx, phone, input.role, input.email ?? null);
     if (!claimed.created && !claimed.promoted) {
       throw new AppError('conflict', { fields: { phone: ['This phone already has an account'] } });
@@ -103,6 +108,9 @@ export async function createStaffUser(
     });
     return { user: toStaffUserView(user), created: claimed.created };
   });
+  // A promoted login has a new role in every session it has open.
+  if (!result.created) await announce(deps);
+  return result;
 }
 
 export async function updateStaffUser(
@@ -111,13 +119,16 @@ export async function updateStaffUser(
   request: { id: number; changes: UpdateStaffUserInput },
 ): Promise<StaffUserView> {
   const { id, changes: input } = request;
-  return deps.db.transaction(async (trx) => {
+  const user = await deps.db.transaction(async (trx) => {
     await requireStaffRow(trx, id);
     const user = await updateUserById(trx, id, input);
     await ensureAnAdminRemains(trx);
     await recordAudit(trx, actor, 'update', 'user', id, { ...input });
     return toStaffUserView(user);
   });
+  // Edits are rare; a role or activity change must reach cached sessions at once.
+  await announce(deps);
+  return user;
 }
 
 export async function deactivateStaffUser(
@@ -134,6 +145,7 @@ export async function deactivateStaffUser(
     await revokeSessionsOfUser(trx, id);
     await recordAudit(trx, actor, 'deactivate', 'user', id, { is_active: false });
   });
+  await announce(deps);
 }
 
 export type EnsureOutcome = 'created' | 'promoted' | 'role_changed' | 'unchanged';
@@ -148,7 +160,7 @@ export async function ensureStaffUser(
   input: { phone: string; role: StaffRole },
 ): Promise<{ user: StaffUserView; outcome: EnsureOutcome }> {
   const phone = normalizePhone(input.phone, deps.config.defaultCountry);
-  return deps.db.transaction(async (trx) => {
+  const result = await deps.db.transaction(async (trx) => {
     const existing = await findUserRowByPhone(trx, phone);
     if (existing?.is_active && isStaffRow(existing) && existing.role !== input.role) {
       const user = await updateUserById(trx, existing.id, { role: input.role });
@@ -166,4 +178,6 @@ export async function ensureStaffUser(
       outcome: claimed.created ? ('created' as const) : ('promoted' as const),
     };
   });
+  if (result.outcome === 'role_changed' || result.outcome === 'promoted') await announce(deps);
+  return result;
 }

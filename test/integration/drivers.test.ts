@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import type { AppDeps } from '../../lib/deps.js';
+import { flushDriverPositions } from '../../lib/drivers/position-writer.js';
 import { updateDriverLocation } from '../../lib/drivers/update-driver-location.js';
 import { resetState } from '../helpers/test-deps.js';
 import { type TestApp, openTestApp, closeTestApp } from '../helpers/test-app.js';
@@ -157,8 +158,11 @@ describe('drivers', () => {
         freshSince: new Date(Date.now() - 60_000),
       });
       expect(near.map((d) => d.driverId)).to.deep.equal([beta.id]);
+      // PostgreSQL has it once the position writer has flushed.
+      expect(await flushDriverPositions(deps)).to.equal(1);
       const row = await deps.db.knex('drivers').where({ id: beta.id }).first();
-      expect(row).to.include({ heading: 90, speed: 8.5, accuracy: 5 });
+      expect(row).to.include({ current_lat: 47.11, current_lon: 51.92, heading: 90, speed: 8.5 });
+      expect(row).to.include({ accuracy: 5 });
     });
 
     it('when an offline driver reports a point, then it is stored but not searchable', async () => {
@@ -227,17 +231,20 @@ describe('drivers', () => {
       const calls: string[] = [];
       const positionIndex = {
         ...deps.positionIndex,
-        upsert: async () => {
-          calls.push('upsert');
-          // The offline switch commits between our write and our upsert.
+        report: async (...args: Parameters<typeof deps.positionIndex.report>) => {
+          calls.push('report');
+          // The offline switch (its commit, then its index removal) lands while our read of
+          // the driver is already on its way, just before our index write.
           await deps.db
             .knex('drivers')
             .where({ id: beta.id })
             .update({ is_online: false, status: 'offline' });
+          await deps.positionIndex.remove(beta.id);
+          return deps.positionIndex.report(...args);
         },
-        remove: () => {
+        removeIfNotNewer: (...args: Parameters<typeof deps.positionIndex.removeIfNotNewer>) => {
           calls.push('remove');
-          return Promise.resolve();
+          return deps.positionIndex.removeIfNotNewer(...args);
         },
       };
       const actor = {
@@ -248,12 +255,19 @@ describe('drivers', () => {
         passengerId: null,
         driverId: beta.id,
       };
-      const result = await updateDriverLocation({ ...deps, positionIndex }, actor, beta.id, {
-        lat: 47.11,
-        lon: 51.92,
+      const result = await updateDriverLocation({ ...deps, positionIndex }, actor, {
+        driverId: beta.id,
+        point: { lat: 47.11, lon: 51.92 },
       });
       expect(result.accepted).to.equal(true);
-      expect(calls).to.deep.equal(['upsert', 'remove']);
+      expect(calls[0]).to.equal('report');
+      const near = await deps.positionIndex.nearby({
+        lat: 47.11,
+        lon: 51.92,
+        radiusMeters: 500,
+        freshSince: new Date(0),
+      });
+      expect(near, 'out of the index again').to.have.length(0);
     });
 
     it("when a driver reports another driver's position, then 404; staff 403", async () => {

@@ -1,6 +1,6 @@
 /** Reads `Authorization: Bearer <access>` and puts the caller in ctx.state.actor. */
 import type { Middleware } from 'koa';
-import { authenticateAccessToken } from '../../../lib/auth/access-token.js';
+import { authenticateBearer } from '../../../lib/auth/access-token.js';
 import type { UserActor, UserRole } from '../../../lib/auth/actor.js';
 import { AppError } from '../../../lib/errors/app-error.js';
 import type { AppDeps } from '../../../lib/deps.js';
@@ -19,7 +19,7 @@ export function authenticate(deps: AppDeps): Middleware<AppState> {
     if (header) {
       const token = bearerToken(header);
       if (!token) throw new AppError('invalid_token');
-      ctx.state.actor = await authenticateAccessToken(deps.db.knex, deps.config.jwt, token);
+      ctx.state.actor = await authenticateBearer(deps, token);
     }
     await next();
   };

@@ -85,7 +85,7 @@ export function registerDriversRoutes(routes: RouteRegistry, deps: AppDeps): voi
     body: driverLocationSchema,
     errors: [404],
     handler: async ({ actor, body, params }) =>
-      (await updateDriverLocation(deps, actor, idParam(params), body)).driver,
+      (await updateDriverLocation(deps, actor, { driverId: idParam(params), point: body })).driver,
   });
 
   routes.add({

@@ -119,7 +119,7 @@ export function registerMobileAccountRoutes(routes: RouteRegistry, deps: AppDeps
     body: driverLocationSchema,
     errors: [404],
     handler: async ({ actor, body }) =>
-      (await updateDriverLocation(deps, actor, driverId(actor), body)).driver,
+      (await updateDriverLocation(deps, actor, { driverId: driverId(actor), point: body })).driver,
   });
 
   routes.add({

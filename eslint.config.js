@@ -44,8 +44,6 @@ export default tseslint.config(
   {
     // The database handle itself (deps.db, ….knex) is no more the edges' than its imports.
     files: ['api/**/*.ts'],
-    // Being rewritten on the `positions` branch (session cache); drop this once merged.
-    ignores: ['api/http/middleware/authenticate.ts'],
     rules: {
       'no-restricted-syntax': [
         'error',

@@ -85,17 +85,32 @@ export async function runPhase(
   probe: Probe,
   targets: BenchPassenger[],
   deliveriesPerChange: number,
-  mode: { paced: true; perSecond: number } | { paced: false; concurrency: number },
+  mode:
+    { paced: true; perSecond: number; inFlight?: number } | { paced: false; concurrency: number },
   fire: (target: BenchPassenger) => Promise<void>,
 ): Promise<PhaseResult> {
   probe.reset();
   const start = performance.now();
   if (mode.paced) {
+    // At most `inFlight` at once: on a loaded host the committers fall behind the pace, and
+    // a backlog beyond the connection pool would time out in the pool's queue (60 s). Late
+    // firings show as a lower `changes/s fired`, never as pipeline latency (timed from the
+    // commit).
     const intervalMs = 1000 / mode.perSecond;
+    const inFlight = mode.inFlight ?? Infinity;
+    let running = 0;
+    const waiting: (() => void)[] = [];
     await Promise.all(
       targets.map(async (target, i) => {
         await sleep(i * intervalMs);
-        await fire(target);
+        if (running >= inFlight) await new Promise<void>((resolve) => waiting.push(resolve));
+        running++;
+        try {
+          await fire(target);
+        } finally {
+          running--;
+          waiting.shift()?.();
+        }
       }),
     );
   } else {

@@ -63,6 +63,7 @@ const pacedRate = 100; // changes per second
 const pacedSeconds = 10;
 const burstChanges = 2000;
 const burstConcurrency = 32;
+const committerPool = 12;
 
 const env = {
   ...testEnv,
@@ -112,7 +113,7 @@ async function connectAll(urls: string[], tokens: string[]): Promise<ClientSocke
 
 async function main() {
   // The committers (up to 32 at once) get their own, larger pool.
-  const config = loadConfig({ ...env, DATABASE_POOL_MAX: '12' });
+  const config = loadConfig({ ...env, DATABASE_POOL_MAX: String(committerPool) });
   await migrateLatest(config.databaseUrl);
   const deps: AppDeps = createDeps(config, createLogger({ level: 'warn', name: 'bench' }));
   await resetState(deps);
@@ -189,7 +190,7 @@ async function main() {
       probe,
       world.passengers.slice(0, pacedCount),
       perChange,
-      { paced: true, perSecond: pacedRate },
+      { paced: true, perSecond: pacedRate, inFlight: committerPool },
       commit,
     ),
   );

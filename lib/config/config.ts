@@ -37,6 +37,11 @@ export const envSchema = yup.object({
   DATABASE_URL: yup.string().default('postgres://postgres@127.0.0.1:5432/invo'),
   DATABASE_POOL_MAX: yup.number().integer().min(1).default(10),
   REDIS_URL: yup.string().default('redis://127.0.0.1:6379'),
+  /**
+   * A Redis Cluster instead of one Redis: `host:port,…` (some masters; the rest are found).
+   * Set this or REDIS_URL, not both (docs/operations.md, "Outgrowing one Redis").
+   */
+  REDIS_CLUSTER_NODES: yup.string().default(''),
   /** Prefix for every Redis key and BullMQ queue, so several deployments can share one Redis. */
   REDIS_PREFIX: yup.string().default('invo'),
   /** A Redis command unanswered after this fails (the API answers 503 instead of hanging). */
@@ -195,7 +200,13 @@ export interface Config {
   };
   databaseUrl: string;
   databasePoolMax: number;
-  redis: { url: string; prefix: string; commandTimeoutMs: number };
+  redis: {
+    url: string;
+    /** Null: one Redis at `url`. */
+    clusterNodes: { host: string; port: number }[] | null;
+    prefix: string;
+    commandTimeoutMs: number;
+  };
   jwt: {
     secret: string;
     accessTtlSeconds: number;
@@ -306,6 +317,28 @@ export function productionSecretProblem(secret: string): string | null {
   return null;
 }
 
+/** REDIS_CLUSTER_NODES as nodes (null when unset); problems for bad entries or both set. */
+function parseClusterNodes(
+  raw: string,
+  redisUrl: string | undefined,
+  problems: string[],
+): { host: string; port: number }[] | null {
+  const entries = commaList(raw);
+  if (entries.length === 0) return null;
+  if (redisUrl !== undefined && redisUrl !== '') {
+    problems.push('set REDIS_URL or REDIS_CLUSTER_NODES, not both');
+  }
+  const nodes = entries.map((entry) => {
+    const match = /^(.+):(\d{1,5})$/.exec(entry);
+    const port = Number(match?.[2]);
+    if (!match || port < 1 || port > 65535) {
+      problems.push(`REDIS_CLUSTER_NODES: "${entry}" is not host:port`);
+    }
+    return { host: match?.[1] ?? entry, port };
+  });
+  return nodes;
+}
+
 /** Reads and validates the environment; throws ConfigError listing every bad key. */
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   let env: Env;
@@ -335,6 +368,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   } catch {
     problems.push('SMS_HTTP_FAILURE_PATTERN is not a valid regular expression');
   }
+  const clusterNodes = parseClusterNodes(env.REDIS_CLUSTER_NODES, source.REDIS_URL, problems);
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     env: env.NODE_ENV,
@@ -364,6 +398,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     databasePoolMax: env.DATABASE_POOL_MAX,
     redis: {
       url: env.REDIS_URL,
+      clusterNodes,
       prefix: env.REDIS_PREFIX,
       commandTimeoutMs: env.REDIS_COMMAND_TIMEOUT_MS,
     },

@@ -6,7 +6,7 @@
  * of drifting.
  */
 import type { Redis } from '../redis/redis.js';
-import { redisKey } from '../redis/redis.js';
+import { redisGroupKey } from '../redis/redis.js';
 
 export interface StoredPosition {
   lat: number;
@@ -95,9 +95,10 @@ export function createPositionStore(
   prefix: string,
   options: PositionStoreOptions = {},
 ): PositionStore {
-  const positionsKey = redisKey(prefix, 'geo', 'positions');
-  const seqKey = redisKey(prefix, 'geo', 'seq');
-  const streamKey = redisKey(prefix, 'geo', 'changes');
+  // One hash tag for the keys the scripts and MULTIs use together (one slot on a cluster).
+  const positionsKey = redisGroupKey(prefix, 'positions', 'index');
+  const seqKey = redisGroupKey(prefix, 'positions', 'seq');
+  const streamKey = redisGroupKey(prefix, 'positions', 'changes');
   const maxLength = String(options.streamMaxLength ?? 100_000);
 
   /**

@@ -5,7 +5,7 @@ import {
   type DriverPositionIndex,
 } from '../../lib/geo/driver-position-index.js';
 import { decodePosition } from '../../lib/geo/position-store.js';
-import { redisKey } from '../../lib/redis/redis.js';
+import { redisGroupKey } from '../../lib/redis/redis.js';
 import { closeDeps, createTestDeps, flushPrefix } from '../helpers/test-deps.js';
 
 const center = { lat: 47.1067, lon: 51.9167 };
@@ -33,7 +33,7 @@ describe('driver position index (Redis truth, in-memory mirrors)', () => {
 
   /** What Redis holds, as `id@lat,lon` sorted by id. */
   async function redisTruth(): Promise<string[]> {
-    const hash = await deps.redis.hgetall(redisKey(prefix(), 'geo', 'positions'));
+    const hash = await deps.redis.hgetall(redisGroupKey(prefix(), 'positions', 'index'));
     return Object.entries(hash)
       .map(([id, raw]) => ({ id: Number(id), p: decodePosition(raw)! }))
       .sort((a, b) => a.id - b.id)
@@ -117,7 +117,7 @@ describe('driver position index (Redis truth, in-memory mirrors)', () => {
     expect(await mirrorOf(workerB)).to.have.length(1);
     // A gap: changes written while the stream entry is lost (as MAXLEN trimming would do).
     await workerA.upsert({ driverId: 2, ...center, recordedAt: new Date() });
-    await deps.redis.xtrim(redisKey(prefix(), 'geo', 'changes'), 'MAXLEN', 0);
+    await deps.redis.xtrim(redisGroupKey(prefix(), 'positions', 'changes'), 'MAXLEN', 0);
     await workerA.upsert({ driverId: 3, ...center, recordedAt: new Date() });
     expect(await mirrorOf(workerB)).to.deep.equal(await redisTruth());
     await flushPrefix(deps);

@@ -2,9 +2,9 @@
  * The BullMQ queues, sharing one configuration. Jobs reach them through the outbox relay
  * (lib/outbox), which applies each job's retry policy and request id.
  *
- * Key layout: on one Redis, `{prefix}:bull:{queue}:…` as always. On a cluster every key of a
+ * Key layout: on one Redis, `<prefix>:bull:<queue>:…` as always. On a cluster every key of a
  * queue must share one slot (BullMQ's scripts touch several at once), so each queue's prefix
- * carries the queue as its hash tag, `{prefix}:bull:{<queue>}`: one queue per slot, and the
+ * carries the queue as its hash tag, `<prefix>:bull:{<queue>}`: one queue per slot, and the
  * queues spread over the masters.
  */
 import { Queue, type ConnectionOptions } from 'bullmq';
@@ -50,7 +50,7 @@ export function releaseBullConnection(connection: ConnectionOptions | undefined)
   if (connection instanceof Cluster) connection.disconnect();
 }
 
-/** The BullMQ key prefix of `queue` (its keys are `{prefix}:{queue}:…`). */
+/** The BullMQ key prefix of `queue` (BullMQ names its keys `<this prefix>:<queue>:…`). */
 export const bullPrefix = (settings: RedisSettings, queue: string): string =>
   isClusterSettings(settings)
     ? redisGroupKey(redisKey(settings.prefix, 'bull'), queue)

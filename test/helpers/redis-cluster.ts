@@ -18,6 +18,11 @@ export interface RedisCluster {
   ports: number[];
   /** `host:port,…`, as REDIS_CLUSTER_NODES takes it. */
   nodes: string;
+  /**
+   * SIGKILLs the node on `port` and starts it again on its own nodes.conf: it comes back
+   * empty (nothing persisted) but serving the same slots, as a master restarted in place.
+   */
+  restartNode(port: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -63,45 +68,34 @@ export async function startRedisCluster(basePort: number): Promise<RedisCluster>
     process.removeListener('exit', killAll);
     rmSync(dir, { recursive: true, force: true });
   };
-  try {
-    await Promise.all(
-      ports.map((port) => {
-        const nodeDir = path.join(dir, String(port));
-        mkdirSync(nodeDir);
-        const child = spawn(
-          'redis-server',
-          [
-            '--port',
-            String(port),
-            '--bind',
-            '127.0.0.1',
-            '--dir',
-            nodeDir,
-            '--cluster-enabled',
-            'yes',
-            '--cluster-config-file',
-            path.join(nodeDir, 'nodes.conf'),
-            '--save',
-            '',
-            '--appendonly',
-            'no',
-          ],
-          { stdio: ['ignore', 'pipe', 'pipe'] },
-        );
-        children.push(child);
-        return serverReady(child, port);
-      }),
+  const startNode = (port: number) => {
+    const nodeDir = path.join(dir, String(port));
+    mkdirSync(nodeDir, { recursive: true });
+    const child = spawn(
+      'redis-server',
+      [
+        '--port',
+        String(port),
+        '--bind',
+        '127.0.0.1',
+        '--dir',
+        nodeDir,
+        '--cluster-enabled',
+        'yes',
+        '--cluster-config-file',
+        path.join(nodeDir, 'nodes.conf'),
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
     );
-    await run('redis-cli', [
-      '--cluster',
-      'create',
-      ...ports.map((port) => `127.0.0.1:${port}`),
-      '--cluster-replicas',
-      '0',
-      '--cluster-yes',
-    ]);
-    // Every node must agree that all slots are served before clients may rely on it.
-    await pollUntil(
+    children[ports.indexOf(port)] = child;
+    return serverReady(child, port);
+  };
+  const clusterOk = () =>
+    pollUntil(
       async () => {
         const states = await Promise.all(
           ports.map((port) =>
@@ -116,9 +110,34 @@ export async function startRedisCluster(basePort: number): Promise<RedisCluster>
       20_000,
       'cluster_state:ok on every node',
     );
+  try {
+    await Promise.all(ports.map(startNode));
+    await run('redis-cli', [
+      '--cluster',
+      'create',
+      ...ports.map((port) => `127.0.0.1:${port}`),
+      '--cluster-replicas',
+      '0',
+      '--cluster-yes',
+    ]);
+    // Every node must agree that all slots are served before clients may rely on it.
+    await clusterOk();
   } catch (e: unknown) {
     await stop();
     throw e;
   }
-  return { ports, nodes: ports.map((port) => `127.0.0.1:${port}`).join(','), stop };
+  const restartNode = async (port: number) => {
+    const child = children[ports.indexOf(port)]!;
+    const exited = once(child, 'exit');
+    child.kill('SIGKILL');
+    await exited;
+    await startNode(port);
+    await clusterOk();
+  };
+  return {
+    ports,
+    nodes: ports.map((port) => `127.0.0.1:${port}`).join(','),
+    restartNode,
+    stop,
+  };
 }

@@ -10,6 +10,13 @@
 import { expect } from 'chai';
 import type { AppDeps } from '../../lib/deps.js';
 import { queueNames } from '../../lib/queue/queue-names.js';
+import {
+  fanoutChannel,
+  publishFanout,
+  subscribeFanout,
+  type FanoutAction,
+} from '../../lib/realtime/fanout-channel.js';
+import { driverRoom } from '../../lib/realtime/rooms.js';
 import { createRedis, type Redis } from '../../lib/redis/redis.js';
 import { Cluster } from 'ioredis';
 import { pickup } from '../helpers/dispatch-fixtures.js';
@@ -60,6 +67,8 @@ describe('Redis Cluster: a whole ride with every part on a 3-master cluster', fu
   const stops: (() => Promise<void>)[] = [];
   const sockets: RecordingSocket[] = [];
   const logs: (() => string)[] = [];
+  /** The ride's driver, still connected to node A after it. */
+  let rideDriver: { id: number; socket: RecordingSocket } | undefined;
 
   before(async () => {
     cluster = await startRedisCluster(basePort);
@@ -131,6 +140,7 @@ describe('Redis Cluster: a whole ride with every part on a 3-master cluster', fu
     const driverSocket = await connectRecording(nodes[0]!.url, driverLogin.access);
     sockets.push(driverSocket);
     const driverId = driverLogin.driver_id!;
+    rideDriver = { id: driverId, socket: driverSocket };
     const write = async (method: string, url: string, body: object, token: string) => {
       const res = await api.call(method, url, body, token);
       expect(res.status, `${method} ${url}: ${JSON.stringify(res.body)}`).to.equal(200);
@@ -280,5 +290,48 @@ describe('Redis Cluster: a whole ride with every part on a 3-master cluster', fu
       ),
     );
     expect(new Set(slots).size).to.equal(Object.values(queueNames).length);
+  });
+
+  it('when the master holding the fan-out channel restarts empty, then the nodes subscribe again by themselves and events flow', async () => {
+    expect(rideDriver, 'the ride story ran first').to.not.equal(undefined);
+    const settings = testConfig({
+      REDIS_URL: undefined,
+      REDIS_CLUSTER_NODES: cluster.nodes,
+      REDIS_PREFIX: prefix,
+    }).redis;
+    const slot = Number(await redis.cluster('KEYSLOT', fanoutChannel(prefix)));
+    const holder = (redis as Cluster).slots[slot]?.[0] ?? '';
+    const port = Number(holder.split(':')[1]);
+    expect(cluster.ports).to.include(port);
+    const heard: string[] = [];
+    const subscription = subscribeFanout(settings, (raw) => heard.push(raw));
+    try {
+      await subscription.ready;
+      await cluster.restartNode(port);
+      const backAt = Date.now();
+      // Published until it arrives: the subscribers' own reconnect decides when that is.
+      let sent = 0;
+      await pollUntil(
+        async () => {
+          const probe = {
+            type: 'emit',
+            rooms: [driverRoom(rideDriver!.id)],
+            event: 'cluster_probe',
+            payload: { all: { n: sent++ } },
+          };
+          await publishFanout(redis, prefix, [probe as unknown as FanoutAction]).catch(
+            () => undefined,
+          );
+          return rideDriver!.socket.of('cluster_probe').length > 0 && heard.length > 0;
+        },
+        30_000,
+        'a fan-out message after the restart, on node A and in this process',
+      );
+      console.log(
+        `      fan-out flowed again ${Date.now() - backAt} ms after the master (${holder}) was back`,
+      );
+    } finally {
+      await subscription.close();
+    }
   });
 });

@@ -6,9 +6,14 @@
  * the data kept; on a cluster, any master's, so a failover counts too), reports a change.
  */
 import { randomUUID } from 'node:crypto';
-import { redisKey, serverRunId, type Redis } from '../redis/redis.js';
+import { redisGroupKey, serverRunId, type Redis } from '../redis/redis.js';
 
-export const epochKey = (prefix: string): string => redisKey(prefix, 'epoch');
+/**
+ * In the realtime gates' hash-tag group: on a cluster it then lives on the same master as the
+ * version gates it dates, so losing that master's data loses the epoch too, and a lost gate
+ * is never taken for one never written (other masters' losses show in their `run_id`).
+ */
+export const epochKey = (prefix: string): string => redisGroupKey(prefix, 'realtime', 'epoch');
 
 export interface RedisIdentity {
   epoch: string;

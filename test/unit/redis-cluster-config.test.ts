@@ -41,7 +41,7 @@ describe('Redis Cluster settings and key names', () => {
 
   it('when keys are used together, then they share one hash tag; single keys keep plain names', () => {
     expect(redisGroupKey('invo', 'realtime', 'fanout')).to.equal('invo:{realtime}:fanout');
-    expect(redisKey('invo', 'epoch')).to.equal('invo:epoch');
+    expect(redisKey('invo', 'rl', 'writes', 'user')).to.equal('invo:rl:writes:user');
   });
 
   it('when BullMQ runs on one Redis, then its prefix is unchanged; on a cluster, one hash tag per queue', () => {

@@ -8,8 +8,9 @@
  * queues spread over the masters.
  */
 import { Queue, type ConnectionOptions } from 'bullmq';
-import { Cluster } from 'ioredis';
 import {
+  createQueueClusterClient,
+  isClusterClient,
   isClusterSettings,
   reconnectDelayMs,
   redisGroupKey,
@@ -30,24 +31,14 @@ export type Queues = Record<QueueName, Queue>;
  */
 export function bullConnection(settings: RedisSettings): ConnectionOptions {
   if (isClusterSettings(settings)) {
-    const cluster = new Cluster(settings.clusterNodes!, {
-      enableOfflineQueue: true,
-      clusterRetryStrategy: reconnectDelayMs,
-      clusterNodeRetryStrategy: reconnectDelayMs,
-      retryDelayOnFailover: 200,
-      retryDelayOnClusterDown: 200,
-      // BullMQ's blocking commands wait for jobs: no per-request retry cap.
-      redisOptions: { maxRetriesPerRequest: null },
-    });
-    cluster.on('error', () => undefined);
-    return cluster;
+    return createQueueClusterClient(settings);
   }
   return { url: settings.url, maxRetriesPerRequest: null, retryStrategy: reconnectDelayMs };
 }
 
 /** Closes a cluster connection made by `bullConnection` (options need nothing). */
 export function releaseBullConnection(connection: ConnectionOptions | undefined): void {
-  if (connection instanceof Cluster) connection.disconnect();
+  if (isClusterClient(connection)) connection.disconnect();
 }
 
 /** The BullMQ key prefix of `queue` (BullMQ names its keys `<this prefix>:<queue>:…`). */

@@ -100,6 +100,20 @@ export function createSubscriberRedis(settings: RedisSettings): Redis {
 }
 
 /**
+ * A cluster client for BullMQ, which BullMQ shares across one Queue or Worker and duplicates
+ * for its blocking reads: no per-request retry cap and no command timeout, as BullMQ requires.
+ * (On one Redis, BullMQ makes its own clients from options: lib/queue/queues.ts.)
+ */
+export function createQueueClusterClient(settings: RedisSettings): Cluster {
+  return quiet(
+    new Cluster(settings.clusterNodes!, clusterOptions(settings, { maxRetriesPerRequest: null })),
+  );
+}
+
+/** Whether `client` is a cluster client (of `createRedis` or `createQueueClusterClient`). */
+export const isClusterClient = (client: unknown): client is Cluster => client instanceof Cluster;
+
+/**
  * Another connection like `redis` (e.g. for a blocking read), with its own command timeout.
  * `Cluster.duplicate` takes other arguments than `Redis.duplicate`, hence this one door.
  */

@@ -112,7 +112,7 @@ async function seedDrivers(deps: AppDeps, regionId: string): Promise<void> {
 /** add → completed event of a job that does nothing, one at a time. */
 async function measureRawBullmq(deps: AppDeps, jobs: number): Promise<number[]> {
   const connection = bullConnection(deps.config.redis);
-  const options = { connection, prefix: bullPrefix(deps.config.redis) };
+  const options = { connection, prefix: bullPrefix(deps.config.redis, 'bench-noop') };
   const queue = new Queue('bench-noop', options);
   const events = new QueueEvents('bench-noop', options);
   const worker = new Worker('bench-noop', () => Promise.resolve(null), {

@@ -7,10 +7,9 @@
  */
 import { Queue, QueueEvents } from 'bullmq';
 import { loadConfig } from '../lib/config/config.js';
-import { fanoutChannel, parseFanoutMessage } from '../lib/realtime/fanout-channel.js';
-import { bullConnection, bullPrefix } from '../lib/queue/queues.js';
+import { parseFanoutMessage, subscribeFanout } from '../lib/realtime/fanout-channel.js';
+import { bullOptions } from '../lib/queue/queues.js';
 import { queueNames } from '../lib/queue/queue-names.js';
-import { createRedis } from '../lib/redis/redis.js';
 
 export interface HopRecord {
   /** The relay's `add` (job.timestamp), job start and end (worker clock, ms since epoch). */
@@ -29,23 +28,18 @@ const record = (key: string) => {
   return r;
 };
 
-const sub = createRedis(config.redis);
-const channel = fanoutChannel(config.redis.prefix);
-sub.on('message', (from: string, raw: string) => {
+const sub = subscribeFanout(config.redis, (raw: string) => {
   const at = Date.now();
-  if (from !== channel) return;
   for (const action of parseFanoutMessage(raw) ?? []) {
     if (action.type !== 'emit' || action.event !== 'order_status_changed') continue;
     const payload = 'all' in action.payload ? action.payload.all : action.payload.byLocale.en;
     record(`${payload.order_id}:${payload.version}`).publishedAt ??= at;
   }
 });
-await sub.subscribe(channel);
+await sub.ready;
 
-const connection = bullConnection(config.redis);
-const prefix = bullPrefix(config.redis);
-const queue = new Queue(queueNames.realtime, { connection, prefix });
-const events = new QueueEvents(queueNames.realtime, { connection, prefix });
+const queue = new Queue(queueNames.realtime, bullOptions(config.redis, queueNames.realtime));
+const events = new QueueEvents(queueNames.realtime, bullOptions(config.redis, queueNames.realtime));
 events.on('completed', ({ jobId }) => {
   // Completed jobs are kept 1,000 deep: read each one as soon as it completes.
   void queue.getJob(jobId).then((job) => {
@@ -64,8 +58,7 @@ process.on('message', (message: string) => {
     process.send?.(Object.fromEntries(records));
     records.clear();
   } else if (message === 'stop') {
-    void Promise.all([events.close(), queue.close()]).finally(() => {
-      sub.disconnect();
+    void Promise.all([events.close(), queue.close(), sub.close()]).finally(() => {
       process.exit(0);
     });
   }

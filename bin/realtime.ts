@@ -30,9 +30,7 @@ await runProcess('realtime', async (deps, logger) => {
   registerSocketGauge(registry, () => realtime.io.of('/').sockets.size + realtime.plain.size);
   httpServer.listen(deps.config.realtime.port, deps.config.http.host);
   await once(httpServer, 'listening');
-  const workers = startQueueWorkers(deps, ['realtime'], undefined, {
-    realtime: { concurrency: deps.config.realtime.workerConcurrency },
-  });
+  const workers = startQueueWorkers(deps, ['realtime']);
   // Keeps the epoch key set, so a wipe is dated for the version gate (no old versions re-sent).
   const epoch = watchRedisEpoch(
     deps.redis,

@@ -17,16 +17,8 @@ import { startQueueWorkers } from '../workers/processors.js';
 
 await runProcess('worker', async (deps, logger) => {
   const relay = await startOutboxRelay({ ...deps, databaseUrl: deps.config.databaseUrl });
-  // Each job's time budget comes from its definition (lib/jobs); these are per queue.
-  const workers = startQueueWorkers(deps, ['dispatch', 'sms', 'maintenance'], undefined, {
-    dispatch: {
-      concurrency: deps.config.dispatch.workerConcurrency,
-      lockMs: deps.config.dispatch.lockMs,
-    },
-    sms: { concurrency: 4 },
-    // One run at a time per process.
-    maintenance: { concurrency: 1 },
-  });
+  // Each queue's worker options: lib/queue/queue-options.ts.
+  const workers = startQueueWorkers(deps, ['dispatch', 'sms', 'maintenance']);
   // Idempotent: every worker registers the same schedules (and again after a Redis wipe). Not
   // awaited: with Redis down the call waits for it, and the rest of the worker starts meanwhile.
   void scheduleRepeatableJobs(deps.queues, deps.config).then(

@@ -43,8 +43,7 @@ export function createDeps(config: Config, logger: Logger, clock: Clock = system
     }),
     // Subscribes lazily, on the first check: processes that never authenticate open nothing.
     sessionCache: createSessionCache({
-      redis,
-      prefix: config.redis.prefix,
+      redis: config.redis,
       logger,
       ttlMs: config.jwt.sessionCacheSeconds * 1000,
     }),

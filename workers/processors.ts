@@ -25,7 +25,12 @@ import { runWithRequestId } from '../lib/logger/request-scope.js';
 import { withTimeout } from '../lib/process/with-timeout.js';
 import { splitJobEnvelope } from '../lib/queue/job-envelope.js';
 import type { QueueName } from '../lib/queue/queue-names.js';
-import { bullConnection, bullPrefix, workerRunRetryDelayMs } from '../lib/queue/queues.js';
+import {
+  queueWorkerOptions,
+  workerRunRetryDelayMs,
+  type QueueWorkerOptions,
+} from '../lib/queue/queue-options.js';
+import { bullOptions, releaseBullConnection } from '../lib/queue/queues.js';
 import { isRetryLater } from '../lib/queue/retry-later.js';
 
 export type Processor<N extends JobName> = (
@@ -39,14 +44,12 @@ export type Processors = { [N in JobName]?: Processor<N> };
 export const registryProcessors = (): Processors =>
   Object.fromEntries(jobNames.map((name) => [name, jobRegistry[name].processor]));
 
-export interface QueueWorkerOptions {
-  concurrency?: number;
-  /** Overrides the jobs' own time budgets (tests). */
-  timeoutMs?: number;
-  /** BullMQ lock (and stalled-check interval): how soon a crashed worker's job is taken over. */
-  lockMs?: number;
-}
+export type { QueueWorkerOptions };
 
+/**
+ * Workers for `queues`, each run with the queue's options from lib/queue/queue-options.ts;
+ * `options` overrides single fields of them (tests).
+ */
 export function startQueueWorkers(
   deps: AppDeps,
   queues: QueueName[],
@@ -59,7 +62,10 @@ export function startQueueWorkers(
   if (missing.length > 0) throw new Error(`no processor for jobs: ${missing.join(', ')}`);
 
   return queues.map((queue) => {
-    const queueOptions = options[queue] ?? {};
+    const queueOptions: QueueWorkerOptions = {
+      ...queueWorkerOptions(deps.config)[queue],
+      ...options[queue],
+    };
     const worker = new Worker(
       queue,
       async (job: Job, token?: string) => {
@@ -99,8 +105,7 @@ export function startQueueWorkers(
         }
       },
       {
-        connection: bullConnection(deps.config.redis),
-        prefix: bullPrefix(deps.config.redis),
+        ...bullOptions(deps.config.redis, queue),
         concurrency: queueOptions.concurrency ?? 4,
         ...(queueOptions.lockMs
           ? { lockDuration: queueOptions.lockMs, stalledInterval: queueOptions.lockMs }
@@ -117,6 +122,7 @@ export function startQueueWorkers(
       deps.logger.warn(fields, 'job failed');
     });
     worker.on('error', (err) => deps.logger.error({ queue, err: err.message }, 'worker error'));
+    worker.once('closed', () => releaseBullConnection(worker.opts.connection));
     return worker;
   });
 }

@@ -6,13 +6,12 @@
 import type { AppDeps } from '../../lib/deps.js';
 import type { Locale } from '../../lib/i18n/messages.js';
 import {
-  fanoutChannel,
   parseFanoutMessage,
+  subscribeFanout,
   type FanoutAction,
 } from '../../lib/realtime/fanout-channel.js';
 import type { ServerEventName, ServerEventPayload } from '../../lib/realtime/events.js';
 import { locales } from '../../lib/realtime/order-emissions.js';
-import { createRedis } from '../../lib/redis/redis.js';
 import type { RealtimeIo } from './server.js';
 
 export interface FanoutSubscriber {
@@ -82,10 +81,7 @@ export async function startFanoutSubscriber(
   deps: Pick<AppDeps, 'config' | 'logger'>,
   others: FanoutTarget[] = [],
 ): Promise<FanoutSubscriber> {
-  const channel = fanoutChannel(deps.config.redis.prefix);
-  const sub = createRedis(deps.config.redis);
-  sub.on('message', (from: string, raw: string) => {
-    if (from !== channel) return;
+  const subscription = subscribeFanout(deps.config.redis, (raw: string) => {
     const message = parseFanoutMessage(raw);
     if (!message) {
       deps.logger.warn('unreadable realtime fan-out message ignored');
@@ -96,11 +92,6 @@ export async function startFanoutSubscriber(
       for (const target of others) target.apply(action);
     }
   });
-  await sub.subscribe(channel);
-  return {
-    close: async () => {
-      await sub.unsubscribe(channel).catch(() => undefined);
-      sub.disconnect();
-    },
-  };
+  await subscription.ready;
+  return { close: () => subscription.close() };
 }

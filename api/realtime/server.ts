@@ -1,18 +1,18 @@
 /**
- * The Socket.IO server, scaled out with the Redis adapter. The handshake checks the access
- * token and its session; each socket joins its own room, and its client events go to thin
- * handlers. Events reach sockets through the fan-out subscriber; a periodic sweep drops
- * sockets whose login was revoked since.
+ * The Socket.IO server of one realtime node. The handshake checks the access token and its
+ * session; each socket joins its own room, and its client events go to thin handlers. Events
+ * from other processes reach this node's sockets through the project's own fan-out channel
+ * (lib/realtime/fanout-channel.ts, fanout-subscriber.ts), not a Socket.IO adapter: each node
+ * emits to its own sockets only, so the default in-memory adapter is all a node needs. A
+ * periodic sweep (and the revocation channel) drops sockets whose login was revoked since.
  */
 import type { Server as HttpServer } from 'node:http';
-import { createAdapter } from '@socket.io/redis-adapter';
 import { Server, type Socket } from 'socket.io';
 import type { UserActor } from '../../lib/auth/actor.js';
 import type { AppDeps } from '../../lib/deps.js';
 import type { Locale } from '../../lib/i18n/messages.js';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../lib/realtime/events.js';
 import { personalRoom } from '../../lib/realtime/rooms.js';
-import { createRedis } from '../../lib/redis/redis.js';
 import { createWriteRateLimiter } from '../../lib/security/write-rate-limit.js';
 import { startFanoutSubscriber } from './fanout-subscriber.js';
 import { createPlainWebSocketServer, type PlainWebSocketServer } from './plain-websocket-server.js';
@@ -49,8 +49,6 @@ export async function createRealtimeServer(
   httpServer: HttpServer,
   deps: AppDeps,
 ): Promise<RealtimeServer> {
-  const pub = createRedis(deps.config.redis);
-  const sub = pub.duplicate();
   const io: RealtimeIo = new Server(httpServer, {
     cors: {
       origin: deps.config.http.corsOrigins.length > 0 ? deps.config.http.corsOrigins : false,
@@ -61,7 +59,6 @@ export async function createRealtimeServer(
       const origin = req.headers.origin;
       callback(null, origin === undefined || deps.config.http.corsOrigins.includes(origin));
     },
-    adapter: createAdapter(pub, sub, { key: `${deps.config.redis.prefix}:socket.io` }),
     // Other upgrade paths are the plain WebSocket routes', which refuse what is not theirs.
     destroyUpgrade: false,
   });
@@ -90,8 +87,6 @@ export async function createRealtimeServer(
       await fanout.close();
       await plain.close();
       await io.close();
-      pub.disconnect();
-      sub.disconnect();
     },
   };
 }

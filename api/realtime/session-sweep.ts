@@ -5,7 +5,7 @@
  */
 import type { AppDeps } from '../../lib/deps.js';
 import { findStaleSockets, type ConnectedSocket } from '../../lib/realtime/find-stale-sockets.js';
-import { sessionsRevokedChannel } from '../../lib/realtime/session-revocations.js';
+import { subscribeSessionsRevoked } from '../../lib/realtime/session-revocations.js';
 import { handshakeToken } from './handshake.js';
 import type { RealtimeIo } from './server.js';
 
@@ -53,16 +53,16 @@ export function startSessionSweep(
   const timer = setInterval(run, intervalMs);
   timer.unref();
   // A logout anywhere: check now instead of at the next tick.
-  const revocations = deps.redis.duplicate();
-  revocations.on('message', run);
-  revocations.on('error', (e: unknown) => deps.logger.warn({ err: e }, 'revocation channel error'));
-  revocations.subscribe(sessionsRevokedChannel(deps.config.redis.prefix)).catch((e: unknown) => {
+  const revocations = subscribeSessionsRevoked(deps.config.redis, run, (e: unknown) =>
+    deps.logger.warn({ err: e }, 'revocation channel error'),
+  );
+  revocations.ready.catch((e: unknown) => {
     deps.logger.warn({ err: e }, 'revocation channel unavailable; the sweep remains');
   });
   return {
     stop: () => {
       clearInterval(timer);
-      revocations.disconnect();
+      void revocations.close();
     },
   };
 }

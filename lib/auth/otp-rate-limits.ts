@@ -19,7 +19,7 @@ import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Config } from '../config/config.js';
 import { deriveKey } from '../crypto/derive-key.js';
 import { AppError } from '../errors/app-error.js';
-import type { Redis } from '../redis/redis.js';
+import { redisGroupKey, redisKey, type Redis } from '../redis/redis.js';
 
 export type OtpAction = 'request' | 'verify';
 
@@ -48,7 +48,7 @@ export function createOtpRateLimits(
   redis: Redis,
   config: Pick<Config, 'otp' | 'redis' | 'jwt'>,
 ): OtpRateLimits {
-  const prefix = `${config.redis.prefix}:rl`;
+  const prefix = redisKey(config.redis.prefix, 'rl');
   const limiter = (name: string, points: number) =>
     new RateLimiterRedis({
       storeClient: redis,
@@ -67,10 +67,12 @@ export function createOtpRateLimits(
   const hashKey = deriveKey(config.jwt.secret, 'rate-limit');
   const phoneKey = (phone: string) =>
     createHmac('sha256', hashKey).update(phone).digest('hex').slice(0, 32);
+  // Deleted together (forgetFailedTries): one hash tag per phone and client, one cluster slot.
+  const verifyGroup = (phone: string, ip: string) => `otp-verify:${phoneKey(phone)}:${ip}`;
   const failuresKey = (phone: string, ip: string) =>
-    `${prefix}:otp-verify-failures:${phoneKey(phone)}:${ip}`;
+    redisGroupKey(prefix, verifyGroup(phone, ip), 'failures');
   const waitKey = (phone: string, ip: string) =>
-    `${prefix}:otp-verify-wait:${phoneKey(phone)}:${ip}`;
+    redisGroupKey(prefix, verifyGroup(phone, ip), 'wait');
 
   const consumeOne = async (rl: RateLimiterRedis, key: string) => {
     try {

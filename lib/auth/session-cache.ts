@@ -12,7 +12,8 @@
  * read racing a revocation cannot put the revoked session back.
  */
 import type { Logger } from '../logger/logger.js';
-import type { Redis } from '../redis/redis.js';
+import { Cluster } from 'ioredis';
+import { createSubscriberRedis, type Redis, type RedisSettings } from '../redis/redis.js';
 import { sessionsRevokedChannel } from '../realtime/session-revocations.js';
 import type { UserActor } from './actor.js';
 
@@ -31,8 +32,8 @@ export interface SessionCache {
 }
 
 export interface SessionCacheOptions {
-  redis: Redis;
-  prefix: string;
+  /** Where the announcements are published: one Redis or a cluster (sharded Pub/Sub there). */
+  redis: RedisSettings;
   logger: Logger;
   /** 0 turns the cache off: every check reads PostgreSQL. */
   ttlMs: number;
@@ -70,7 +71,10 @@ export function createSessionCache(options: SessionCacheOptions): SessionCache {
   };
 
   function subscribe(client: Redis): void {
-    client.subscribe(sessionsRevokedChannel(options.prefix)).then(
+    const channel = sessionsRevokedChannel(options.redis.prefix);
+    const subscribed =
+      client instanceof Cluster ? client.ssubscribe(channel) : client.subscribe(channel);
+    subscribed.then(
       () => {
         if (closed || client.status !== 'ready') return;
         // Anything announced before this point was missed: start empty.
@@ -86,9 +90,9 @@ export function createSessionCache(options: SessionCacheOptions): SessionCache {
 
   function start(): void {
     if (subscriber || closed || options.ttlMs === 0) return;
-    const client = options.redis.duplicate();
+    const client = createSubscriberRedis(options.redis);
     subscriber = client;
-    client.on('message', () => {
+    client.on(client instanceof Cluster ? 'smessage' : 'message', () => {
       invalidate();
       options.logger.debug('sessions revoked: session cache emptied');
       for (const listener of listeners) listener();

@@ -65,14 +65,18 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   const problems: string[] = [];
   const values = mapValues(settings, raw, problems);
   const config: Config = { ...values, isProduction: values.env === 'production' };
-  problems.push(...crossSettingProblems(config));
+  problems.push(...crossSettingProblems(config, source));
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }
 
 /** Rules that involve more than one setting, or production's refusals. */
-function crossSettingProblems(config: Config): string[] {
+function crossSettingProblems(config: Config, source: NodeJS.ProcessEnv): string[] {
   const problems: string[] = [];
+  // REDIS_URL has a default, so only the raw environment tells whether both were given.
+  if (config.redis.clusterNodes && source.REDIS_URL) {
+    problems.push('set REDIS_URL or REDIS_CLUSTER_NODES, not both');
+  }
   const { isProduction, otp, sms } = config;
   if (isProduction && otp.testNumbers.length > 0 && !otp.testNumbersInProduction) {
     problems.push(

@@ -162,3 +162,21 @@ export const int = (min: number, max?: number) => {
   return max === undefined ? schema : schema.max(max);
 };
 export const port = () => int(0, 65535);
+
+/** `host:port,…` as nodes (null when empty), one problem line per entry that is not host:port. */
+export function parseHostPorts(
+  env: string,
+): (raw: string, problems: string[]) => { host: string; port: number }[] | null {
+  return (raw, problems) => {
+    const entries = commaList(raw);
+    if (entries.length === 0) return null;
+    return entries.map((entry) => {
+      const match = /^(.+):(\d{1,5})$/.exec(entry);
+      const port = Number(match?.[2]);
+      if (!match || port < 1 || port > 65535) {
+        problems.push(`${env}: "${entry}" is not host:port`);
+      }
+      return { host: match?.[1] ?? entry, port };
+    });
+  };
+}

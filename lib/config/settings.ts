@@ -11,7 +11,7 @@
  * test/unit/config-docs.test.ts fails until they match. Nothing else changes.
  */
 import * as yup from 'yup';
-import { bool, choice, commaList, inSection, int, port } from './setting.js';
+import { bool, choice, commaList, inSection, int, parseHostPorts, port } from './setting.js';
 import { dispatchSettings } from './dispatch-settings.js';
 import { parseTestNumbers } from './test-numbers.js';
 
@@ -161,6 +161,13 @@ export const settings = {
       'redis://127.0.0.1:6379',
       'Redis connection URL; Redis must run with maxmemory-policy noeviction (BullMQ).',
       { secret: true },
+    ),
+    clusterNodes: storage(
+      'REDIS_CLUSTER_NODES',
+      yup.string(),
+      '',
+      'A Redis Cluster instead of one Redis: host:port,… of some masters (the rest are discovered). Set this or REDIS_URL, not both (docs/operations.md, "Outgrowing one Redis").',
+      { toValue: parseHostPorts('REDIS_CLUSTER_NODES') },
     ),
     prefix: storage(
       'REDIS_PREFIX',

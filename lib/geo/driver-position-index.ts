@@ -13,7 +13,7 @@
  */
 import type { Clock } from '../clock/clock.js';
 import { systemClock } from '../clock/clock.js';
-import type { Redis } from '../redis/redis.js';
+import { duplicateRedis, type Redis } from '../redis/redis.js';
 import { createPositionMirror } from './position-mirror.js';
 import {
   createPositionReports,
@@ -171,7 +171,7 @@ export function createRedisDriverPositionIndex(
     started ??= (async () => {
       await load();
       // Its XREAD blocks for blockMs: give it that long beyond the usual command timeout.
-      blocking = redis.duplicate({ commandTimeout: (options.blockMs ?? 1000) + 1000 });
+      blocking = duplicateRedis(redis, { commandTimeout: (options.blockMs ?? 1000) + 1000 });
       void follow(blocking);
       pruneTimer = setInterval(
         () => void prune().catch(() => undefined),

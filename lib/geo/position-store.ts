@@ -10,7 +10,7 @@
  * share one slot.
  */
 import type { Redis } from '../redis/redis.js';
-import { redisKey } from '../redis/redis.js';
+import { redisGroupKey } from '../redis/redis.js';
 
 export interface StoredPosition {
   lat: number;
@@ -79,7 +79,7 @@ export function compareStreamIds(a: string, b: string): number {
 
 /** The position family's keys, one hash tag so multi-key scripts stay in one cluster slot. */
 export function positionKeys(prefix: string) {
-  const key = (name: string) => redisKey(prefix, '{positions}', name);
+  const key = (name: string) => redisGroupKey(prefix, 'positions', name);
   return {
     /** The index: driver id → "lat,lon,recordedAtMs" of online drivers. */
     positionsKey: key('index'),

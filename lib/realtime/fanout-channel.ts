@@ -7,9 +7,19 @@
  * Order changes are published through a version gate run as one Lua script: the check "is this
  * version newer than the last one emitted for the order?" and the PUBLISH happen atomically,
  * so Redis' own ordering of publications is the per-order version order every node sees.
+ *
+ * Transport (lib/redis/pubsub.ts): classic Pub/Sub on one Redis, sharded Pub/Sub on a cluster.
+ * The channel and every key a script checks before publishing share the hash tag
+ * `{realtime}`, so on a cluster they sit on one master and the scripts stay atomic there.
  */
 import type { Locale } from '../i18n/messages.js';
-import { redisKey, type Redis } from '../redis/redis.js';
+import {
+  publishCommand,
+  publishMessage,
+  subscribeChannel,
+  type ChannelSubscription,
+} from '../redis/pubsub.js';
+import { redisGroupKey, type Redis, type RedisSettings } from '../redis/redis.js';
 import type { ServerEventName, ServerEventPayload } from './events.js';
 
 /** One payload for every socket, or one per locale (text such as `status_display`). */
@@ -32,11 +42,15 @@ export type FanoutAction =
 /** Actions run in order by every node on its own sockets. */
 export type FanoutMessage = FanoutAction[];
 
-export const fanoutChannel = (prefix: string): string => redisKey(prefix, 'realtime', 'fanout');
+/** The keys and the channel used together by the publishing scripts: one hash-tag group. */
+const realtimeKey = (prefix: string, ...parts: string[]) =>
+  redisGroupKey(prefix, 'realtime', ...parts);
+
+export const fanoutChannel = (prefix: string): string => realtimeKey(prefix, 'fanout');
 
 /** Last order version emitted; kept 2 days (a missing gate falls back to the job's version). */
 const orderGateKey = (prefix: string, orderId: string) =>
-  redisKey(prefix, 'realtime', 'order-version', orderId);
+  realtimeKey(prefix, 'order-version', orderId);
 export const orderGateTtlMs = 2 * 24 * 3600 * 1000;
 
 export async function publishFanout(
@@ -44,7 +58,19 @@ export async function publishFanout(
   prefix: string,
   message: FanoutMessage,
 ): Promise<void> {
-  await redis.publish(fanoutChannel(prefix), JSON.stringify(message));
+  await publishMessage(redis, fanoutChannel(prefix), JSON.stringify(message));
+}
+
+/**
+ * Listens to the fan-out channel on a connection of its own (re-subscribed by itself after a
+ * reconnect or a failover); `onMessage` gets each raw message in Redis' order.
+ */
+export function subscribeFanout(
+  settings: RedisSettings,
+  onMessage: (raw: string) => void,
+  onError?: (e: unknown) => void,
+): ChannelSubscription {
+  return subscribeChannel(settings, fanoutChannel(settings.prefix), onMessage, onError);
 }
 
 export function parseFanoutMessage(raw: string): FanoutMessage | null {
@@ -67,14 +93,15 @@ export async function lastEmittedOrderVersion(
   return raw === null ? null : Number(raw);
 }
 
-const gatedPublishScript = `
+/** The scripts' text, with the deployment's publish command (`PUBLISH` or `SPUBLISH`). */
+const gatedPublishScript = (publish: string) => `
 local last = tonumber(redis.call('GET', KEYS[1]) or ARGV[1])
 local top = last
 local published = 0
 for i = 3, #ARGV, 2 do
   local version = tonumber(ARGV[i])
   if version > last then
-    redis.call('PUBLISH', KEYS[2], ARGV[i + 1])
+    redis.call('${publish}', KEYS[2], ARGV[i + 1])
     published = published + 1
     if version > top then top = version end
   end
@@ -102,7 +129,7 @@ export async function publishOrderVersions(
   if (messages.length === 0) return 0;
   const args = messages.flatMap((m) => [String(m.version), JSON.stringify(m.message)]);
   const published = await redis.eval(
-    gatedPublishScript,
+    gatedPublishScript(publishCommand(redis)),
     2,
     orderGateKey(prefix, orderId),
     fanoutChannel(prefix),
@@ -113,9 +140,9 @@ export async function publishOrderVersions(
   return Number(published);
 }
 
-const publishOnceScript = `
+const publishOnceScript = (publish: string) => `
 if redis.call('SET', KEYS[1], '1', 'NX', 'PX', ARGV[1]) then
-  redis.call('PUBLISH', KEYS[2], ARGV[2])
+  redis.call('${publish}', KEYS[2], ARGV[2])
   return 1
 end
 return 0`;
@@ -131,9 +158,9 @@ export async function publishFanoutOnce(
   message: FanoutMessage,
 ): Promise<boolean> {
   const published = await redis.eval(
-    publishOnceScript,
+    publishOnceScript(publishCommand(redis)),
     2,
-    redisKey(prefix, 'realtime', 'once', onceKey),
+    realtimeKey(prefix, 'once', onceKey),
     fanoutChannel(prefix),
     String(orderGateTtlMs),
     JSON.stringify(message),

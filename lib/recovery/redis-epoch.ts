@@ -3,12 +3,17 @@
  * first worker to find it missing; a wipe (FLUSHALL, a restart without persistence, a
  * failover to a lagging replica) removes it, so the next check sets a new one. A worker that
  * sees a different epoch than last time, or a different Redis `run_id` (a restart, even with
- * the data kept), reports a change.
+ * the data kept; on a cluster, any master's, so a failover counts too), reports a change.
  */
 import { randomUUID } from 'node:crypto';
-import { redisKey, type Redis } from '../redis/redis.js';
+import { redisGroupKey, serverRunId, type Redis } from '../redis/redis.js';
 
-export const epochKey = (prefix: string): string => redisKey(prefix, 'epoch');
+/**
+ * In the realtime gates' hash-tag group: on a cluster it then lives on the same master as the
+ * version gates it dates, so losing that master's data loses the epoch too, and a lost gate
+ * is never taken for one never written (other masters' losses show in their `run_id`).
+ */
+export const epochKey = (prefix: string): string => redisGroupKey(prefix, 'realtime', 'epoch');
 
 export interface RedisIdentity {
   epoch: string;
@@ -31,9 +36,7 @@ async function currentEpoch(
 
 export async function readRedisIdentity(redis: Redis, prefix: string): Promise<RedisIdentity> {
   const { epoch, wasEmpty } = await currentEpoch(redis, prefix);
-  const info = await redis.info('server');
-  const runId = /run_id:(\w+)/.exec(info)?.[1] ?? '';
-  return { epoch, runId, wasEmpty };
+  return { epoch, runId: await serverRunId(redis), wasEmpty };
 }
 
 /** Whether `now` is another Redis (or the same one emptied) than `before`. */

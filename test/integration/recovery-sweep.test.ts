@@ -123,7 +123,7 @@ describe('recovery sweep', () => {
     // A worker that completes the job without deciding the order (as if its run was lost).
     const worker = new Worker('dispatch', () => Promise.resolve('lost'), {
       connection: bullConnection(deps.config.redis),
-      prefix: bullPrefix(deps.config.redis),
+      prefix: bullPrefix(deps.config.redis, 'dispatch'),
     });
     try {
       await pollUntil(async () => {

@@ -43,8 +43,7 @@ describe('chaos: the session cache without its revocation channel', function () 
     await redis.start();
     client = createRedis({ url: redis.url, prefix: 'cache-chaos', commandTimeoutMs: 1000 });
     cache = createSessionCache({
-      redis: client,
-      prefix: 'cache-chaos',
+      redis: { url: redis.url, prefix: 'cache-chaos', commandTimeoutMs: 1000 },
       logger: createLogger({ level: 'silent', name: 'test' }),
       ttlMs: 60_000,
     });

@@ -94,7 +94,9 @@ describe('runDispatchNow', () => {
       await declineOffer(clocked, driverActor, { offerId: offer.id, reason: 'busy' });
       const result = await running;
       expect(result.decided).to.equal(false);
-      expect(result.order.status).to.equal('matching');
+      // The offer's own announcement may reach the wait after the clock moved and end it
+      // first; either way the wait ended on a change, undecided, without waiting 60 s.
+      expect(result.order.status).to.be.oneOf(['offered', 'matching']);
       expect(Date.now() - started).to.be.below(30_000);
     } finally {
       await closeDeps(clocked);

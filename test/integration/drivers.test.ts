@@ -261,6 +261,8 @@ describe('drivers', () => {
       });
       expect(result.accepted).to.equal(true);
       expect(calls[0]).to.equal('report');
+      // Every writer's changes, not only this process's own (the HTTP app's earlier reports).
+      await deps.positionIndex.sync();
       const near = await deps.positionIndex.nearby({
         lat: 47.11,
         lon: 51.92,

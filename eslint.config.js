@@ -71,13 +71,8 @@ export default tseslint.config(
   },
   {
     // db/ is below lib/: it may name lib's types, never import its values (rules travel to
-    // queries as parameters). The two ignored files are being reworked on the `candidates`
-    // branch; remove them from `ignores` once it has landed.
+    // queries as parameters).
     files: ['db/**/*.ts'],
-    ignores: [
-      'db/repositories/dispatch-candidate.repository.ts',
-      'db/repositories/matching.repository.ts',
-    ],
     rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',

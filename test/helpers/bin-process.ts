@@ -120,7 +120,8 @@ export async function startBinProcess(
 ): Promise<BinProcess> {
   const portVariable = portVariables[script];
   if (!portVariable) throw new Error(`no health port known for ${script}`);
-  const timeoutMs = options.timeoutMs ?? 20_000;
+  // Generous: a tsx start takes 20 s and more on a loaded 2-core machine.
+  const timeoutMs = options.timeoutMs ?? 60_000;
   const deadline = Date.now() + timeoutMs;
   for (let attempt = 1; ; attempt += 1) {
     const env: NodeJS.ProcessEnv = {
@@ -144,13 +145,16 @@ export async function startBinProcess(
       }
     }
     if (ready && !gone) return started;
-    if (!gone) await started.stop('SIGKILL');
+    const timedOut = !gone;
+    if (timedOut) await started.stop('SIGKILL');
     const output = started.output();
     // Another process took the reserved port in between: try another one.
     if (asked === 0 && output.includes('EADDRINUSE') && attempt < 3) continue;
+    const why = timedOut
+      ? `not healthy within ${timeoutMs} ms`
+      : `exited (${String(await started.exited)})`;
     throw new Error(
-      `${script} ${gone ? `exited (${String(await started.exited)})` : 'not healthy in time'} ` +
-        `on port ${port}:\n${output.split('\n').slice(-40).join('\n')}`,
+      `${script} ${why} on port ${port}:\n${output.split('\n').slice(-40).join('\n')}`,
     );
   }
 }

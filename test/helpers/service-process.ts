@@ -12,7 +12,7 @@ export async function startServiceProcess(
   script: string,
   _readyMessage: string,
   overrides: NodeJS.ProcessEnv = {},
-  timeoutMs = 20_000,
+  timeoutMs = 60_000,
 ): Promise<ServiceProcess> {
   return startBinProcess(script, { env: overrides, timeoutMs });
 }

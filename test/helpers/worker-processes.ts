@@ -15,7 +15,7 @@ export interface WorkerProcess {
 /** Starts `bin/worker.ts` and resolves once its metrics server's `/healthz` answers. */
 export async function startWorkerProcess(
   overrides: NodeJS.ProcessEnv = {},
-  timeoutMs = 20_000,
+  timeoutMs = 60_000,
 ): Promise<WorkerProcess> {
   const worker = await startBinProcess('bin/worker.ts', { env: overrides, timeoutMs });
   return {

@@ -29,8 +29,9 @@ import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { closeDeps, resetState } from '../helpers/test-deps.js';
 import { testConfig } from '../helpers/test-env.js';
 import { startTestRealtime, type TestRealtime } from '../helpers/test-realtime.js';
+import { suiteSeed } from '../helpers/seeded-random.js';
 
-const seed = Number(process.env.FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
+const seed = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : suiteSeed();
 const httpRuns = Number(process.env.FUZZ_HTTP_RUNS ?? 3000);
 const socketRuns = Number(process.env.FUZZ_SOCKET_RUNS ?? 1000);
 const httpTimeMs = Number(process.env.FUZZ_HTTP_TIME_MS ?? 45_000);

@@ -13,7 +13,7 @@ import type { AppDeps } from '../../lib/deps.js';
 import type { OrderStatus } from '../../lib/orders/order-status.js';
 import { transitionOrder } from '../../lib/orders/transition-order.js';
 import { startOutboxRelay, type OutboxRelay } from '../../lib/outbox/outbox-relay.js';
-import { lastEmittedOrderVersion, publishFanout } from '../../lib/realtime/fanout-channel.js';
+import { lastEmittedOrderVersion } from '../../lib/realtime/fanout-channel.js';
 import { driverRoom, passengerRoom, staffRoom } from '../../lib/realtime/rooms.js';
 import { insertOutboxMessages } from '../../db/repositories/outbox.repository.js';
 import { closeOffer, insertOffer } from '../../db/repositories/matching.repository.js';
@@ -35,6 +35,7 @@ import {
 } from '../helpers/realtime-node.js';
 import { closeDeps, createTestDeps, resetState } from '../helpers/test-deps.js';
 import { pollUntil } from '../helpers/poll-until.js';
+import { isFanoutMarker, sendFanoutMarker } from '../helpers/fanout-marker.js';
 
 interface Received {
   event: string;
@@ -109,31 +110,19 @@ describe('realtime: two real nodes, real clients', function () {
     return { region, alice, bob, driver, otherDriver, staff };
   }
 
-  let markers = 0;
   /**
-   * Every emission published so far has reached these sockets: a marker published now on the
-   * same fan-out channel (one Redis channel, delivered in order to every node, emitted in order
-   * on each socket) has arrived. So a test asserting that something did NOT arrive waits for
-   * this instead of sleeping. The marker events are then taken out of the logs.
+   * Every emission published so far has reached these sockets (a fan-out marker sent now has
+   * arrived on each); the marker events are then taken out of the logs. Tests asserting that
+   * something did NOT arrive wait for this instead of sleeping.
    */
   async function settle(...targets: ClientSocket[]): Promise<void> {
-    markers += 1;
-    const marker = `marker-${markers}`;
-    await publishFanout(deps.redis, deps.config.redis.prefix, [
-      {
-        type: 'emit',
-        rooms: everyone,
-        event: 'offer_closed',
-        payload: { all: { offer_id: 0, order_id: marker, status: 'marker' } },
-      },
-    ]);
-    const isMarker = (r: Received) => String(r.payload?.order_id).startsWith('marker-');
+    const marker = await sendFanoutMarker(deps, everyone);
     await waitFor(
       () => targets.every((socket) => eventsOf(socket).some((r) => r.payload?.order_id === marker)),
       `${marker} on every socket`,
     );
     for (const log of received.values()) {
-      const kept = log.filter((r) => !isMarker(r));
+      const kept = log.filter((r) => !isFanoutMarker(r.payload));
       log.length = 0;
       log.push(...kept);
     }

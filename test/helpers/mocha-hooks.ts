@@ -5,6 +5,9 @@
 import { migrateLatest } from '../../db/database.js';
 import { testConfig, useSuitePrefix } from './test-env.js';
 
+/** How long handles may take to close after the last test. */
+const leakGraceMs = 10_000;
+
 interface HookList {
   _beforeAll: unknown[];
 }
@@ -20,5 +23,17 @@ export const mochaHooks = {
       const hooks = (suite as unknown as HookList)._beforeAll;
       hooks.unshift(hooks.pop());
     }
+  },
+  /**
+   * Without mocha's `--exit`, anything a suite left open keeps the run alive: name it, and
+   * fail the run instead of hanging if it is still there a while after the last test.
+   */
+  afterAll() {
+    const timer = setTimeout(() => {
+      const left = process.getActiveResourcesInfo().filter((kind) => kind !== 'TTYWrap');
+      console.error(`\n  still open ${leakGraceMs} ms after the last test: ${left.join(', ')}`);
+      process.exit(1);
+    }, leakGraceMs);
+    timer.unref();
   },
 };

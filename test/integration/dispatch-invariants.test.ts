@@ -9,9 +9,9 @@ import type { UserActor } from '../../lib/auth/actor.js';
 import type { AppDeps } from '../../lib/deps.js';
 import { changeOrderStatus } from '../../lib/orders/change-order-status.js';
 import { driverHoldingStatuses } from '../../lib/orders/order-status.js';
-import { closeDeps, createTestDeps, resetState } from '../helpers/test-deps.js';
+import { resetState } from '../helpers/test-deps.js';
 import { createPassenger, createRegion, createUser, tokenFor } from '../helpers/factories.js';
-import { startTestApp, type TestApp } from '../helpers/test-app.js';
+import { type TestApp, closeTestApp, openTestApp } from '../helpers/test-app.js';
 import { placeDriver } from '../helpers/dispatch-fixtures.js';
 import { startWorkerProcess, type WorkerProcess } from '../helpers/worker-processes.js';
 import {
@@ -104,13 +104,11 @@ for (const policy of ['ranked', 'batch'] as const) {
     const random = seededRandom();
 
     before(async () => {
-      deps = createTestDeps({ ...appEnv, DISPATCH_POLICY: policy });
-      app = await startTestApp(deps);
+      ({ deps, app } = await openTestApp({ ...appEnv, DISPATCH_POLICY: policy }));
     });
     after(async () => {
       await Promise.all(workers.map((w) => w.kill('SIGKILL')));
-      await app.close();
-      await closeDeps(deps);
+      await closeTestApp(deps, app);
     });
     beforeEach(async () => {
       await resetState(deps);

@@ -25,8 +25,8 @@ import {
 } from '../helpers/fuzz-inputs.js';
 import { captureLog, type CapturedLog } from '../helpers/log-capture.js';
 import { connectClient, whenConnected, type ClientSocket } from '../helpers/realtime-node.js';
-import { startTestApp, type TestApp } from '../helpers/test-app.js';
-import { closeDeps, resetState } from '../helpers/test-deps.js';
+import { closeTestApp, startTestApp, type TestApp } from '../helpers/test-app.js';
+import { resetState } from '../helpers/test-deps.js';
 import { testConfig } from '../helpers/test-env.js';
 import { startTestRealtime, type TestRealtime } from '../helpers/test-realtime.js';
 import { suiteSeed } from '../helpers/seeded-random.js';
@@ -149,8 +149,7 @@ describe('fuzzing the HTTP and socket edges (issue 9)', function () {
   });
   after(async () => {
     await realtime.close();
-    await app.close();
-    await closeDeps(deps);
+    await closeTestApp(deps, app);
   });
 
   it(`when ${httpRuns} malformed requests hit every OpenAPI operation, then no 5xx and every error is {error, code}`, async () => {

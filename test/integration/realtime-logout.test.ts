@@ -4,8 +4,8 @@
  */
 import { expect } from 'chai';
 import type { AppDeps } from '../../lib/deps.js';
-import { closeDeps, createTestDeps, resetState } from '../helpers/test-deps.js';
-import { startTestApp, type TestApp } from '../helpers/test-app.js';
+import { resetState } from '../helpers/test-deps.js';
+import { type TestApp, closeTestApp, openTestApp } from '../helpers/test-app.js';
 import { createPassenger, createRegion, tokenFor } from '../helpers/factories.js';
 import {
   connectClient,
@@ -24,8 +24,7 @@ describe('realtime: logout drops open sockets at once', function () {
   const sockets: ClientSocket[] = [];
 
   before(async () => {
-    deps = createTestDeps();
-    app = await startTestApp(deps);
+    ({ deps, app } = await openTestApp());
     const env = { REALTIME_SESSION_CHECK_SECONDS: '3600' };
     nodes = await Promise.all([startRealtimeNode(env), startRealtimeNode(env)]);
     await resetState(deps);
@@ -33,8 +32,7 @@ describe('realtime: logout drops open sockets at once', function () {
   after(async () => {
     for (const socket of sockets) socket.disconnect();
     await Promise.all(nodes.map((node) => node.stop()));
-    await app.close();
-    await closeDeps(deps);
+    await closeTestApp(deps, app);
   });
 
   it('when a passenger logs out, then their sockets on both nodes drop within moments and another session stays', async () => {

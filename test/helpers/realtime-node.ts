@@ -1,81 +1,32 @@
 /**
- * Real realtime processes (`bin/realtime.ts`) for tests and benchmarks: each listens on a
- * free port (REALTIME_PORT=0, read back from its start-up log line) with the test database
- * and Redis prefix, and real socket.io-client clients connect to it.
+ * Real realtime processes (`bin/realtime.ts`) for tests and benchmarks: each on a port of its
+ * own (reserved by bin-process, ready once its `/healthz` answers) with the test database and
+ * Redis prefix, and real socket.io-client clients connect to it.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import type { ChildProcess } from 'node:child_process';
 import { io as connect, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../lib/realtime/events.js';
-import { testEnv } from './test-env.js';
-
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+import { startBinProcess } from './bin-process.js';
 
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 export interface RealtimeNode {
   url: string;
   process: ChildProcess;
-  /** SIGTERM, then waits for the exit. */
+  /** Everything it printed, for a failing test's message. */
+  output(): string;
+  /** SIGTERM, then waits for the exit (SIGKILL after a bound). */
   stop(): Promise<void>;
 }
 
-/** Children die with the test or bench process, even when it is interrupted. */
-const children = new Set<ChildProcess>();
-process.once('exit', () => {
-  for (const child of children) child.kill('SIGKILL');
-});
-
 export async function startRealtimeNode(env: NodeJS.ProcessEnv = {}): Promise<RealtimeNode> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bin/realtime.ts'], {
-    cwd: root,
-    env: {
-      ...process.env,
-      ...testEnv,
-      REALTIME_PORT: '0',
-      HOST: '127.0.0.1',
-      ...env,
-      // The port is read back from the start-up line, logged at info.
-      LOG_LEVEL: 'info',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.add(child);
-  child.once('exit', () => children.delete(child));
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  const port = await new Promise<number>((resolve, reject) => {
-    let buffer = '';
-    const timer = setTimeout(
-      () => reject(new Error(`realtime node did not start: ${stderr}`)),
-      20_000,
-    );
-    child.stdout?.on('data', (chunk: Buffer) => {
-      buffer += chunk.toString();
-      for (const line of buffer.split('\n')) {
-        if (!line.includes('realtime listening')) continue;
-        clearTimeout(timer);
-        resolve((JSON.parse(line) as { port: number }).port);
-      }
-      buffer = buffer.slice(buffer.lastIndexOf('\n') + 1);
-    });
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`realtime node exited with ${code}: ${stderr}`));
-    });
-  });
+  const node = await startBinProcess('bin/realtime.ts', { env });
   return {
-    url: `http://127.0.0.1:${port}`,
-    process: child,
+    url: `http://127.0.0.1:${node.port}`,
+    process: node.child,
+    output: node.output,
     stop: async () => {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const exited = once(child, 'exit');
-      child.kill('SIGTERM');
-      await exited;
+      await node.stop();
     },
   };
 }

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { closeDeps, createTestDeps, resetState } from '../helpers/test-deps.js';
-import { startTestApp, type TestApp } from '../helpers/test-app.js';
+import { resetState } from '../helpers/test-deps.js';
+import { type TestApp, closeTestApp, openTestApp } from '../helpers/test-app.js';
 import { createUser, tokenFor } from '../helpers/factories.js';
 import { request as httpRequest } from 'node:http';
 import type { AppDeps } from '../../lib/deps.js';
@@ -30,13 +30,11 @@ describe('Bull Board at /admin/queues (staff only)', () => {
   let deps: AppDeps;
   let app: TestApp;
   before(async () => {
-    deps = createTestDeps();
-    app = await startTestApp(deps);
+    ({ deps, app } = await openTestApp());
   });
   beforeEach(() => resetState(deps));
   after(async () => {
-    await app.close();
-    await closeDeps(deps);
+    await closeTestApp(deps, app);
   });
 
   const raw = (path: string, init: RequestInit = {}) =>

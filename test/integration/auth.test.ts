@@ -2,8 +2,8 @@ import { expect } from 'chai';
 import type { AppDeps } from '../../lib/deps.js';
 import type { Clock } from '../../lib/clock/clock.js';
 import { openSmsPayload } from '../../lib/sms/sms-crypto.js';
-import { createTestDeps, closeDeps, resetState } from '../helpers/test-deps.js';
-import { startTestApp, type TestApp } from '../helpers/test-app.js';
+import { resetState } from '../helpers/test-deps.js';
+import { type TestApp, closeTestApp, openTestApp } from '../helpers/test-app.js';
 import { createDriver, createPassenger, createRegion, createUser } from '../helpers/factories.js';
 
 /** A clock the test can move forward. */
@@ -26,15 +26,13 @@ describe('auth: phone login, tokens, logout, passenger sign-up', () => {
   before(async () => {
     clock = movableClock();
     // A roomy per-phone limit here; the limits themselves are tested with their own app.
-    deps = createTestDeps({ OTP_MAX_REQUESTS_PER_PHONE_HOUR: '10' }, clock);
-    app = await startTestApp(deps);
+    ({ deps, app } = await openTestApp({ OTP_MAX_REQUESTS_PER_PHONE_HOUR: '10' }, clock));
   });
   beforeEach(async () => {
     await resetState(deps);
   });
   after(async () => {
-    await app.close();
-    await closeDeps(deps);
+    await closeTestApp(deps, app);
   });
 
   const post = (path: string, body?: unknown, token?: string) =>
@@ -458,18 +456,16 @@ describe('auth: OTP rate limits', () => {
   let app: TestApp;
 
   before(async () => {
-    deps = createTestDeps({
+    ({ deps, app } = await openTestApp({
       OTP_MAX_REQUESTS_PER_PHONE_HOUR: '3',
       OTP_MAX_REQUESTS_PER_IP_HOUR: '5',
-    });
-    app = await startTestApp(deps);
+    }));
   });
   beforeEach(async () => {
     await resetState(deps);
   });
   after(async () => {
-    await app.close();
-    await closeDeps(deps);
+    await closeTestApp(deps, app);
   });
 
   const post = (path: string, body: unknown) => app.request('POST', `/api/auth/${path}`, { body });

@@ -15,8 +15,8 @@ import {
   orderBody,
   type Cast,
 } from '../helpers/order-fixtures.js';
-import { startTestApp, type TestApp } from '../helpers/test-app.js';
-import { closeDeps, createTestDeps, resetState } from '../helpers/test-deps.js';
+import { closeTestApp, openTestApp, type TestApp } from '../helpers/test-app.js';
+import { resetState } from '../helpers/test-deps.js';
 
 const callers = [
   'anonymous',
@@ -312,15 +312,13 @@ describe('authorization matrix', () => {
   const world = {} as World;
 
   before(async () => {
-    world.deps = createTestDeps();
-    world.app = await startTestApp(world.deps);
+    ({ deps: world.deps, app: world.app } = await openTestApp());
     await resetState(world.deps);
     world.cast = await createCast(world.deps);
     world.orderId = await freshAssignedOrder(world);
   });
   after(async () => {
-    await world.app.close();
-    await closeDeps(world.deps);
+    await closeTestApp(world.deps, world.app);
   });
 
   const tokenOf = (caller: Caller): string | undefined =>

@@ -8,8 +8,8 @@ import {
   offerOrder,
   type Cast,
 } from '../helpers/order-fixtures.js';
-import { startTestApp, type TestApp } from '../helpers/test-app.js';
-import { closeDeps, createTestDeps, resetState } from '../helpers/test-deps.js';
+import { closeTestApp, openTestApp, type TestApp } from '../helpers/test-app.js';
+import { resetState } from '../helpers/test-deps.js';
 
 describe('manual assignment and withdrawal', () => {
   let deps: AppDeps;
@@ -19,13 +19,11 @@ describe('manual assignment and withdrawal', () => {
 
   // Reset once; each test then gets a fresh cast (new passengers and drivers) and order.
   before(async () => {
-    deps = createTestDeps({ DISPATCH_ASSIGN_WAIT_MS: '300' });
-    app = await startTestApp(deps);
+    ({ deps, app } = await openTestApp({ DISPATCH_ASSIGN_WAIT_MS: '300' }));
     await resetState(deps);
   });
   after(async () => {
-    await app.close();
-    await closeDeps(deps);
+    await closeTestApp(deps, app);
   });
   beforeEach(async () => {
     cast = await createCast(deps);
@@ -82,8 +80,7 @@ describe('manual assignment and withdrawal', () => {
     });
 
     it('when the order awaits the dispatcher (manual review), then it can be assigned', async () => {
-      const manual = createTestDeps({ DISPATCH_REVIEW: 'manual' });
-      const manualApp = await startTestApp(manual);
+      const { deps: manual, app: manualApp } = await openTestApp({ DISPATCH_REVIEW: 'manual' });
       try {
         const order = await bookOrder(manualApp, cast.passengerB.token);
         expect(order.status).to.equal('awaiting_dispatcher_decision');
@@ -94,8 +91,7 @@ describe('manual assignment and withdrawal', () => {
         expect(res.status).to.equal(200);
         expect(res.body.order.status).to.equal('assigned');
       } finally {
-        await manualApp.close();
-        await closeDeps(manual);
+        await closeTestApp(manual, manualApp);
       }
     });
 

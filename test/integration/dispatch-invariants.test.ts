@@ -9,9 +9,9 @@ import type { UserActor } from '../../lib/auth/actor.js';
 import type { AppDeps } from '../../lib/deps.js';
 import { changeOrderStatus } from '../../lib/orders/change-order-status.js';
 import { driverHoldingStatuses } from '../../lib/orders/order-status.js';
-import { closeDeps, createTestDeps, resetState } from '../helpers/test-deps.js';
+import { resetState } from '../helpers/test-deps.js';
 import { createPassenger, createRegion, createUser, tokenFor } from '../helpers/factories.js';
-import { startTestApp, type TestApp } from '../helpers/test-app.js';
+import { type TestApp, closeTestApp, openTestApp } from '../helpers/test-app.js';
 import { placeDriver } from '../helpers/dispatch-fixtures.js';
 import { startWorkerProcess, type WorkerProcess } from '../helpers/worker-processes.js';
 import {
@@ -22,6 +22,7 @@ import {
 } from '../helpers/dispatch-history.js';
 import { pollUntil } from '../helpers/poll-until.js';
 import { testEnv } from '../helpers/test-env.js';
+import { seededRandom } from '../helpers/seeded-random.js';
 
 const baseWorkerEnv = {
   DISPATCH_OFFER_TIMEOUT_SECONDS: '2',
@@ -99,15 +100,15 @@ for (const policy of ['ranked', 'batch'] as const) {
     let deps: AppDeps;
     let app: TestApp;
     const workers: WorkerProcess[] = [];
+    // Distances, pickups and the fleet's answers; the workers' timing is not replayable.
+    const random = seededRandom();
 
     before(async () => {
-      deps = createTestDeps({ ...appEnv, DISPATCH_POLICY: policy });
-      app = await startTestApp(deps);
+      ({ deps, app } = await openTestApp({ ...appEnv, DISPATCH_POLICY: policy }));
     });
     after(async () => {
       await Promise.all(workers.map((w) => w.kill('SIGKILL')));
-      await app.close();
-      await closeDeps(deps);
+      await closeTestApp(deps, app);
     });
     beforeEach(async () => {
       await resetState(deps);
@@ -125,7 +126,7 @@ for (const policy of ['ranked', 'batch'] as const) {
       // In parallel: setup is a good share of this test's time on a busy machine.
       await Promise.all(
         Array.from({ length: drivers }, async (_, i) => {
-          const { user, driver } = await placeDriver(deps, regionId, Math.random() * 4, {
+          const { user, driver } = await placeDriver(deps, regionId, random.next() * 4, {
             wheelchair_accessible: i % 7 === 0,
           });
           driverTokens.set(driver.id, await tokenFor(deps, user));
@@ -153,7 +154,7 @@ for (const policy of ['ranked', 'batch'] as const) {
       token: string,
       options: { far?: boolean; wheelchair?: boolean },
     ) {
-      const jitter = () => (Math.random() - 0.5) * 0.04;
+      const jitter = () => (random.next() - 0.5) * 0.04;
       const pickup = options.far
         ? { lat: 48.5, lon: 54.5 }
         : { lat: 47.1067 + jitter(), lon: 51.9167 + jitter() };
@@ -166,7 +167,7 @@ for (const policy of ['ranked', 'batch'] as const) {
           pickup_lon: pickup.lon,
           dropoff_lat: 47.12,
           dropoff_lon: 51.95,
-          has_companion: Math.random() < 0.2,
+          has_companion: random.next() < 0.2,
           needs_wheelchair_access: options.wheelchair ?? false,
         },
       });
@@ -210,7 +211,7 @@ for (const policy of ['ranked', 'batch'] as const) {
         void work.finally(() => inFlight.delete(work));
       };
       const finishTrip = async (orderId: string) => {
-        await sleep(Math.random() * 100);
+        await sleep(random.next() * 100);
         // Through the status use case rather than HTTP: the trip is not what is under test,
         // and this keeps the test process's CPU for the engine's side.
         for (const to of [
@@ -225,12 +226,12 @@ for (const policy of ['ranked', 'batch'] as const) {
       };
       const answer = async (offer: { id: number; driver_id: number; order_id: string }) => {
         const token = driverTokens.get(offer.driver_id)!;
-        const roll = Math.random();
+        const roll = random.next();
         if (roll < 0.2) {
           tally.ignored++;
           return;
         }
-        await sleep(Math.random() * 50);
+        await sleep(random.next() * 50);
         const action = roll < 0.75 ? 'accept' : 'decline';
         const r = await app.request('POST', `/api/dispatch/offers/${offer.id}/${action}/`, {
           token,

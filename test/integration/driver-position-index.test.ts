@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { pollUntil } from '../helpers/poll-until.js';
 import type { AppDeps } from '../../lib/deps.js';
 import {
   createRedisDriverPositionIndex,
@@ -136,9 +137,16 @@ describe('driver position index (Redis truth, in-memory mirrors)', () => {
       const fresh = await pruning.nearby({ ...everything, freshSince: new Date(now - 10_000) });
       expect(fresh.map((d) => d.driverId)).to.deep.equal([2]);
       now += 45_000; // driver 1 is now 75 s old: past the prune age; driver 2 is 45 s old
-      await new Promise((resolve) => setTimeout(resolve, 150));
-      expect(await redisTruth()).to.deep.equal([`2@${center.lat},${center.lon}`]);
-      expect(await mirrorOf(workerA)).to.deep.equal([`2@${center.lat},${center.lon}`]);
+      const only2 = [`2@${center.lat},${center.lon}`];
+      await pollUntil(
+        async () =>
+          JSON.stringify(await redisTruth()) === JSON.stringify(only2) &&
+          JSON.stringify(await mirrorOf(workerA)) === JSON.stringify(only2),
+        5000,
+        'the pruner to remove driver 1 from Redis and the mirror',
+      );
+      expect(await redisTruth()).to.deep.equal(only2);
+      expect(await mirrorOf(workerA)).to.deep.equal(only2);
     } finally {
       await pruning.close();
     }

@@ -44,9 +44,11 @@ describe('drivers', () => {
     beta = { token: await tokenFor(deps, b.user), id: b.driver.id };
   });
 
+  let ordersMade = 0;
   /** An order in `status` held by the driver (rows only: the order work owns the real flow). */
   async function insertOrder(status: string, driverId: number | null): Promise<string> {
-    const id = `order_01JTEST${String(Math.floor(Math.random() * 1e12)).padStart(19, '0')}`;
+    ordersMade += 1;
+    const id = `order_01JTEST${String(ordersMade).padStart(19, '0')}`;
     await deps.db.knex('orders').insert({
       id,
       passenger_id: passenger.id,

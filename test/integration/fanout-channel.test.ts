@@ -2,12 +2,14 @@ import { expect } from 'chai';
 import type { AppDeps } from '../../lib/deps.js';
 import {
   fanoutChannel,
+  publishFanout,
   publishFanoutOnce,
   publishOrderVersions,
   type FanoutMessage,
 } from '../../lib/realtime/fanout-channel.js';
 import { createRedis, type Redis } from '../../lib/redis/redis.js';
 import { closeDeps, createTestDeps, resetState } from '../helpers/test-deps.js';
+import { pollUntil } from '../helpers/poll-until.js';
 
 const orderId = 'order_01JDZZZZZZZZZZZZZZZZZZZZZZ';
 const message = (version: number): FanoutMessage => [
@@ -45,7 +47,17 @@ describe('realtime fan-out channel (real Redis)', () => {
       floor,
       versions.map((version) => ({ version, message: message(version) })),
     );
-  const settle = () => new Promise((resolve) => setTimeout(resolve, 100));
+  /**
+   * Everything published before now has arrived: a marker sent after it on the same connection
+   * and channel came through (Redis delivers one connection's publications in order).
+   */
+  const markerVersion = 1_000_000;
+  const settle = async () => {
+    await publishFanout(deps.redis, deps.config.redis.prefix, message(markerVersion));
+    await pollUntil(() => seen.includes(markerVersion), 5000, 'the marker publication');
+    expect(seen.at(-1), 'the marker came last').to.equal(markerVersion);
+    seen.pop();
+  };
 
   it('when versions overlap what was already emitted, then only the newer ones go out, in order', async () => {
     expect(await publish(2, [3, 4])).to.equal(2);

@@ -49,6 +49,7 @@ describe('findRankedCandidates', () => {
     return driver.id;
   }
 
+  let ordersMade = 0;
   async function addOrder(
     overrides: Partial<{
       status: string;
@@ -58,7 +59,8 @@ describe('findRankedCandidates', () => {
       needs_wheelchair_access: boolean;
     }> = {},
   ): Promise<OrderRow> {
-    const id = `ord_${Math.random().toString(36).slice(2, 12)}`;
+    ordersMade += 1;
+    const id = `ord_${String(ordersMade).padStart(10, '0')}`;
     await deps.db.knex('orders').insert({
       id,
       passenger_id: passengerId,

@@ -25,12 +25,13 @@ import {
 } from '../helpers/fuzz-inputs.js';
 import { captureLog, type CapturedLog } from '../helpers/log-capture.js';
 import { connectClient, whenConnected, type ClientSocket } from '../helpers/realtime-node.js';
-import { startTestApp, type TestApp } from '../helpers/test-app.js';
-import { closeDeps, resetState } from '../helpers/test-deps.js';
+import { closeTestApp, startTestApp, type TestApp } from '../helpers/test-app.js';
+import { resetState } from '../helpers/test-deps.js';
 import { testConfig } from '../helpers/test-env.js';
 import { startTestRealtime, type TestRealtime } from '../helpers/test-realtime.js';
+import { suiteSeed } from '../helpers/seeded-random.js';
 
-const seed = Number(process.env.FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
+const seed = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : suiteSeed();
 const httpRuns = Number(process.env.FUZZ_HTTP_RUNS ?? 3000);
 const socketRuns = Number(process.env.FUZZ_SOCKET_RUNS ?? 1000);
 const httpTimeMs = Number(process.env.FUZZ_HTTP_TIME_MS ?? 45_000);
@@ -148,8 +149,7 @@ describe('fuzzing the HTTP and socket edges (issue 9)', function () {
   });
   after(async () => {
     await realtime.close();
-    await app.close();
-    await closeDeps(deps);
+    await closeTestApp(deps, app);
   });
 
   it(`when ${httpRuns} malformed requests hit every OpenAPI operation, then no 5xx and every error is {error, code}`, async () => {

@@ -1,4 +1,4 @@
-import { createServer, request } from 'node:http';
+import { createServer, request, type ServerResponse } from 'node:http';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
@@ -12,8 +12,6 @@ import { createOrderIn, placeDriver } from '../helpers/dispatch-fixtures.js';
 import { startWorkerProcess, type WorkerProcess } from '../helpers/worker-processes.js';
 import { startServiceProcess, type ServiceProcess } from '../helpers/service-process.js';
 import { pollUntil } from '../helpers/poll-until.js';
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const until = (check: () => Promise<boolean>, timeoutMs = 15_000) => pollUntil(check, timeoutMs);
 
@@ -36,7 +34,8 @@ describe('graceful shutdown on SIGTERM (real processes)', function () {
     const orderCount = 12;
     const region = await createRegion(deps);
     const { passenger } = await createPassenger(deps, region.id);
-    for (let i = 0; i < orderCount; i += 1) await placeDriver(deps, region.id, 0.5 + i * 0.2);
+    // One driver more than orders: the marker order after the take-over gets one too.
+    for (let i = 0; i <= orderCount; i += 1) await placeDriver(deps, region.id, 0.5 + i * 0.2);
     const env = { DISPATCH_OFFER_TIMEOUT_SECONDS: '120' };
     const first = await startWorkerProcess(env);
     workers.push(first);
@@ -59,10 +58,14 @@ describe('graceful shutdown on SIGTERM (real processes)', function () {
     const offeredByFirst = await offers();
     expect(offeredByFirst).to.be.within(1, orderCount - third);
 
+    // Ready means its /healthz answers; taking over means it offers what the first left owed.
     const second = await startWorkerProcess(env);
     workers.push(second);
     await until(async () => (await offers()) >= orderCount);
-    await sleep(300); // a doubled job would show up now
+    // A later order through the same queue: once it is offered, a doubled job for the earlier
+    // ones (queued before it) would have run too.
+    await createOrders(1);
+    await until(async () => (await offers()) >= orderCount + 1);
     await second.kill('SIGTERM');
     expect(second.child.exitCode).to.equal(0);
 
@@ -71,13 +74,13 @@ describe('graceful shutdown on SIGTERM (real processes)', function () {
       .select('order_id')
       .count({ n: '*' })
       .groupBy('order_id');
-    expect(perOrder).to.have.length(orderCount);
+    expect(perOrder).to.have.length(orderCount + 1);
     expect(perOrder.every((row) => Number(row.n) === 1)).to.equal(true);
     const offeredEvents = await deps.db
       .knex('order_events')
       .where({ to_status: 'offered' })
       .count({ n: '*' });
-    expect(Number(offeredEvents[0]!.n)).to.equal(orderCount);
+    expect(Number(offeredEvents[0]!.n)).to.equal(orderCount + 1);
     for (const orderId of orderIds) {
       const job = await deps.queues.dispatch.getJob(matchJobId(orderId, 2));
       expect(await job?.getState(), orderId).to.equal('completed');
@@ -87,9 +90,14 @@ describe('graceful shutdown on SIGTERM (real processes)', function () {
 
   it('when a worker is stopped while an SMS job is in flight, then it finishes that job before exiting and the next worker does not send it again', async () => {
     const received: string[] = [];
+    // The gateway holds its answers until the test releases them (the job stays in flight).
+    const held: ServerResponse[] = [];
+    let holding = true;
+    const answer = (res: ServerResponse) => res.writeHead(200).end('OK');
     const gateway = createServer((req, res) => {
       received.push(req.url ?? '');
-      setTimeout(() => res.writeHead(200).end('OK'), 1500); // a slow gateway
+      if (holding) held.push(res);
+      else answer(res);
     }).listen(0, '127.0.0.1');
     await once(gateway, 'listening');
     const gatewayUrl = `http://127.0.0.1:${(gateway.address() as AddressInfo).port}`;
@@ -100,19 +108,28 @@ describe('graceful shutdown on SIGTERM (real processes)', function () {
       };
       const first = await startWorkerProcess(env);
       workers.push(first);
-      const smsId = await deps.db.transaction((trx) =>
-        queueSms(trx, deps.config.jwt.secret, {
-          phone: '+77051234567',
-          text: 'Code 123456',
-          purpose: 'otp',
-          expiresAt: null,
-        }),
-      );
+      const sendSms = (text: string) =>
+        deps.db.transaction((trx) =>
+          queueSms(trx, deps.config.jwt.secret, {
+            phone: '+77051234567',
+            text,
+            purpose: 'otp',
+            expiresAt: null,
+          }),
+        );
+      const smsId = await sendSms('Code 123456');
       await until(() => Promise.resolve(received.length === 1));
       const firstExit = new Promise<number | null>((resolve) =>
         first.child.once('exit', (code) => resolve(code)),
       );
       first.child.kill('SIGTERM'); // the gateway has not answered yet: the job is in flight
+      // The worker is draining (its /readyz says so) before the gateway answers.
+      await until(
+        async () => (await fetch(`http://127.0.0.1:${first.port}/readyz`)).status === 503,
+      );
+      expect(first.child.exitCode, 'still finishing the job in flight').to.equal(null);
+      holding = false;
+      for (const res of held.splice(0)) answer(res);
       expect(await firstExit, first.output()).to.equal(0);
       const row = (await deps.db.knex('sms_messages').where({ id: smsId }).first()) as {
         status: string;
@@ -121,9 +138,15 @@ describe('graceful shutdown on SIGTERM (real processes)', function () {
 
       const second = await startWorkerProcess(env);
       workers.push(second);
-      await sleep(1000);
+      // A later SMS through the same queue: once the new worker sent it, it is running and has
+      // had its chance to send the first one again.
+      const markerId = await sendSms('Code 654321');
+      await until(async () => {
+        const marker = await deps.db.knex('sms_messages').where({ id: markerId }).first();
+        return (marker as { status: string } | undefined)?.status === 'sent';
+      });
       await second.kill('SIGTERM');
-      expect(received).to.have.length(1);
+      expect(received).to.have.length(2);
       const job = await deps.queues.sms.getJob(`sms-${smsId}`);
       expect(await job?.getState()).to.equal('completed');
       expect(job?.attemptsStarted).to.equal(1);
@@ -142,14 +165,22 @@ describe('graceful shutdown on SIGTERM (real processes)', function () {
     const base = `http://127.0.0.1:${web.port}`;
     await until(async () => (await fetch(`${base}/readyz`)).status === 200);
 
-    // A request whose body is still arriving when the signal comes.
+    // A request whose body is still arriving when the signal comes. `Expect: 100-continue`
+    // makes the server say when it has read the headers: from then on the request is its own.
     const body = JSON.stringify({ refresh: 'not-a-token' });
+    let finishBody: () => void = () => undefined;
+    let headersRead: () => void = () => undefined;
+    const serverHasIt = new Promise<void>((resolve) => (headersRead = resolve));
     const inFlight = new Promise<number>((resolve, reject) => {
       const req = request(
         `${base}/api/auth/refresh/`,
         {
           method: 'POST',
-          headers: { 'content-type': 'application/json', 'content-length': body.length },
+          headers: {
+            'content-type': 'application/json',
+            'content-length': body.length,
+            expect: '100-continue',
+          },
         },
         (res) => {
           res.resume();
@@ -157,17 +188,22 @@ describe('graceful shutdown on SIGTERM (real processes)', function () {
         },
       );
       req.on('error', reject);
-      req.write(body.slice(0, 5));
-      setTimeout(() => req.end(body.slice(5)), 1500);
+      req.on('continue', () => {
+        req.write(body.slice(0, 5));
+        headersRead();
+      });
+      req.flushHeaders();
+      finishBody = () => req.end(body.slice(5));
     });
-    await sleep(100);
+    await serverHasIt;
     web.child.kill('SIGTERM');
-    await sleep(300);
+    await until(async () => (await fetch(`${base}/readyz`)).status === 503);
     const draining = await fetch(`${base}/readyz`);
     expect(draining.status).to.equal(503);
     expect(((await draining.json()) as { checks: { draining: boolean } }).checks.draining).to.equal(
       true,
     );
+    finishBody(); // the rest of the body arrives while the web drains
     expect(await inFlight).to.be.within(400, 499);
     expect(await web.exited).to.equal(0);
   });

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { closeDeps, createTestDeps, resetState } from '../helpers/test-deps.js';
-import { startTestApp, type TestApp } from '../helpers/test-app.js';
+import { resetState } from '../helpers/test-deps.js';
+import { type TestApp, closeTestApp, openTestApp } from '../helpers/test-app.js';
 import { createRegion, createPassenger, tokenFor } from '../helpers/factories.js';
 import type { AppDeps } from '../../lib/deps.js';
 
@@ -8,18 +8,16 @@ describe('HTTP hardening: headers, CORS, body size, write rate limits', () => {
   let deps: AppDeps;
   let app: TestApp;
   before(async () => {
-    deps = createTestDeps({
+    ({ deps, app } = await openTestApp({
       CORS_ORIGINS: 'https://console.example.kz',
       BODY_LIMIT_KB: '1',
       RATE_LIMIT_USER_WRITES_PER_MINUTE: '3',
       RATE_LIMIT_IP_WRITES_PER_MINUTE: '2',
-    });
-    app = await startTestApp(deps);
+    }));
   });
   beforeEach(() => resetState(deps));
   after(async () => {
-    await app.close();
-    await closeDeps(deps);
+    await closeTestApp(deps, app);
   });
 
   it('when any response is sent, then it carries the security headers (no HSTS outside production)', async () => {

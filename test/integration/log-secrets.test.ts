@@ -3,8 +3,8 @@ import type { Worker } from 'bullmq';
 import type { AppDeps } from '../../lib/deps.js';
 import { startOutboxRelay, type OutboxRelay } from '../../lib/outbox/outbox-relay.js';
 import { startQueueWorkers } from '../../workers/processors.js';
-import { closeDeps, createTestDeps, resetState } from '../helpers/test-deps.js';
-import { startTestApp, type TestApp } from '../helpers/test-app.js';
+import { createTestDeps, resetState } from '../helpers/test-deps.js';
+import { closeTestApp, startTestApp, type TestApp } from '../helpers/test-app.js';
 import { createRegion } from '../helpers/factories.js';
 import { captureLog, type CapturedLog } from '../helpers/log-capture.js';
 import { pollUntil } from '../helpers/poll-until.js';
@@ -33,8 +33,7 @@ describe('logs never carry phones, codes or tokens', () => {
   after(async () => {
     await relay.stop();
     await Promise.all(workers.map((w) => w.close()));
-    await app.close();
-    await closeDeps(deps);
+    await closeTestApp(deps, app);
   });
 
   it('when people log in, order, refresh and log out with debug logs on, then no phone, code or token is logged', async () => {

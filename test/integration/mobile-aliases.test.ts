@@ -8,8 +8,8 @@ import type { Clock } from '../../lib/clock/clock.js';
 import type { AppDeps } from '../../lib/deps.js';
 import { mobileTag } from '../../api/http/routes/mobile/mobile-accounts.routes.js';
 import { createPassenger, createRegion } from '../helpers/factories.js';
-import { startTestApp, type TestApp } from '../helpers/test-app.js';
-import { closeDeps, createTestDeps, resetState } from '../helpers/test-deps.js';
+import { type TestApp, closeTestApp, openTestApp } from '../helpers/test-app.js';
+import { resetState } from '../helpers/test-deps.js';
 
 const phone = '+77015550101';
 const code = '550101';
@@ -22,8 +22,7 @@ describe('mobile aliases of the original Invo Taxi app', () => {
   const hours = (h: number) => h * 3600_000;
 
   before(async () => {
-    deps = createTestDeps({ OTP_TEST_NUMBERS: `${phone}:${code}` }, clock);
-    app = await startTestApp(deps);
+    ({ deps, app } = await openTestApp({ OTP_TEST_NUMBERS: `${phone}:${code}` }, clock));
   });
   beforeEach(async () => {
     offsetMs = 0;
@@ -32,8 +31,7 @@ describe('mobile aliases of the original Invo Taxi app', () => {
     await createPassenger(deps, region.id, { phone });
   });
   after(async () => {
-    await app.close();
-    await closeDeps(deps);
+    await closeTestApp(deps, app);
   });
 
   const call = (method: string, path: string, body?: unknown, token?: string) =>

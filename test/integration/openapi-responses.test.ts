@@ -5,8 +5,8 @@
 import { expect } from 'chai';
 import { Ajv } from 'ajv';
 import type { AppDeps } from '../../lib/deps.js';
-import { closeDeps, createTestDeps, resetState } from '../helpers/test-deps.js';
-import { startTestApp, type TestApp } from '../helpers/test-app.js';
+import { resetState } from '../helpers/test-deps.js';
+import { type TestApp, closeTestApp, openTestApp } from '../helpers/test-app.js';
 import {
   createDriver,
   createPassenger,
@@ -37,14 +37,12 @@ describe('OpenAPI response schemas', () => {
   }
 
   before(async () => {
-    deps = createTestDeps();
-    app = await startTestApp(deps);
+    ({ deps, app } = await openTestApp());
     await resetState(deps);
     document = (await app.request('GET', '/api/openapi.json')).body;
   });
   after(async () => {
-    await app.close();
-    await closeDeps(deps);
+    await closeTestApp(deps, app);
   });
 
   it('when the contract’s main resources are read and written, then every body fits its documented schema', async () => {

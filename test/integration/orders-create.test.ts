@@ -3,8 +3,8 @@ import type { AppDeps } from '../../lib/deps.js';
 import type { Clock } from '../../lib/clock/clock.js';
 import { createPassenger, createRegion, createUser, tokenFor } from '../helpers/factories.js';
 import { atyrau, createCast, orderBody, type Cast } from '../helpers/order-fixtures.js';
-import { startTestApp, type TestApp, openTestApp, closeTestApp } from '../helpers/test-app.js';
-import { closeDeps, createTestDeps, resetState } from '../helpers/test-deps.js';
+import { closeTestApp, openTestApp, type TestApp } from '../helpers/test-app.js';
+import { resetState } from '../helpers/test-deps.js';
 
 const start = new Date('2026-11-26T08:00:00.000Z');
 const minutes = (n: number) => n * 60_000;
@@ -114,8 +114,10 @@ describe('creating orders', () => {
   });
 
   it('when review is manual, then the order waits for the dispatcher and no match job is owed', async () => {
-    const manualDeps = createTestDeps({ DISPATCH_REVIEW: 'manual' }, clock);
-    const manualApp = await startTestApp(manualDeps);
+    const { deps: manualDeps, app: manualApp } = await openTestApp(
+      { DISPATCH_REVIEW: 'manual' },
+      clock,
+    );
     try {
       const res = await manualApp.request('POST', '/api/orders/', {
         token: cast.passengerA.token,
@@ -126,8 +128,7 @@ describe('creating orders', () => {
       const topics = (await outboxFor(res.body.id)).map((m) => m.topic);
       expect(topics).to.deep.equal(['realtime.order-changed']);
     } finally {
-      await manualApp.close();
-      await closeDeps(manualDeps);
+      await closeTestApp(manualDeps, manualApp);
     }
   });
 

@@ -11,8 +11,8 @@ import {
   placeDriver,
   type Cast,
 } from '../helpers/order-fixtures.js';
-import { startTestApp, type TestApp } from '../helpers/test-app.js';
-import { closeDeps, createTestDeps, resetState } from '../helpers/test-deps.js';
+import { type TestApp, closeTestApp, openTestApp } from '../helpers/test-app.js';
+import { resetState } from '../helpers/test-deps.js';
 
 const start = new Date('2026-11-26T08:00:00.000Z');
 const seconds = (n: number) => new Date(start.getTime() + n * 1000);
@@ -30,13 +30,11 @@ describe('changing an order’s status', () => {
 
   // Reset once; each test then gets a fresh cast (new passengers and drivers) and order.
   before(async () => {
-    deps = createTestDeps({}, clock);
-    app = await startTestApp(deps);
+    ({ deps, app } = await openTestApp({}, clock));
     await resetState(deps);
   });
   after(async () => {
-    await app.close();
-    await closeDeps(deps);
+    await closeTestApp(deps, app);
   });
   beforeEach(async () => {
     now = start;

@@ -11,7 +11,7 @@ import { sendSmsMessage } from '../../lib/sms/send-sms-message.js';
 import { SmsDeliveryError, type SmsProvider } from '../../lib/sms/sms-provider.js';
 import { startQueueWorkers } from '../../workers/processors.js';
 import { createTestDeps, closeDeps, resetState } from '../helpers/test-deps.js';
-import { startTestApp, type TestApp } from '../helpers/test-app.js';
+import { closeTestApp, openTestApp, type TestApp } from '../helpers/test-app.js';
 
 async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -43,13 +43,12 @@ describe('OTP SMS delivery through the queue to an HTTP gateway', () => {
     gateway.listen(0, '127.0.0.1');
     await once(gateway, 'listening');
     const port = (gateway.address() as AddressInfo).port;
-    deps = createTestDeps({
+    ({ deps, app } = await openTestApp({
       SMS_PROVIDER: 'http',
       SMS_HTTP_URL_TEMPLATE: `http://127.0.0.1:${port}/send?login=demo&to={phone}&text={text}`,
       SMS_HTTP_TIMEOUT_MS: '3000',
-    });
+    }));
     await resetState(deps);
-    app = await startTestApp(deps);
     relay = await startOutboxRelay(
       { ...deps, databaseUrl: deps.config.databaseUrl },
       { sweepIntervalMs: 200 },
@@ -63,9 +62,8 @@ describe('OTP SMS delivery through the queue to an HTTP gateway', () => {
   after(async () => {
     await Promise.all(workers.map((worker) => worker.close()));
     await relay.stop();
-    await app.close();
     await resetState(deps);
-    await closeDeps(deps);
+    await closeTestApp(deps, app);
     gateway.closeAllConnections();
     gateway.close();
   });

@@ -24,8 +24,8 @@ import {
 import { connectPlain, type PlainClient } from '../helpers/plain-ws-client.js';
 import { pollUntil } from '../helpers/poll-until.js';
 import { startRealtimeNode, type RealtimeNode } from '../helpers/realtime-node.js';
-import { startTestApp, type TestApp } from '../helpers/test-app.js';
-import { closeDeps, createTestDeps, resetState } from '../helpers/test-deps.js';
+import { type TestApp, closeTestApp, openTestApp } from '../helpers/test-app.js';
+import { resetState } from '../helpers/test-deps.js';
 
 const waitFor = (check: () => boolean, what: string, timeoutMs = 15_000) =>
   pollUntil(check, timeoutMs, what);
@@ -40,8 +40,7 @@ describe('realtime: the original plain WebSocket routes on two real nodes', func
   const clients: PlainClient[] = [];
 
   before(async () => {
-    deps = createTestDeps();
-    app = await startTestApp(deps);
+    ({ deps, app } = await openTestApp());
     // Only the logout announcement can drop a connection within the test (sweep: an hour).
     const env = { REALTIME_SESSION_CHECK_SECONDS: '3600' };
     [nodeA, nodeB] = await Promise.all([startRealtimeNode(env), startRealtimeNode(env)]);
@@ -51,8 +50,7 @@ describe('realtime: the original plain WebSocket routes on two real nodes', func
   after(async () => {
     await relay.stop();
     await Promise.all([nodeA.stop(), nodeB.stop()]);
-    await app.close();
-    await closeDeps(deps);
+    await closeTestApp(deps, app);
   });
 
   beforeEach(async () => {

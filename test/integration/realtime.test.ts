@@ -13,6 +13,8 @@ import type { AppDeps } from '../../lib/deps.js';
 import type { OrderStatus } from '../../lib/orders/order-status.js';
 import { transitionOrder } from '../../lib/orders/transition-order.js';
 import { startOutboxRelay, type OutboxRelay } from '../../lib/outbox/outbox-relay.js';
+import { lastEmittedOrderVersion } from '../../lib/realtime/fanout-channel.js';
+import { driverRoom, passengerRoom, staffRoom } from '../../lib/realtime/rooms.js';
 import { insertOutboxMessages } from '../../db/repositories/outbox.repository.js';
 import { closeOffer, insertOffer } from '../../db/repositories/matching.repository.js';
 import { revokeSession } from '../../db/repositories/session.repository.js';
@@ -33,6 +35,7 @@ import {
 } from '../helpers/realtime-node.js';
 import { closeDeps, createTestDeps, resetState } from '../helpers/test-deps.js';
 import { pollUntil } from '../helpers/poll-until.js';
+import { isFanoutMarker, sendFanoutMarker } from '../helpers/fanout-marker.js';
 
 interface Received {
   event: string;
@@ -41,8 +44,6 @@ interface Received {
 
 const waitFor = (check: () => boolean, what: string, timeoutMs = 15_000) =>
   pollUntil(check, timeoutMs, what);
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('realtime: two real nodes, real clients', function () {
   this.timeout(60_000);
@@ -89,6 +90,9 @@ describe('realtime: two real nodes, real clients', function () {
   const eventsOf = (socket: ClientSocket, event?: string) =>
     (received.get(socket) ?? []).filter((r) => event === undefined || r.event === event);
 
+  /** Every personal room of the current world's parties, for markers. */
+  let everyone: string[] = [];
+
   async function world() {
     const region = await createRegion(deps);
     const alice = await createPassenger(deps, region.id);
@@ -96,7 +100,32 @@ describe('realtime: two real nodes, real clients', function () {
     const driver = await createDriver(deps, region.id);
     const otherDriver = await createDriver(deps, region.id);
     const staff = await createUser(deps, 'dispatcher');
+    everyone = [
+      staffRoom,
+      passengerRoom(alice.passenger.id),
+      passengerRoom(bob.passenger.id),
+      driverRoom(driver.driver.id),
+      driverRoom(otherDriver.driver.id),
+    ];
     return { region, alice, bob, driver, otherDriver, staff };
+  }
+
+  /**
+   * Every emission published so far has reached these sockets (a fan-out marker sent now has
+   * arrived on each); the marker events are then taken out of the logs. Tests asserting that
+   * something did NOT arrive wait for this instead of sleeping.
+   */
+  async function settle(...targets: ClientSocket[]): Promise<void> {
+    const marker = await sendFanoutMarker(deps, everyone);
+    await waitFor(
+      () => targets.every((socket) => eventsOf(socket).some((r) => r.payload?.order_id === marker)),
+      `${marker} on every socket`,
+    );
+    for (const log of received.values()) {
+      const kept = log.filter((r) => !isFanoutMarker(r.payload));
+      log.length = 0;
+      log.push(...kept);
+    }
   }
 
   async function createOrder(passengerId: number, userId: number, regionId: string) {
@@ -195,11 +224,22 @@ describe('realtime: two real nodes, real clients', function () {
       role: 'passenger',
       sessionId,
     });
+    const laterSession = randomUUID();
+    await deps.db.knex('auth_sessions').insert({ id: laterSession, user_id: alice.user.id });
+    const laterToken = signAccessToken(deps.config.jwt, {
+      userId: alice.user.id,
+      role: 'passenger',
+      sessionId: laterSession,
+    });
     const revoked = await client(nodeA, token);
     const kept = await client(nodeB, await tokenFor(deps, alice.user));
+    const laterOnB = await client(nodeB, laterToken);
     await revokeSession(deps.db.knex, sessionId, 'logout');
     await waitFor(() => !revoked.connected, 'the revoked socket to drop', 5000);
-    await sleep(1200);
+    // A later revocation on the kept socket's node: once it drops there, that node has swept
+    // every socket since the first revocation, so a wrongly dropped sibling would be gone.
+    await revokeSession(deps.db.knex, laterSession, 'logout');
+    await waitFor(() => !laterOnB.connected, 'the later revoked socket to drop', 5000);
     expect(kept.connected).to.equal(true);
   });
 
@@ -237,7 +277,7 @@ describe('realtime: two real nodes, real clients', function () {
         `version ${version} on the staff socket`,
       );
     }
-    await sleep(300); // room for a duplicate to show up, were there one
+    await settle(aliceOnA, aliceOnB, staffOnA, staffOnB, driverOnA, bobOnB, otherDriverOnB);
 
     for (const socket of [aliceOnA, aliceOnB, staffOnA, staffOnB]) {
       expect(statusVersions(socket)).to.deep.equal([2, 3, 4, 5, 6]);
@@ -289,7 +329,7 @@ describe('realtime: two real nodes, real clients', function () {
     for (const socket of [aliceOnA, staffOnB]) {
       await waitFor(() => statusVersions(socket).includes(7), 'the last version');
     }
-    await sleep(300);
+    await settle(aliceOnA, staffOnB);
     for (const socket of [aliceOnA, staffOnB]) {
       expect(statusVersions(socket)).to.deep.equal([2, 3, 4, 5, 6, 7]);
       const snapshots = eventsOf(socket, 'order_update').map((r) => r.payload.version as number);
@@ -329,7 +369,7 @@ describe('realtime: two real nodes, real clients', function () {
 
     await move(orderId, 'driver_en_route');
     await waitFor(() => statusVersions(staffSocket).includes(4), 'version 4');
-    await sleep(200);
+    await settle(bobSocket, otherDriverSocket);
     expect(eventsOf(bobSocket)).to.deep.equal([]);
     expect(eventsOf(otherDriverSocket)).to.deep.equal([]);
   });
@@ -358,7 +398,7 @@ describe('realtime: two real nodes, real clients', function () {
     expect(left).to.deep.equal({ ok: true });
     await move(orderId, 'matching');
     await waitFor(() => statusVersions(staffSocket).includes(4), 'version 4 for staff');
-    await sleep(300);
+    await settle(driverSocket);
     expect(statusVersions(driverSocket)).to.deep.equal([3]);
   });
 
@@ -385,6 +425,7 @@ describe('realtime: two real nodes, real clients', function () {
     const driverOnA = await client(nodeA, await tokenFor(deps, driver.user));
     const driverOnB = await client(nodeB, await tokenFor(deps, driver.user));
     const otherOnB = await client(nodeB, await tokenFor(deps, otherDriver.user));
+    const aliceOnA = await client(nodeA, await tokenFor(deps, alice.user));
 
     const offer = await deps.db.transaction(async (trx) => {
       const made = await insertOffer(trx, {
@@ -424,7 +465,7 @@ describe('realtime: two real nodes, real clients', function () {
     for (const socket of [driverOnA, driverOnB]) {
       await waitFor(() => eventsOf(socket, 'offer_closed').length > 0, 'offer_closed');
     }
-    await sleep(300);
+    await settle(driverOnA, driverOnB, otherOnB);
     for (const socket of [driverOnA, driverOnB]) {
       expect(eventsOf(socket).map((r) => r.event)).to.deep.equal(['new_offer', 'offer_closed']);
       expect(eventsOf(socket, 'offer_closed')[0]!.payload).to.deep.equal({
@@ -437,7 +478,11 @@ describe('realtime: two real nodes, real clients', function () {
 
     // The closed offer took the driver out of the order's room.
     await move(orderId, 'cancelled');
-    await sleep(500);
+    await waitFor(
+      () => eventsOf(aliceOnA, 'order_update').some((r) => r.payload.status === 'cancelled'),
+      'the cancellation on the passenger socket',
+    );
+    await settle(driverOnB);
     expect(eventsOf(driverOnB, 'order_update')).to.deep.equal([]);
   });
 
@@ -447,13 +492,21 @@ describe('realtime: two real nodes, real clients', function () {
     await move(orderId, 'matching');
     await move(orderId, 'assigned', driver.driver.id);
     await move(orderId, 'driver_en_route');
+    // The set-up's status events are out before anyone connects (the gate records the last).
+    await pollUntil(
+      async () =>
+        (await lastEmittedOrderVersion(deps.redis, deps.config.redis.prefix, orderId)) === 4,
+      15_000,
+      'the set-up version 4 to be emitted',
+    );
     const driverSocket = await client(nodeA, await tokenFor(deps, driver.user));
     const aliceSocket = await client(nodeB, await tokenFor(deps, alice.user));
     const staffSocket = await client(nodeB, await tokenFor(deps, await createUser(deps, 'admin')));
     const bobSocket = await client(nodeA, await tokenFor(deps, bob.user));
     const follow: any = await staffSocket.emitWithAck('subscribe', { order_id: orderId });
     expect(follow.ok).to.equal(true);
-    await sleep(300); // let the status events of the set-up pass
+    // Whatever of the set-up the new sockets caught has arrived by the marker: start clean.
+    await settle(driverSocket, aliceSocket, staffSocket, bobSocket);
     for (const log of received.values()) log.length = 0;
 
     const first: any = await driverSocket.emitWithAck('driver:location', {
@@ -482,7 +535,7 @@ describe('realtime: two real nodes, real clients', function () {
     for (const socket of [aliceSocket, staffSocket]) {
       await waitFor(() => eventsOf(socket, 'driver_location').length > 0, 'driver_location');
     }
-    await sleep(300);
+    await settle(aliceSocket, staffSocket, bobSocket);
     // Staff also see every driver's position on the console's map (driver_position).
     expect(eventsOf(aliceSocket).map((r) => r.event)).to.deep.equal(['driver_location']);
     expect(
@@ -546,7 +599,7 @@ describe('realtime: two real nodes, real clients', function () {
     await move(orderId, 'matching');
     await waitFor(() => statusVersions(aliceOnB).includes(2), 'version 2 on node B');
     await waitFor(() => statusVersions(staffOnB).includes(2), 'version 2 for staff on node B');
-    await sleep(200);
+    await settle(aliceOnB, staffOnB);
     expect(statusVersions(aliceOnB)).to.deep.equal([2]);
     expect(statusVersions(aliceOnA)).to.deep.equal([]);
   });

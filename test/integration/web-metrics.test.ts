@@ -1,19 +1,16 @@
 import { expect } from 'chai';
-import { closeDeps, createTestDeps } from '../helpers/test-deps.js';
-import { startTestApp, type TestApp } from '../helpers/test-app.js';
+import { type TestApp, closeTestApp, openTestApp } from '../helpers/test-app.js';
 import type { AppDeps } from '../../lib/deps.js';
 
 describe('web /metrics', () => {
   let deps: AppDeps;
   let app: TestApp;
   afterEach(async () => {
-    await app.close();
-    await closeDeps(deps);
+    await closeTestApp(deps, app);
   });
 
   it('when requests were answered, then /metrics counts them by method, route template and status', async () => {
-    deps = createTestDeps();
-    app = await startTestApp(deps);
+    ({ deps, app } = await openTestApp());
     await app.request('GET', '/healthz');
     await app.request('GET', '/api/regions/some_region/');
     await app.request('GET', '/api/nothing/here/');
@@ -34,8 +31,7 @@ describe('web /metrics', () => {
   });
 
   it('when METRICS_TOKEN is set, then a scrape without it is 401 and with it 200', async () => {
-    deps = createTestDeps({ METRICS_TOKEN: 'scrape-secret-123' });
-    app = await startTestApp(deps);
+    ({ deps, app } = await openTestApp({ METRICS_TOKEN: 'scrape-secret-123' }));
     expect((await app.request('GET', '/metrics')).status).to.equal(401);
     const wrong = await app.request('GET', '/metrics', {
       headers: { authorization: 'Bearer scrape-secret-12X' },

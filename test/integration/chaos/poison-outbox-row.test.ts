@@ -12,8 +12,8 @@ import { createMetricsRegistry } from '../../../lib/metrics/metrics-registry.js'
 import { startOutboxRelay, type OutboxRelay } from '../../../lib/outbox/outbox-relay.js';
 import { createUser, tokenFor } from '../../helpers/factories.js';
 import { pollUntil } from '../../helpers/poll-until.js';
-import { startTestApp, type TestApp } from '../../helpers/test-app.js';
-import { closeDeps, createTestDeps, resetState } from '../../helpers/test-deps.js';
+import { type TestApp, closeTestApp, openTestApp } from '../../helpers/test-app.js';
+import { resetState } from '../../helpers/test-deps.js';
 
 const orderId = (n: number) => `order_01J${String(n).padStart(23, '0')}`;
 
@@ -22,8 +22,7 @@ describe('chaos: poison outbox rows', () => {
   let relay: OutboxRelay;
   let app: TestApp;
   before(async () => {
-    deps = createTestDeps({ OUTBOX_MAX_ATTEMPTS: '3' });
-    app = await startTestApp(deps);
+    ({ deps, app } = await openTestApp({ OUTBOX_MAX_ATTEMPTS: '3' }));
   });
   beforeEach(async () => {
     await resetState(deps);
@@ -34,8 +33,7 @@ describe('chaos: poison outbox rows', () => {
   });
   afterEach(() => relay.stop());
   after(async () => {
-    await app.close();
-    await closeDeps(deps);
+    await closeTestApp(deps, app);
   });
 
   interface RowState {

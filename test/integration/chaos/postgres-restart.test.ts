@@ -103,7 +103,12 @@ describe('chaos: PostgreSQL restarted mid-load', function () {
     await new Promise((resolve) => setTimeout(resolve, downMs));
     pg.start();
     const backAt = Date.now();
-    await new Promise((resolve) => setTimeout(resolve, settleMs + 5000));
+    // Enough bookings made after the settling time to judge it (no fixed wait).
+    await pollUntil(
+      () => Promise.resolve(results.filter((r) => r.at >= backAt + settleMs).length > 5),
+      settleMs + 60_000,
+      'bookings after PostgreSQL settled',
+    );
     running = false;
     await load;
 

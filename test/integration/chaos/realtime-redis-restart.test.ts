@@ -24,6 +24,8 @@ import {
   type RealtimeNode,
 } from '../../helpers/realtime-node.js';
 import { closeDeps, createTestDeps, resetState } from '../../helpers/test-deps.js';
+import { sendFanoutMarker } from '../../helpers/fanout-marker.js';
+import { passengerRoom } from '../../../lib/realtime/rooms.js';
 
 const port = Number(process.env.CHAOS_REDIS_PORT_REALTIME ?? 7413);
 
@@ -117,7 +119,11 @@ describe('chaos: realtime across a Redis restart', function () {
     const { order: after } = await move('cancelled');
     await pollUntil(() => versions.includes(after.version), 15_000, 'the change after');
     const deliveredMs = Date.now() - back;
-    await new Promise((resolve) => setTimeout(resolve, 300)); // room for a duplicate to show
+    // A later marker through the fan-out channel: a duplicate published before it shows by now.
+    const markers: string[] = [];
+    socket.on('offer_closed', (payload) => markers.push(payload.order_id));
+    const marker = await sendFanoutMarker(deps, [passengerRoom(passenger.id)]);
+    await pollUntil(() => markers.includes(marker), 15_000, 'the marker after the change');
     expect(versions.filter((v) => v === after.version)).to.have.length(1);
     expect(versions.filter((v) => v === before.version)).to.have.length(1);
     console.log(

@@ -9,8 +9,8 @@ import type { AppDeps } from '../../../lib/deps.js';
 import { createDriver, createRegion, tokenFor } from '../../helpers/factories.js';
 import { pollUntil } from '../../helpers/poll-until.js';
 import { privateRedis, type PrivateRedis } from '../../helpers/private-redis.js';
-import { startTestApp, type TestApp } from '../../helpers/test-app.js';
-import { closeDeps, createTestDeps, resetState } from '../../helpers/test-deps.js';
+import { closeTestApp, openTestApp, type TestApp } from '../../helpers/test-app.js';
+import { resetState } from '../../helpers/test-deps.js';
 
 const port = Number(process.env.CHAOS_REDIS_PORT_UNAVAILABLE ?? 7412);
 /** REDIS_COMMAND_TIMEOUT_MS (1 s) plus slack for the request's own work on a busy host. */
@@ -24,13 +24,11 @@ describe('chaos: Redis unavailable', function () {
   before(async () => {
     redis = privateRedis(port);
     await redis.start();
-    deps = createTestDeps({ REDIS_URL: redis.url });
+    ({ deps, app } = await openTestApp({ REDIS_URL: redis.url }));
     await resetState(deps);
-    app = await startTestApp(deps);
   });
   after(async () => {
-    await app.close();
-    await closeDeps(deps);
+    await closeTestApp(deps, app);
     await redis.stop();
   });
 

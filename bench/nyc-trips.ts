@@ -6,6 +6,7 @@
  * medallions become synthetic ids (never logged); copies beyond the real rows are jittered.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { createPrng } from '../db/seeds/atyrau-demo.js';
 import { nycBox as box, nycTripFile } from '../lib/simulation/trips.js';
 
 export interface Point {
@@ -55,16 +56,7 @@ export function loadTrips(file = locateTripFile()): Trips {
 }
 
 /** A deterministic pseudo-random source, so every run benches the same positions. */
-export function seededRandom(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+export const seededRandom = createPrng;
 
 /** Moves a point by up to `meters` in a random direction. */
 export function jitter(p: Point, meters: number, random: () => number): Point {

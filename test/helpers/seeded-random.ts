@@ -3,23 +3,12 @@
  * replayed. The seed is TEST_SEED when set, else drawn at random; a failing test prints it.
  * Each test starts its stream from the seed again, so one test replays on its own (`--grep`).
  */
+import { createPrng } from '../../db/seeds/atyrau-demo.js';
 
 export interface SeededRandom {
   readonly seed: number;
   /** In [0, 1), like Math.random. */
   next(): number;
-}
-
-/** mulberry32: small, fast and good enough for test data. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export function suiteSeed(): number {
@@ -37,9 +26,9 @@ export function suiteSeed(): number {
  * a test fails (with how to replay it).
  */
 export function seededRandom(seed = suiteSeed()): SeededRandom {
-  let next = mulberry32(seed);
+  let next = createPrng(seed);
   beforeEach(() => {
-    next = mulberry32(seed);
+    next = createPrng(seed);
   });
   afterEach(function () {
     if (this.currentTest?.state === 'failed') {

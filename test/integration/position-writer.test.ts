@@ -11,24 +11,13 @@ import { createRedisDriverPositionIndex } from '../../lib/geo/driver-position-in
 import { createPositionReports } from '../../lib/geo/position-reports.js';
 import { positionKeys } from '../../lib/geo/position-store.js';
 import { writeDriverPositions } from '../../db/repositories/driver-position.repository.js';
+import { createPrng } from '../../db/seeds/atyrau-demo.js';
 import { createDriver, createRegion, tokenFor } from '../helpers/factories.js';
 import { closeTestApp, openTestApp, type TestApp } from '../helpers/test-app.js';
 import { resetState } from '../helpers/test-deps.js';
 
 const center = { lat: 47.1067, lon: 51.9167 };
 const seed = Number(process.env.TEST_SEED ?? Date.now() % 100_000);
-
-/** A small seeded generator (mulberry32), so a failure can be replayed with TEST_SEED. */
-function seeded(s: number): () => number {
-  let a = s >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('positions: Redis-first reports and the batched PostgreSQL writer', function () {
   this.timeout(60_000);
@@ -87,7 +76,7 @@ describe('positions: Redis-first reports and the batched PostgreSQL writer', fun
 
   it('when a report is accepted, then PostgreSQL is not written until the writer flushes, in one statement', async () => {
     const drivers = await onlineDrivers(40);
-    const random = seeded(seed);
+    const random = createPrng(seed);
     const sent = new Map<number, { lat: number; lon: number }>();
     const reporting = await updatesDuring(async () => {
       for (const d of drivers) {
@@ -181,7 +170,7 @@ describe('positions: Redis-first reports and the batched PostgreSQL writer', fun
 
   it('when two writers flush while reports keep coming, then every driver ends at its last report', async () => {
     const drivers = await onlineDrivers(60);
-    const random = seeded(seed + 1);
+    const random = createPrng(seed + 1);
     const last = new Map<number, number>();
     const writerB = { ...deps };
     let reporting = true;

@@ -1,15 +1,8 @@
 import { expect } from 'chai';
-import { ConfigError, loadConfig } from '../../lib/config/config.js';
+import { loadConfig } from '../../lib/config/config.js';
+import { configProblems } from '../helpers/config-problems.js';
 
-const problemsOf = (env: NodeJS.ProcessEnv): string[] => {
-  try {
-    loadConfig(env);
-  } catch (e: unknown) {
-    if (e instanceof ConfigError) return e.problems;
-    throw e;
-  }
-  return [];
-};
+const problemsOf = configProblems;
 
 describe('configuration', () => {
   it('when nothing is set, then the documented defaults apply', () => {

@@ -1,17 +1,10 @@
 import { expect } from 'chai';
-import { ConfigError, loadConfig } from '../../lib/config/config.js';
+import { loadConfig } from '../../lib/config/config.js';
+import { configProblems } from '../helpers/config-problems.js';
 import { bullPrefix } from '../../lib/queue/queues.js';
 import { redisGroupKey, redisKey } from '../../lib/redis/redis.js';
 
-const problemsOf = (env: NodeJS.ProcessEnv): string[] => {
-  try {
-    loadConfig(env);
-  } catch (e: unknown) {
-    if (e instanceof ConfigError) return e.problems;
-    throw e;
-  }
-  return [];
-};
+const problemsOf = configProblems;
 
 describe('Redis Cluster settings and key names', () => {
   it('when REDIS_CLUSTER_NODES is unset, then one Redis at REDIS_URL is used', () => {

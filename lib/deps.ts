@@ -1,8 +1,10 @@
 /**
  * The dependencies every entry point builds once and passes down as a plain object
- * (no DI framework): database, Redis, queues, logger, config, clock.
+ * (no DI framework): database, Redis, queues, logger, config, clock, and the few services
+ * built from them (position index, session cache, OTP limits, SMS gateway).
  */
 import { createDatabase, type Database } from '../db/database.js';
+import { createOtpServices, type OtpServices } from './auth/otp-services.js';
 import { createSessionCache, type SessionCache } from './auth/session-cache.js';
 import type { Clock } from './clock/clock.js';
 import { systemClock } from './clock/clock.js';
@@ -14,6 +16,8 @@ import {
 import type { Logger } from './logger/logger.js';
 import { closeQueues, createQueues, type Queues } from './queue/queues.js';
 import { createRedis, type Redis } from './redis/redis.js';
+import { createSmsProvider } from './sms/create-sms-provider.js';
+import type { SmsProvider } from './sms/sms-provider.js';
 
 export interface AppDeps {
   config: Config;
@@ -25,6 +29,10 @@ export interface AppDeps {
   positionIndex: DriverPositionIndex;
   /** Valid sessions this process has checked, kept exact by revocation announcements. */
   sessionCache: SessionCache;
+  /** The login codes' limits (shared through Redis) and the test phones. */
+  otp: OtpServices;
+  /** The SMS gateway chosen by SMS_PROVIDER (stateless; tests put a fake one here). */
+  smsProvider: SmsProvider;
 }
 
 export function createDeps(config: Config, logger: Logger, clock: Clock = systemClock): AppDeps {
@@ -47,6 +55,8 @@ export function createDeps(config: Config, logger: Logger, clock: Clock = system
       logger,
       ttlMs: config.jwt.sessionCacheSeconds * 1000,
     }),
+    otp: createOtpServices(redis, config),
+    smsProvider: createSmsProvider(config, logger),
   };
 }
 

@@ -9,7 +9,7 @@ import {
 } from '../../db/repositories/login-user.repository.js';
 import { AppError } from '../errors/app-error.js';
 import { toPassengerView, type PassengerView } from '../passengers/passenger-view.js';
-import type { Database } from '../../db/database.js';
+import type { AppDeps } from '../deps.js';
 import type { UserActor } from './actor.js';
 
 export interface PassengerRegistration {
@@ -21,7 +21,7 @@ export interface PassengerRegistration {
 }
 
 export async function registerPassenger(
-  deps: { db: Database },
+  deps: Pick<AppDeps, 'db'>,
   actor: UserActor,
   input: PassengerRegistration,
 ): Promise<PassengerView> {

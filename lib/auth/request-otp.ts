@@ -5,10 +5,11 @@
  * message nor sent without being stored. Test phones get no code and no SMS.
  */
 import { replaceOtpCode } from '../../db/repositories/otp.repository.js';
+import type { AppDeps } from '../deps.js';
 import type { Locale } from '../i18n/messages.js';
 import { queueSms } from '../sms/queue-sms.js';
+import type { UserActor } from './actor.js';
 import { authMessages, otpSmsText } from './auth-messages.js';
-import type { OtpDeps } from './otp-deps.js';
 import { generateOtpCode, hashOtpCode } from './otp-code.js';
 import { normalizePhone } from './phone.js';
 
@@ -18,17 +19,19 @@ export interface OtpRequested {
   expires_in_seconds: number;
 }
 
+/** Public: the caller is anyone (a signed-in one is treated the same); `ip` keys the limits. */
 export async function requestOtp(
-  deps: OtpDeps,
+  deps: Pick<AppDeps, 'db' | 'config' | 'clock' | 'otp'>,
+  _actor: UserActor | undefined,
   input: { phone: string; ip: string; locale: Locale },
 ): Promise<OtpRequested> {
   const { config } = deps;
   const phone = normalizePhone(input.phone, config.defaultCountry);
-  await deps.limits.consume('request', phone, input.ip);
+  await deps.otp.limits.consume('request', phone, input.ip);
   const ttlSeconds = config.otp.ttlSeconds;
   const expiresAt = new Date(deps.clock.now().getTime() + ttlSeconds * 1000);
 
-  if (!deps.testNumbers.has(phone)) {
+  if (!deps.otp.testCodes.has(phone)) {
     const code = generateOtpCode();
     await deps.db.transaction(async (trx) => {
       await replaceOtpCode(trx, {

@@ -4,7 +4,7 @@
  * reuse) stops the access and the refresh tokens at once.
  */
 import { randomUUID } from 'node:crypto';
-import type { Database, Db } from '../../db/database.js';
+import type { Db } from '../../db/database.js';
 import {
   insertRefreshToken,
   lockRefreshToken,
@@ -15,13 +15,11 @@ import {
   findActiveSessionActor,
   revokeSession,
 } from '../../db/repositories/session.repository.js';
-import type { Clock } from '../clock/clock.js';
-import type { Config } from '../config/config.js';
+import type { AppDeps } from '../deps.js';
 import { AppError, type ErrorCode } from '../errors/app-error.js';
 import { signAccessToken } from './access-token.js';
 import type { UserActor, UserRole } from './actor.js';
 import { decideRefresh, signRefreshToken, verifyRefreshClaims } from './refresh-token.js';
-import type { Redis } from '../redis/redis.js';
 import { announceSessionsRevoked } from '../realtime/session-revocations.js';
 
 export interface TokenPair {
@@ -29,16 +27,10 @@ export interface TokenPair {
   refresh: string;
 }
 
-interface TokenDeps {
-  db: Database;
-  config: Pick<Config, 'jwt'>;
-  clock: Clock;
-}
+type TokenDeps = Pick<AppDeps, 'db' | 'config' | 'clock'>;
 
-interface LogoutDeps extends TokenDeps {
-  redis: Redis;
-  config: Pick<Config, 'jwt' | 'redis'>;
-}
+/** Revoking announces it on Redis, so every process drops the session at once. */
+type RevokingDeps = Pick<AppDeps, 'db' | 'config' | 'clock' | 'redis'>;
 
 async function issueTokenPair(
   db: Db,
@@ -55,11 +47,16 @@ async function issueTokenPair(
   };
 }
 
-/** Starts a session for a user who has just proved their phone. */
+/**
+ * Starts a session for a user who has just proved their phone (verify-otp). The caller is
+ * not that user's session yet: anyone, or a signed-in caller logging in on a second account.
+ */
 export async function openSession(
   deps: TokenDeps,
-  user: { id: number; role: UserRole },
+  _actor: UserActor | undefined,
+  input: { user: { id: number; role: UserRole } },
 ): Promise<TokenPair> {
+  const { user } = input;
   return deps.db.transaction(async (trx) => {
     const sessionId = randomUUID();
     await createSession(trx, sessionId, user.id);
@@ -73,12 +70,12 @@ export async function openSession(
  * alias) lets a spent token rotate again within the configured window (lib/auth/refresh-token).
  */
 export async function rotateRefreshToken(
-  deps: LogoutDeps,
-  refresh: string,
-  options: { reuseGrace?: boolean } = {},
+  deps: RevokingDeps,
+  _actor: UserActor | undefined,
+  input: { refresh: string; reuseGrace?: boolean },
 ): Promise<TokenPair> {
-  const graceMs = options.reuseGrace ? deps.config.jwt.refreshReuseGraceSeconds * 1000 : 0;
-  const claims = verifyRefreshClaims(deps.config.jwt, refresh);
+  const graceMs = input.reuseGrace ? deps.config.jwt.refreshReuseGraceSeconds * 1000 : 0;
+  const claims = verifyRefreshClaims(deps.config.jwt, input.refresh);
   const outcome = await deps.db.transaction(
     async (trx): Promise<TokenPair | { error: ErrorCode; revoked?: true }> => {
       const now = deps.clock.now();
@@ -111,10 +108,11 @@ export async function rotateRefreshToken(
  * unreadable or foreign one is ignored, logout must not fail the user.
  */
 export async function closeSession(
-  deps: LogoutDeps,
+  deps: RevokingDeps,
   actor: UserActor,
-  refresh: string | undefined,
+  input: { refresh?: string | undefined },
 ): Promise<void> {
+  const { refresh } = input;
   const sessionIds = new Set([actor.sessionId]);
   if (refresh) {
     try {

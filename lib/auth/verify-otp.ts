@@ -22,11 +22,13 @@ import {
   type PassengerView,
   type UserView,
 } from '../passengers/passenger-view.js';
-import { isStaffRole } from './actor.js';
+import type { AppDeps } from '../deps.js';
+import { isStaffRole, type UserActor } from './actor.js';
 import { checkOtpCode, isSameCode, type OtpCheck } from './otp-code.js';
-import type { OtpDeps } from './otp-deps.js';
 import { normalizePhone } from './phone.js';
 import { openSession } from './session-tokens.js';
+
+type VerifyDeps = Pick<AppDeps, 'db' | 'config' | 'clock' | 'otp'>;
 
 export interface LoginResult {
   access: string;
@@ -41,8 +43,8 @@ export interface LoginResult {
   driver_id?: number;
 }
 
-async function spendCode(deps: OtpDeps, phone: string, code: string): Promise<OtpCheck> {
-  const testCode = deps.testNumbers.get(phone);
+async function spendCode(deps: VerifyDeps, phone: string, code: string): Promise<OtpCheck> {
+  const testCode = deps.otp.testCodes.get(phone);
   if (testCode !== undefined) {
     return isSameCode(testCode, code)
       ? { outcome: 'accepted' }
@@ -62,25 +64,27 @@ async function spendCode(deps: OtpDeps, phone: string, code: string): Promise<Ot
   });
 }
 
+/** Public: whoever calls proves the phone; a signed-in caller gets a second session. */
 export async function verifyOtp(
-  deps: OtpDeps,
+  deps: VerifyDeps,
+  actor: UserActor | undefined,
   input: { phone: string; code: string; ip: string },
 ): Promise<LoginResult> {
   const phone = normalizePhone(input.phone, deps.config.defaultCountry);
-  await deps.limits.consume('verify', phone, input.ip);
+  await deps.otp.limits.consume('verify', phone, input.ip);
   const check = await spendCode(deps, phone, input.code);
-  if (check.outcome !== 'accepted') await deps.limits.recordFailedTry(phone, input.ip);
+  if (check.outcome !== 'accepted') await deps.otp.limits.recordFailedTry(phone, input.ip);
   if (check.outcome === 'dead') throw new AppError('code_expired');
   if (check.outcome === 'wrong') {
     const extra = check.attemptsLeft === null ? {} : { attempts_left: check.attemptsLeft };
     throw new AppError('invalid_code', { extra });
   }
-  await deps.limits.forgetFailedTries(phone, input.ip);
+  await deps.otp.limits.forgetFailedTries(phone, input.ip);
 
   const db = deps.db.knex;
   const { user, created } = await findOrCreatePassengerUser(db, phone);
   if (!user.is_active) throw new AppError('forbidden', { extra: { reason: 'account_disabled' } });
-  const tokens = await openSession(deps, user);
+  const tokens = await openSession(deps, actor, { user });
   const passenger = await findActivePassengerOfUser(db, user.id);
   const driver = await findActiveDriverOfUser(db, user.id);
   return {

@@ -13,10 +13,12 @@ import {
   releaseOfferedDriver,
   type OrderExclusionReason,
   type OfferRow,
+  type OfferStatus,
 } from '../../db/repositories/matching.repository.js';
+import { listPendingOffers } from '../../db/repositories/recovery.repository.js';
 import { lockOrder } from '../../db/repositories/order.repository.js';
 import { oweAll } from '../jobs/owe.js';
-import { systemActor, type Actor, type UserActor } from '../auth/actor.js';
+import type { Actor, SystemActor, UserActor } from '../auth/actor.js';
 import type { AppDeps } from '../deps.js';
 import { AppError } from '../errors/app-error.js';
 import type { Locale } from '../i18n/messages.js';
@@ -141,12 +143,31 @@ export async function declineOffer(
   });
 }
 
+export type ExpiryOutcome =
+  | { kind: 'expired' }
+  /** Answered, closed or gone before its expiry ran: nothing to do. */
+  | { kind: 'skipped'; status: OfferStatus | null };
+
 /** The expiry job: a no-op when the offer was already answered or closed. */
-export async function expireOffer(deps: AnswerDeps, offerId: number): Promise<boolean> {
-  return deps.db.transaction(async (trx) => {
-    const offer = await lockOffer(trx, offerId);
-    if (offer?.status !== 'pending') return false;
-    await closeUnanswered(trx, deps, offer, 'expired', systemActor, 'offer expired');
-    return true;
+export async function expireOffer(
+  deps: AnswerDeps,
+  actor: SystemActor,
+  input: { offerId: number },
+): Promise<ExpiryOutcome> {
+  return deps.db.transaction(async (trx): Promise<ExpiryOutcome> => {
+    const offer = await lockOffer(trx, input.offerId);
+    if (offer?.status !== 'pending') return { kind: 'skipped', status: offer?.status ?? null };
+    await closeUnanswered(trx, deps, offer, 'expired', actor, 'offer expired');
+    return { kind: 'expired' };
   });
+}
+
+/** Pending offers older than `changedBefore`: each owes its expiry job, due at `expiresAt`. */
+export async function listOwedExpiries(
+  deps: Pick<AppDeps, 'db'>,
+  _actor: SystemActor,
+  input: { changedBefore: Date },
+): Promise<{ offerId: number; expiresAt: Date }[]> {
+  const pending = await listPendingOffers(deps.db.knex, input.changedBefore);
+  return pending.map((offer) => ({ offerId: offer.id, expiresAt: offer.expires_at }));
 }

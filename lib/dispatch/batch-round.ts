@@ -21,6 +21,7 @@ import {
   listWaitingOrders,
   withRoundLock,
 } from '../../db/repositories/batch-round.repository.js';
+import type { SystemActor } from '../auth/actor.js';
 import type { AppDeps } from '../deps.js';
 import { assignBatch, type BatchSettings } from './assign-batch.js';
 import { searchContinuesFrom } from './dispatch-policy.js';
@@ -43,8 +44,14 @@ export interface RoundSummary {
   missed: number;
 }
 
+export type RoundDeps = Pick<AppDeps, 'db' | 'clock' | 'config' | 'positionIndex'>;
+
+/** One tick's outcome: rounds run, or none because the engine is not in batch mode. */
+export type BatchTick =
+  { kind: 'ran'; rounds: RoundSummary[] } | { kind: 'skipped'; policy: 'ranked' };
+
 /** Offer transactions a round runs at once: a few, leaving pool room for everything else. */
-const offerConcurrency = (deps: AppDeps) =>
+const offerConcurrency = (deps: RoundDeps) =>
   Math.max(1, Math.min(8, deps.config.databasePoolMax - 2));
 
 /**
@@ -84,27 +91,37 @@ export function batchSettings(config: AppDeps['config']): BatchSettings {
   };
 }
 
-/** One tick: a round per region group with waiting orders, one group after another. */
-export async function runBatchRounds(deps: AppDeps, signal?: AbortSignal): Promise<RoundSummary[]> {
+/**
+ * One tick: a round per region group with waiting orders, one group after another. With
+ * `DISPATCH_POLICY=ranked` a tick left in Redis from batch mode does nothing.
+ */
+export async function runBatchRounds(
+  deps: RoundDeps,
+  actor: SystemActor,
+  input: { signal?: AbortSignal },
+): Promise<BatchTick> {
+  if (deps.config.dispatch.policy !== 'batch') return { kind: 'skipped', policy: 'ranked' };
   const groups = regionGroups(
     await listRegionsWithWaitingOrders(deps.db.knex),
     deps.config.dispatch.regionMode,
   );
   // One after another: each round holds a pooled connection for its lock while its offers
   // need others; a few regions' rounds in sequence stay well inside one window.
-  const summaries: RoundSummary[] = [];
+  const rounds: RoundSummary[] = [];
   for (const group of groups) {
-    signal?.throwIfAborted();
-    summaries.push(await runRound(deps, group, signal));
+    input.signal?.throwIfAborted();
+    rounds.push(await runRound(deps, actor, { group, signal: input.signal }));
   }
-  return summaries;
+  return { kind: 'ran', rounds };
 }
 
+/** One round of one region group, under the group's round lock (skipped while another runs). */
 export async function runRound(
-  deps: AppDeps,
-  group: RegionGroup,
-  signal?: AbortSignal,
+  deps: RoundDeps,
+  _actor: SystemActor,
+  input: { group: RegionGroup; signal?: AbortSignal },
 ): Promise<RoundSummary> {
+  const { group, signal } = input;
   const idle = { group: group.key, orders: 0, pairs: 0, offered: 0, missed: 0 };
   const result = await withRoundLock(deps.db, group.key, async () => {
     const orders = await listWaitingOrders(

@@ -10,7 +10,7 @@
  */
 import { findSearchStartedAt } from '../../db/repositories/matching.repository.js';
 import { findOrderById, type OrderRow } from '../../db/repositories/order.repository.js';
-import { systemActor } from '../auth/actor.js';
+import type { SystemActor } from '../auth/actor.js';
 import type { AppDeps } from '../deps.js';
 import { isAppError } from '../errors/app-error.js';
 import { RetryLaterError } from '../queue/retry-later.js';
@@ -38,26 +38,34 @@ export type MatchOutcome =
   | { kind: 'offered'; offerId: number; driverId: number; rank: number }
   | { kind: 'gave_up'; reason: string };
 
-export interface MatchOptions {
+export interface MatchInput {
+  orderId: string;
+  /** Aborts the run (the job's time budget): nothing half-done stays, see above. */
   signal?: AbortSignal;
   /** The job's last try: hand the order to a dispatcher rather than fail it. */
   isFinalAttempt?: boolean;
 }
 
+export type MatchDeps = Pick<AppDeps, 'db' | 'clock' | 'config' | 'positionIndex'>;
+
 /** Searches per run when every tried driver was reserved by another order meanwhile. */
 const searchesPerRun = 2;
 
+/**
+ * The engine acts as the system (`SystemActor`): its offers and hand-overs are recorded as
+ * the system's, also when a dispatcher's "find a driver now" starts it.
+ */
 export async function matchOrder(
-  deps: AppDeps,
-  orderId: string,
-  options: MatchOptions = {},
+  deps: MatchDeps,
+  actor: SystemActor,
+  input: MatchInput,
 ): Promise<MatchOutcome> {
-  const order = await findOrderById(deps.db.knex, orderId);
+  const order = await findOrderById(deps.db.knex, input.orderId);
   if (!order) return { kind: 'skipped', status: null };
-  if (order.status === 'active_queue') return releaseFromQueue(deps, order);
+  if (order.status === 'active_queue') return releaseFromQueue(deps, actor, order);
   if (order.status !== 'matching') return { kind: 'skipped', status: order.status };
   // Batch mode: rounds make the offers (batch-round.ts); this job only watches the deadline.
-  if (deps.config.dispatch.policy === 'batch') return awaitRound(deps, order, options);
+  if (deps.config.dispatch.policy === 'batch') return awaitRound(deps, actor, order, input);
 
   // Workers racing on nearby orders may take every driver this search ranked; one fresh
   // search (which no longer sees them) beats waiting a whole backoff.
@@ -69,8 +77,8 @@ export async function matchOrder(
       break;
     }
     for (const candidate of candidatesToTry(found.candidates)) {
-      options.signal?.throwIfAborted();
-      const result = await offerToCandidate(deps, order, candidate, options.signal);
+      input.signal?.throwIfAborted();
+      const result = await offerToCandidate(deps, order, candidate, input.signal);
       if (result === 'order_moved_on') return { kind: 'skipped', status: null };
       if (result !== 'driver_taken') {
         return {
@@ -83,11 +91,11 @@ export async function matchOrder(
     }
   }
 
-  if (!(await pastDeadline(deps, order, options))) throw new NoDriverYetError(reason);
-  return giveUp(deps, order.id, reason, options.signal);
+  if (!(await pastDeadline(deps, order, input))) throw new NoDriverYetError(reason);
+  return giveUp(deps, actor, order.id, reason, input.signal);
 }
 
-async function pastDeadline(deps: AppDeps, order: OrderRow, options: MatchOptions) {
+async function pastDeadline(deps: MatchDeps, order: OrderRow, options: MatchInput) {
   const startedAt =
     (await findSearchStartedAt(deps.db.knex, order.id, searchContinuesFrom)) ?? order.updated_at;
   const deadline = searchDeadline(
@@ -104,9 +112,10 @@ async function pastDeadline(deps: AppDeps, order: OrderRow, options: MatchOption
  * now, the same reasons as the ranked engine.
  */
 async function awaitRound(
-  deps: AppDeps,
+  deps: MatchDeps,
+  actor: SystemActor,
   order: OrderRow,
-  options: MatchOptions,
+  options: MatchInput,
 ): Promise<MatchOutcome> {
   if (!(await pastDeadline(deps, order, options)))
     throw new NoDriverYetError('waiting for the next batch round');
@@ -114,11 +123,15 @@ async function awaitRound(
   const reason =
     found.rejectionReason ??
     'No batch round could offer the order to a driver in time: its candidates went to other orders.';
-  return giveUp(deps, order.id, reason, options.signal);
+  return giveUp(deps, actor, order.id, reason, options.signal);
 }
 
 /** A pre-booked order's lead time has come: it enters matching, which owes the next job. */
-async function releaseFromQueue(deps: AppDeps, order: OrderRow): Promise<MatchOutcome> {
+async function releaseFromQueue(
+  deps: MatchDeps,
+  actor: SystemActor,
+  order: OrderRow,
+): Promise<MatchOutcome> {
   const moved = await deps.db.transaction(async (trx) => {
     try {
       await transitionOrder(
@@ -126,7 +139,7 @@ async function releaseFromQueue(deps: AppDeps, order: OrderRow): Promise<MatchOu
         {
           orderId: order.id,
           to: 'matching',
-          actor: systemActor,
+          actor,
           expectedStatuses: ['active_queue'],
         },
         deps.clock.now(),
@@ -142,7 +155,8 @@ async function releaseFromQueue(deps: AppDeps, order: OrderRow): Promise<MatchOu
 }
 
 async function giveUp(
-  deps: AppDeps,
+  deps: MatchDeps,
+  actor: SystemActor,
   orderId: string,
   reason: string,
   signal: AbortSignal | undefined,
@@ -154,7 +168,7 @@ async function giveUp(
         {
           orderId,
           to: 'awaiting_dispatcher_decision',
-          actor: systemActor,
+          actor,
           reason,
           expectedStatuses: ['matching'],
         },

@@ -33,7 +33,7 @@ export type OfferAttempt = OfferRow | 'driver_taken' | 'order_moved_on';
 const isUniqueViolation = (e: unknown) => (e as { code?: string }).code === '23505';
 
 export async function offerToCandidate(
-  deps: AppDeps,
+  deps: Pick<AppDeps, 'db' | 'clock' | 'config'>,
   order: OrderRow,
   candidate: OfferCandidate,
   signal: AbortSignal | undefined,

@@ -10,7 +10,7 @@
  * polling, and its deadline is read on deps.clock.
  */
 import { findOrderById, type OrderRow } from '../../db/repositories/order.repository.js';
-import type { UserActor } from '../auth/actor.js';
+import { systemActor, type UserActor } from '../auth/actor.js';
 import type { AppDeps } from '../deps.js';
 import { AppError } from '../errors/app-error.js';
 import type { Locale } from '../i18n/messages.js';
@@ -97,7 +97,8 @@ export async function runDispatchNow(
     if (startable) await enterMatching(deps, actor, order);
     const startedVersion = (await findOrderById(deps.db.knex, orderId))?.version ?? order.version;
     try {
-      await matchOrder(deps, orderId);
+      // The dispatcher moved the order; the engine's own steps are the system's.
+      await matchOrder(deps, systemActor, { orderId });
     } catch (e: unknown) {
       // No driver yet: the owed job keeps searching with backoff; report what we know.
       if (!(e instanceof NoDriverYetError)) throw e;

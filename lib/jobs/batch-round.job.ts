@@ -7,6 +7,7 @@
  * worker's connection). Tried once: the next tick, one window later, is the retry.
  */
 import * as yup from 'yup';
+import { systemActor } from '../auth/actor.js';
 import { runBatchRounds } from '../dispatch/batch-round.js';
 import { queueNames } from '../queue/queue-names.js';
 import { defineJob } from './job-definition.js';
@@ -22,8 +23,5 @@ export const batchRoundJob = defineJob({
     config.dispatch.policy === 'batch'
       ? { everyMs: config.dispatch.batchWindowMs, payload: {} }
       : null,
-  processor: async (_payload, { signal, deps }) => {
-    if (deps.config.dispatch.policy !== 'batch') return { skipped: 'policy ranked' };
-    return { rounds: await runBatchRounds(deps, signal) };
-  },
+  processor: (_payload, { signal, deps }) => runBatchRounds(deps, systemActor, { signal }),
 });

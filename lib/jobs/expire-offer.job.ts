@@ -1,7 +1,7 @@
 /** `dispatch.expire-offer`: closes an offer nobody answered in time; a no-op once answered. */
 import * as yup from 'yup';
-import { listPendingOffers } from '../../db/repositories/recovery.repository.js';
-import { expireOffer } from '../dispatch/answer-offer.js';
+import { systemActor } from '../auth/actor.js';
+import { expireOffer, listOwedExpiries } from '../dispatch/answer-offer.js';
 import { queueNames } from '../queue/queue-names.js';
 import { defineJob } from './job-definition.js';
 import { positiveIdField } from './payload-fields.js';
@@ -14,11 +14,11 @@ export const expireOfferJob = defineJob({
   // Closing an expired offer only fails on a lost connection or a timeout: retry soon.
   retry: () => ({ attempts: 10, backoff: { type: 'exponential', delay: 500 } }),
   timeoutMs: (config) => config.dispatch.jobTimeoutMs,
-  processor: async (payload, { deps }) => ({ expired: await expireOffer(deps, payload.offer_id) }),
+  processor: (payload, { deps }) => expireOffer(deps, systemActor, { offerId: payload.offer_id }),
   // A pending offer owes its expiry at expires_at (a driver left with it could not go offline).
-  owedWork: async (db, { changedBefore }) =>
-    (await listPendingOffers(db, changedBefore)).map((offer) => ({
-      payload: { offer_id: offer.id },
-      availableAt: offer.expires_at,
+  owedWork: async (deps, actor, input) =>
+    (await listOwedExpiries(deps, actor, input)).map((owed) => ({
+      payload: { offer_id: owed.offerId },
+      availableAt: owed.expiresAt,
     })),
 });

@@ -9,7 +9,7 @@
  */
 import type { BackoffOptions, Job } from 'bullmq';
 import type * as yup from 'yup';
-import type { Db } from '../../db/database.js';
+import type { SystemActor } from '../auth/actor.js';
 import type { Config } from '../config/config.js';
 import type { AppDeps } from '../deps.js';
 import type { Logger } from '../logger/logger.js';
@@ -67,8 +67,13 @@ export interface JobDefinition<
    * Every job that PostgreSQL says is owed now (orders searching, offers pending, messages
    * unsent). The recovery sweeper re-owes each one that has no live job in Redis, so work lost
    * with Redis (a wipe, a failover) is found again. Jobs whose loss costs nothing omit it.
+   * Shaped like a use case; it asks one in lib/<domain>/ and maps its answer to payloads.
    */
-  owedWork?: (db: Db, query: OwedWorkQuery) => Promise<OwedWork<yup.InferType<S>>[]>;
+  owedWork?: (
+    deps: OwedWorkDeps,
+    actor: SystemActor,
+    input: OwedWorkQuery,
+  ) => Promise<OwedWork<yup.InferType<S>>[]>;
 }
 
 /** One job that a state in PostgreSQL owes (what the recovery sweeper re-owes when missing). */
@@ -77,11 +82,13 @@ export interface OwedWork<P> extends JobIdParts {
   availableAt?: Date;
 }
 
+export type OwedWorkDeps = Pick<AppDeps, 'db' | 'config'>;
+
 export interface OwedWorkQuery {
+  /** The sweep's one "now", so every job's answer is read against the same instant. */
   now: Date;
   /** Only states older than this: younger ones may still be on their way through the relay. */
   changedBefore: Date;
-  config: Config;
 }
 
 /** Keeps the literal name and the schema's payload type of a job module. */

@@ -4,8 +4,8 @@
  * to a dispatcher; attempts count real faults only, and the last one also hands it over.
  */
 import * as yup from 'yup';
-import { listOrdersOwingDispatch } from '../../db/repositories/recovery.repository.js';
-import { dispatchStartsAt } from '../dispatch/dispatch-owed.js';
+import { systemActor } from '../auth/actor.js';
+import { listOwedDispatches } from '../dispatch/dispatch-owed.js';
 import { retryLaterDelayMs } from '../dispatch/dispatch-policy.js';
 import { matchOrder } from '../dispatch/match-order.js';
 import { queueNames } from '../queue/queue-names.js';
@@ -29,18 +29,15 @@ export const matchOrderJob = defineJob({
   // Jittered, so orders that found nobody at the same moment do not all search again together.
   retryLaterMs: (config) => retryLaterDelayMs(config.dispatch.retryBackoffMs, Math.random()),
   processor: (payload, { job, signal, deps }) =>
-    matchOrder(deps, payload.order_id, {
+    matchOrder(deps, systemActor, {
+      orderId: payload.order_id,
       signal,
       isFinalAttempt: job.attemptsMade + 1 >= (job.opts.attempts ?? 1),
     }),
-  // Searching orders owe a run now; pre-booked ones one at their lead time before pickup.
-  owedWork: async (db, { now, changedBefore, config }) =>
-    (await listOrdersOwingDispatch(db, changedBefore)).map((order) => ({
-      payload: { order_id: order.id },
-      version: order.version,
-      availableAt:
-        order.status === 'matching'
-          ? now
-          : dispatchStartsAt(order.desired_pickup_time, now, config.dispatch),
+  owedWork: async (deps, actor, input) =>
+    (await listOwedDispatches(deps, actor, input)).map((owed) => ({
+      payload: { order_id: owed.orderId },
+      version: owed.version,
+      availableAt: owed.dueAt,
     })),
 });

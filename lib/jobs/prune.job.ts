@@ -4,6 +4,7 @@
  * workers still yield one run per period.
  */
 import * as yup from 'yup';
+import { systemActor } from '../auth/actor.js';
 import { pruneExpiredRows } from '../maintenance/prune.js';
 import { queueNames } from '../queue/queue-names.js';
 import { defineJob } from './job-definition.js';
@@ -20,7 +21,7 @@ export const pruneJob = defineJob({
   timeoutMs: (config) => config.maintenance.intervalMinutes * 60_000,
   schedule: (config) => ({ everyMs: config.maintenance.intervalMinutes * 60_000, payload: {} }),
   processor: async (_payload, { signal, deps, log }) => {
-    const pruned = await pruneExpiredRows(deps, { signal });
+    const pruned = await pruneExpiredRows(deps, systemActor, { signal });
     log.info({ pruned }, 'maintenance prune done');
     return pruned;
   },

@@ -4,7 +4,6 @@
  * transaction or many row locks. Safe to run at any time, twice, or cut short: every rule only
  * picks rows that can no longer take part in anything.
  */
-import type { Database } from '../../db/database.js';
 import {
   deleteDeadSessions,
   deleteExpiredOtpCodes,
@@ -12,8 +11,8 @@ import {
   deleteFinishedSmsMessages,
 } from '../../db/repositories/maintenance.repository.js';
 import { pruneOutbox } from '../../db/repositories/outbox.repository.js';
-import type { Clock } from '../clock/clock.js';
-import type { Config } from '../config/config.js';
+import type { SystemActor } from '../auth/actor.js';
+import type { AppDeps } from '../deps.js';
 
 export const prunedTables = [
   'outbox_messages',
@@ -26,13 +25,9 @@ export const prunedTables = [
 export type PrunedTable = (typeof prunedTables)[number];
 export type PruneCounts = Record<PrunedTable, number>;
 
-export interface PruneDeps {
-  db: Database;
-  config: Pick<Config, 'maintenance' | 'jwt'>;
-  clock: Clock;
-}
+export type PruneDeps = Pick<AppDeps, 'db' | 'config' | 'clock'>;
 
-export interface PruneOptions {
+export interface PruneInput {
   /** Stops between batches when aborted (the job's time budget); the rest waits for next run. */
   signal?: AbortSignal;
   batchSize?: number;
@@ -47,7 +42,8 @@ const otpKeepAfterExpiryMs = 24 * hourMs;
 
 export async function pruneExpiredRows(
   deps: PruneDeps,
-  options: PruneOptions = {},
+  _actor: SystemActor,
+  input: PruneInput,
 ): Promise<PruneCounts> {
   const { db, config } = deps;
   const now = deps.clock.now().getTime();
@@ -72,14 +68,14 @@ export async function pruneExpiredRows(
   };
   const counts = Object.fromEntries(prunedTables.map((t) => [t, 0])) as PruneCounts;
   for (const table of prunedTables) {
-    counts[table] = await deleteInBatches(steps[table], options);
+    counts[table] = await deleteInBatches(steps[table], input);
   }
   return counts;
 }
 
 async function deleteInBatches(
   deleteBatch: (limit: number) => Promise<number>,
-  { signal, batchSize = 1000 }: PruneOptions,
+  { signal, batchSize = 1000 }: PruneInput,
 ): Promise<number> {
   let total = 0;
   for (;;) {

@@ -13,7 +13,7 @@ import { cancelPendingOfferOfOrder } from '../../db/repositories/offer.repositor
 import { lockOrder, type OrderRow } from '../../db/repositories/order.repository.js';
 import { offerChanged } from '../dispatch/offer-outbox.js';
 import { oweAll } from '../jobs/owe.js';
-import type { UserActor } from '../auth/actor.js';
+import type { UserActor, UserRole } from '../auth/actor.js';
 import type { AppDeps } from '../deps.js';
 import { AppError } from '../errors/app-error.js';
 import { haversineMeters } from '../geo/haversine.js';
@@ -24,7 +24,6 @@ import {
   isLegalTransition,
   orderStatuses,
   roleMayRequest,
-  type ActorRole,
   type OrderStatus,
 } from './order-status.js';
 import { invalidTransition, transitionOrder } from './transition-order.js';
@@ -49,7 +48,7 @@ const dispatchOnly: readonly OrderStatus[] = ['offered', 'assigned'];
  * when the machine has no such transition. Pure, table-tested.
  */
 export function statusRequestRefusal(
-  role: ActorRole,
+  role: UserRole,
   from: OrderStatus,
   to: OrderStatus,
 ): 'forbidden' | 'illegal' | null {

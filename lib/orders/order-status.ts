@@ -2,6 +2,8 @@
  * The order status machine: legal transitions, who may make them, and what each status
  * means for the driver's own status. Pure: no I/O, table-tested.
  */
+import type { UserRole } from '../auth/actor.js';
+
 export const orderStatuses = [
   'draft',
   'submitted',
@@ -62,8 +64,6 @@ export const driverHoldingStatuses: readonly OrderStatus[] = [
 export const isLegalTransition = (from: OrderStatus, to: OrderStatus): boolean =>
   transitions[from].includes(to);
 
-export type ActorRole = 'passenger' | 'driver' | 'dispatcher' | 'admin' | 'system';
-
 /** Statuses the assigned driver may set through the status endpoint. */
 const driverSettable: readonly OrderStatus[] = [
   'driver_en_route',
@@ -87,12 +87,12 @@ const passengerCancellableFrom: readonly OrderStatus[] = [
 ];
 
 /**
- * Whether this role may ask for this transition through the public status endpoint. Legality
- * of the transition itself is checked separately (409 vs 403).
+ * Whether a user of this role may ask for this transition through the public status
+ * endpoint. Legality of the transition itself is checked separately (409 vs 403). The system
+ * never asks here: its steps call transitionOrder directly.
  */
-export function roleMayRequest(role: ActorRole, from: OrderStatus, to: OrderStatus): boolean {
+export function roleMayRequest(role: UserRole, from: OrderStatus, to: OrderStatus): boolean {
   switch (role) {
-    case 'system':
     case 'dispatcher':
     case 'admin':
       return true;

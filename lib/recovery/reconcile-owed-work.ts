@@ -10,6 +10,7 @@
  */
 import type { Db } from '../../db/database.js';
 import { listOwedOutbox, tryLockRecoverySweep } from '../../db/repositories/recovery.repository.js';
+import { systemActor } from '../auth/actor.js';
 import type { AppDeps } from '../deps.js';
 import { owedJob, oweAll, type OwedJob } from '../jobs/owe.js';
 import { jobDefinition, jobNames, type JobName } from '../jobs/registry.js';
@@ -41,16 +42,12 @@ async function findMissingWork(
   graceSeconds: number,
 ): Promise<OwedJob[]> {
   const now = deps.clock.now();
-  const query = {
-    now,
-    changedBefore: new Date(now.getTime() - graceSeconds * 1000),
-    config: deps.config,
-  };
+  const query = { now, changedBefore: new Date(now.getTime() - graceSeconds * 1000) };
   const names = reconciledJobs();
-  // One after another: they share the transaction's one connection.
+  // One after another, on the pool (plain reads): the sweep's transaction only holds its lock.
   const owed: { name: JobName; payload: unknown; version?: number; availableAt?: Date }[] = [];
   for (const name of names) {
-    for (const work of (await jobDefinition(name).owedWork?.(trx, query)) ?? []) {
+    for (const work of (await jobDefinition(name).owedWork?.(deps, systemActor, query)) ?? []) {
       const payload: unknown = work.payload;
       owed.push({ name, payload, version: work.version, availableAt: work.availableAt });
     }

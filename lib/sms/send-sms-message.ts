@@ -11,20 +11,16 @@ import {
   recordSmsFailure,
   type SmsStatus,
 } from '../../db/repositories/sms-message.repository.js';
-import type { Database } from '../../db/database.js';
-import type { Clock } from '../clock/clock.js';
-import type { Logger } from '../logger/logger.js';
+import { listUnsentSms } from '../../db/repositories/recovery.repository.js';
+import type { SystemActor } from '../auth/actor.js';
+import type { AppDeps } from '../deps.js';
 import { openSmsPayload } from './sms-crypto.js';
-import { SmsDeliveryError, type SmsProvider } from './sms-provider.js';
+import { SmsDeliveryError } from './sms-provider.js';
 
-interface SendDeps {
-  db: Database;
-  clock: Clock;
-  logger: Logger;
-  secret: string;
-}
+export type SendSmsDeps = Pick<AppDeps, 'db' | 'clock' | 'logger' | 'config' | 'smsProvider'>;
 
 export interface SendAttempt {
+  smsMessageId: number;
   signal: AbortSignal;
   /** The queue will not try again after this attempt: a failure gives the message up. */
   isFinalAttempt: boolean;
@@ -33,11 +29,11 @@ export interface SendAttempt {
 export type SendOutcome = SmsStatus | 'missing';
 
 export async function sendSmsMessage(
-  deps: SendDeps,
-  provider: SmsProvider,
-  smsMessageId: number,
+  deps: SendSmsDeps,
+  _actor: SystemActor,
   attempt: SendAttempt,
 ): Promise<SendOutcome> {
+  const { smsMessageId } = attempt;
   const db = deps.db.knex;
   const message = await findSmsMessage(db, smsMessageId);
   if (!message) return 'missing';
@@ -48,14 +44,14 @@ export async function sendSmsMessage(
   }
   let payload;
   try {
-    payload = openSmsPayload(deps.secret, message.payload_encrypted);
+    payload = openSmsPayload(deps.config.jwt.secret, message.payload_encrypted);
   } catch {
     // Sealed with another secret (rotated JWT_SECRET) or altered: it can never be opened.
     await recordSmsFailure(db, smsMessageId, 'payload cannot be decrypted', true);
     throw new SmsDeliveryError('SMS payload cannot be decrypted', false);
   }
   try {
-    await provider.send(payload.phone, payload.text, attempt.signal);
+    await deps.smsProvider.send(payload.phone, payload.text, attempt.signal);
   } catch (e: unknown) {
     const error =
       e instanceof SmsDeliveryError ? e : new SmsDeliveryError('SMS provider failed', true);
@@ -70,4 +66,14 @@ export async function sendSmsMessage(
   await markSmsSent(db, smsMessageId, deps.clock.now());
   deps.logger.info({ smsMessageId, purpose: message.purpose }, 'sms sent');
   return 'sent';
+}
+
+/** Messages still to send (and not yet pointless), older than `changedBefore`: each owes a send. */
+export async function listOwedSms(
+  deps: Pick<AppDeps, 'db'>,
+  _actor: SystemActor,
+  input: { now: Date; changedBefore: Date },
+): Promise<{ smsMessageId: number }[]> {
+  const ids = await listUnsentSms(deps.db.knex, input.changedBefore, input.now);
+  return ids.map((smsMessageId) => ({ smsMessageId }));
 }

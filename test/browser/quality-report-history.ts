@@ -5,6 +5,7 @@
  * before today; orders offered, accepted and completed, and one cancelled unserved.
  */
 import { expect } from 'chai';
+import { systemActor } from '../../lib/auth/actor.js';
 import type { Clock } from '../../lib/clock/clock.js';
 import { matchOrder } from '../../lib/dispatch/match-order.js';
 import { localDayOf } from '../../lib/quality/dispatch-quality.schemas.js';
@@ -104,7 +105,7 @@ export async function buildHistory(staff: { phone: string; name: string }): Prom
           });
         await deps.positionIndex.upsert({ driverId: other.id, ...other.at, recordedAt: at });
       }
-      const outcome = await matchOrder(deps, orderId);
+      const outcome = await matchOrder(deps, systemActor, { orderId });
       if (outcome.kind !== 'offered' || outcome.driverId !== driver.id) {
         throw new Error(`expected an offer to ${driver.id}, got ${JSON.stringify(outcome)}`);
       }

@@ -5,7 +5,7 @@
  */
 import { expect } from 'chai';
 import { withRoundLock } from '../../db/repositories/batch-round.repository.js';
-import type { UserActor } from '../../lib/auth/actor.js';
+import { systemActor, type UserActor } from '../../lib/auth/actor.js';
 import type { AppDeps } from '../../lib/deps.js';
 import { declineOffer } from '../../lib/dispatch/answer-offer.js';
 import { runBatchRounds, runRound } from '../../lib/dispatch/batch-round.js';
@@ -47,6 +47,12 @@ describe('batch matching rounds', () => {
     }[];
   const statusOf = async (orderId: string) =>
     ((await deps.db.knex('orders').where({ id: orderId }).first()) as { status: string }).status;
+  /** One batch tick's rounds; a tick that did not run fails the test. */
+  const runTick = async (tickDeps: AppDeps = deps) => {
+    const tick = await runBatchRounds(tickDeps, systemActor, {});
+    if (tick.kind !== 'ran') throw new Error(`the tick did not run: ${JSON.stringify(tick)}`);
+    return tick.rounds;
+  };
 
   it('when two orders compete for the nearest driver, then one round gives each a driver at the least total cost', async () => {
     // Both pickups are at the same spot: greedy would give the 0.5 km driver to whichever came
@@ -57,7 +63,7 @@ describe('batch matching rounds', () => {
     const a = await createOrderIn(deps, passenger);
     const b = await createOrderIn(deps, passenger);
 
-    const [summary] = await runBatchRounds(deps);
+    const [summary] = await runTick();
     expect(summary).to.deep.include({ group: 'all', ran: true, orders: 2, pairs: 2, offered: 2 });
     const drivers = [(await offersOf(a))[0]!.driver_id, (await offersOf(b))[0]!.driver_id];
     expect(drivers.sort()).to.deep.equal([near.driver.id, next.driver.id].sort());
@@ -68,7 +74,7 @@ describe('batch matching rounds', () => {
     expect(topics.filter((t) => t === 'dispatch.expire-offer')).to.have.length(2);
     expect(topics.filter((t) => t === 'realtime.offer-changed')).to.have.length(2);
     // A second round finds nothing waiting, so it offers nothing twice.
-    const [again] = await runBatchRounds(deps);
+    const [again] = await runTick();
     expect(again).to.equal(undefined);
   });
 
@@ -76,7 +82,7 @@ describe('batch matching rounds', () => {
     await placeDriver(deps, regionId, 0.4, { wheelchair_accessible: true });
     const car = await placeDriver(deps, regionId, 1.2);
     const orderId = await createOrderIn(deps, passenger);
-    await runBatchRounds(deps);
+    await runTick();
     const [offer] = await offersOf(orderId);
     // 1,200 m beats 400 m + 1,500 m reserve; the offer records the pair's cost as its score.
     expect(offer).to.include({ driver_id: car.driver.id, status: 'pending' });
@@ -88,7 +94,7 @@ describe('batch matching rounds', () => {
     const first = await placeDriver(deps, regionId, 0.5);
     const second = await placeDriver(deps, regionId, 2);
     const orderId = await createOrderIn(deps, passenger);
-    await runBatchRounds(deps);
+    await runTick();
     const [offer] = await offersOf(orderId);
     expect(offer!.driver_id).to.equal(first.driver.id);
     const actor: UserActor = {
@@ -101,7 +107,7 @@ describe('batch matching rounds', () => {
     };
     await declineOffer(deps, actor, { offerId: offer!.id, reason: 'flat tyre' });
     expect(await statusOf(orderId)).to.equal('matching');
-    await runBatchRounds(deps);
+    await runTick();
     const offers = await offersOf(orderId);
     expect(offers.map((o) => [o.driver_id, o.status])).to.deep.equal([
       [first.driver.id, 'declined'],
@@ -117,7 +123,7 @@ describe('batch matching rounds', () => {
     const orderId = await createOrderIn(deps, passenger, 'matching', {
       needs_wheelchair_access: true,
     });
-    await runBatchRounds(deps);
+    await runTick();
     expect((await offersOf(orderId))[0]?.driver_id).to.equal(van.driver.id);
   });
 
@@ -125,13 +131,15 @@ describe('batch matching rounds', () => {
     await placeDriver(deps, regionId, 1);
     const orderId = await createOrderIn(deps, passenger);
     const group = regionGroups([regionId], 'priority')[0]!;
-    const inner = await withRoundLock(deps.db, group.key, () => runRound(deps, group));
+    const inner = await withRoundLock(deps.db, group.key, () =>
+      runRound(deps, systemActor, { group }),
+    );
     expect(inner).to.deep.equal({
       locked: true,
       value: { group: 'all', ran: false, orders: 0, pairs: 0, offered: 0, missed: 0 },
     });
     expect(await offersOf(orderId)).to.have.length(0);
-    expect(await runRound(deps, group)).to.include({ ran: true, offered: 1 });
+    expect(await runRound(deps, systemActor, { group })).to.include({ ran: true, offered: 1 });
   });
 
   it('when region mode is hard, then each region is its own group and its round offers only its own drivers', async () => {
@@ -147,7 +155,7 @@ describe('batch matching rounds', () => {
       await placeDriver(deps, other, 0.3);
       const own = await placeDriver(deps, regionId, 3);
       const orderId = await createOrderIn(deps, passenger);
-      const summaries = await runBatchRounds(hard);
+      const summaries = await runTick(hard);
       expect(summaries.map((s) => s.group)).to.deep.equal(['region:atyrau']);
       expect((await offersOf(orderId))[0]?.driver_id).to.equal(own.driver.id);
     } finally {
@@ -155,24 +163,43 @@ describe('batch matching rounds', () => {
     }
   });
 
+  it('when the policy is ranked, then a tick left in Redis runs no round and offers nothing', async () => {
+    await placeDriver(deps, regionId, 1);
+    const orderId = await createOrderIn(deps, passenger);
+    const ranked = createTestDeps({ DISPATCH_POLICY: 'ranked' }, clock);
+    try {
+      expect(await runBatchRounds(ranked, systemActor, {})).to.deep.equal({
+        kind: 'skipped',
+        policy: 'ranked',
+      });
+      expect(await offersOf(orderId)).to.have.length(0);
+      // The same waiting order is offered by a batch tick: the skip was the policy's.
+      expect((await runTick()).map((r) => r.offered)).to.deep.equal([1]);
+    } finally {
+      await closeDeps(ranked);
+    }
+  });
+
   it('in batch mode the match job never offers: it waits, releases pre-booked orders, and gives up at the deadline with the reason', async () => {
     await placeDriver(deps, regionId, 1);
     const orderId = await createOrderIn(deps, passenger);
     let thrown: unknown;
-    await matchOrder(deps, orderId).catch((e: unknown) => (thrown = e));
+    await matchOrder(deps, systemActor, { orderId }).catch((e: unknown) => (thrown = e));
     expect(thrown).to.be.instanceOf(NoDriverYetError);
     expect(await offersOf(orderId)).to.have.length(0);
 
     const prebooked = await createOrderIn(deps, passenger, 'active_queue', {
       desired_pickup_time: new Date(nowMs + 20 * 60_000),
     });
-    expect(await matchOrder(deps, prebooked)).to.deep.equal({ kind: 'queue_released' });
+    expect(await matchOrder(deps, systemActor, { orderId: prebooked })).to.deep.equal({
+      kind: 'queue_released',
+    });
     expect(await statusOf(prebooked)).to.equal('matching');
 
     const far = await createOrderIn(deps, passenger);
     await deps.db.knex('orders').where({ id: far }).update({ pickup_lat: 48.5, pickup_lon: 54.5 });
     nowMs += 61_000;
-    const outcome = await matchOrder(deps, far);
+    const outcome = await matchOrder(deps, systemActor, { orderId: far });
     expect(outcome.kind).to.equal('gave_up');
     expect(await statusOf(far)).to.equal('awaiting_dispatcher_decision');
     const row = (await deps.db.knex('orders').where({ id: far }).first()) as {

@@ -5,6 +5,7 @@
  * worked out by hand in the comments.
  */
 import { expect } from 'chai';
+import { systemActor } from '../../lib/auth/actor.js';
 import { expireOffer } from '../../lib/dispatch/answer-offer.js';
 import { matchOrder } from '../../lib/dispatch/match-order.js';
 import type { AppDeps } from '../../lib/deps.js';
@@ -61,7 +62,7 @@ describe('GET /api/reports/dispatch-quality/', () => {
   /** The engine offers the order to the one available driver; returns the offer id. */
   async function offerTo(orderId: string, driver: Placed): Promise<number> {
     await onlyAvailable(driver);
-    const outcome = await matchOrder(deps, orderId);
+    const outcome = await matchOrder(deps, systemActor, { orderId });
     if (outcome.kind !== 'offered' || outcome.driverId !== driver.id) {
       throw new Error(`expected an offer to ${driver.id}, got ${JSON.stringify(outcome)}`);
     }
@@ -131,7 +132,9 @@ describe('GET /api/reports/dispatch-quality/', () => {
     const c = await book(day1Start + seconds(7200), true);
     const expired = await offerTo(c, d3);
     now += seconds(deps.config.dispatch.offerTimeoutSeconds);
-    expect(await expireOffer(deps, expired)).to.equal(true);
+    expect(await expireOffer(deps, systemActor, { offerId: expired })).to.deep.equal({
+      kind: 'expired',
+    });
     now = day1Start + seconds(7200 + 1200);
     const offerC = await offerTo(c, d1);
     now += seconds(10);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import type { Worker } from 'bullmq';
+import { systemActor } from '../../lib/auth/actor.js';
 import type { AppDeps } from '../../lib/deps.js';
 import type { Clock } from '../../lib/clock/clock.js';
 import { pruneExpiredRows } from '../../lib/maintenance/prune.js';
@@ -119,7 +120,7 @@ describe('maintenance: pruning old rows', () => {
     const bareNew = await addSession(user.id, ago(hour), null, []);
     const bareOld = await addSession(user.id, ago(25 * hour), null, []);
 
-    const counts = await pruneExpiredRows(deps);
+    const counts = await pruneExpiredRows(deps, systemActor, {});
 
     expect(counts).to.deep.equal({
       outbox_messages: 1,
@@ -156,13 +157,15 @@ describe('maintenance: pruning old rows', () => {
     expect(await ids('refresh_tokens')).to.have.length(2);
 
     // Nothing left to do: a second run deletes nothing.
-    expect(Object.values(await pruneExpiredRows(deps))).to.deep.equal([0, 0, 0, 0, 0]);
+    expect(Object.values(await pruneExpiredRows(deps, systemActor, {}))).to.deep.equal([
+      0, 0, 0, 0, 0,
+    ]);
   });
 
   it('when the backlog is larger than a batch, then it is deleted in several batches, all of it', async () => {
     for (let i = 0; i < 7; i += 1) await addOutbox(ago(80 * hour), ago(80 * hour));
     const kept = await addOutbox(ago(hour), ago(hour));
-    const counts = await pruneExpiredRows(deps, { batchSize: 2 });
+    const counts = await pruneExpiredRows(deps, systemActor, { batchSize: 2 });
     expect(counts.outbox_messages).to.equal(7);
     expect(await ids('outbox_messages')).to.deep.equal([kept]);
   });
@@ -173,7 +176,7 @@ describe('maintenance: pruning old rows', () => {
     controller.abort(new Error('budget spent'));
     let error: unknown;
     try {
-      await pruneExpiredRows(deps, { signal: controller.signal });
+      await pruneExpiredRows(deps, systemActor, { signal: controller.signal });
     } catch (e: unknown) {
       error = e;
     }
@@ -191,7 +194,7 @@ describe('maintenance: pruning old rows', () => {
       const outboxKept = await addOutbox(ago(hour), ago(hour));
       await addSms('sent', ago(2 * day));
       const smsKept = await addSms('sent', ago(hour));
-      const counts = await pruneExpiredRows(shortDeps);
+      const counts = await pruneExpiredRows(shortDeps, systemActor, {});
       expect([counts.outbox_messages, counts.sms_messages]).to.deep.equal([1, 1]);
       expect(await ids('outbox_messages')).to.deep.equal([outboxKept]);
       expect(await ids('sms_messages')).to.deep.equal([smsKept]);

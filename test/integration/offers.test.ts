@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import type { AppDeps } from '../../lib/deps.js';
+import { systemActor } from '../../lib/auth/actor.js';
 import { expireOffer } from '../../lib/dispatch/answer-offer.js';
 import { matchOrder, NoDriverYetError } from '../../lib/dispatch/match-order.js';
 import { findRankedCandidates } from '../../lib/dispatch/find-candidates.js';
@@ -56,7 +57,7 @@ describe('matching and offers', () => {
     const near = await placeDriver(deps, regionId, 1);
     const far = await placeDriver(deps, regionId, 3);
     const orderId = await createOrderIn(deps, passenger);
-    const outcome = await matchOrder(deps, orderId);
+    const outcome = await matchOrder(deps, systemActor, { orderId });
     expect(outcome).to.include({ kind: 'offered', driverId: near.driver.id, rank: 1 });
     const [offer] = await offersOf(orderId);
     return { near, far, orderId, offer: offer! };
@@ -78,7 +79,10 @@ describe('matching and offers', () => {
 
   it('when the same match job runs twice, then the order is offered once', async () => {
     const { orderId } = await offeredOrder();
-    expect(await matchOrder(deps, orderId)).to.deep.equal({ kind: 'skipped', status: 'offered' });
+    expect(await matchOrder(deps, systemActor, { orderId })).to.deep.equal({
+      kind: 'skipped',
+      status: 'offered',
+    });
     expect(await offersOf(orderId)).to.have.length(1);
   });
 
@@ -92,7 +96,7 @@ describe('matching and offers', () => {
         if (++checks > 1) throw new Error('budget');
       },
     } as AbortSignal;
-    await matchOrder(deps, orderId, { signal }).then(
+    await matchOrder(deps, systemActor, { orderId, signal }).then(
       () => expect.fail('should abort'),
       (e: Error) => expect(e.message).to.equal('budget'),
     );
@@ -162,7 +166,7 @@ describe('matching and offers', () => {
       .pluck('job_id');
     expect(owed).to.have.length(2);
 
-    expect(await matchOrder(deps, orderId)).to.include({
+    expect(await matchOrder(deps, systemActor, { orderId })).to.include({
       kind: 'offered',
       driverId: far.driver.id,
     });
@@ -188,8 +192,13 @@ describe('matching and offers', () => {
       token,
     });
     expect(tooLate.status).to.equal(409);
-    expect(await expireOffer(deps, offer.id)).to.equal(true);
-    expect(await expireOffer(deps, offer.id)).to.equal(false);
+    expect(await expireOffer(deps, systemActor, { offerId: offer.id })).to.deep.equal({
+      kind: 'expired',
+    });
+    expect(await expireOffer(deps, systemActor, { offerId: offer.id })).to.deep.equal({
+      kind: 'skipped',
+      status: 'expired',
+    });
     expect((await offersOf(orderId))[0]!.status).to.equal('expired');
     expect((await order(orderId)).status).to.equal('matching');
     expect(await driverStatus(near.driver.id)).to.equal('online_idle');
@@ -204,7 +213,10 @@ describe('matching and offers', () => {
     const { near, orderId, offer } = await offeredOrder();
     const token = await tokenFor(deps, near.user);
     await app.request('POST', `/api/dispatch/offers/${offer.id}/accept/`, { token });
-    expect(await expireOffer(deps, offer.id)).to.equal(false);
+    expect(await expireOffer(deps, systemActor, { offerId: offer.id })).to.deep.equal({
+      kind: 'skipped',
+      status: 'accepted',
+    });
     expect((await order(orderId)).status).to.equal('assigned');
   });
 
@@ -229,12 +241,12 @@ describe('matching and offers', () => {
   it('when no driver is near, then the job retries, and past the give-up time the dispatcher decides', async () => {
     const orderId = await createOrderIn(deps, passenger);
     let error: unknown;
-    await matchOrder(deps, orderId).catch((e: unknown) => (error = e));
+    await matchOrder(deps, systemActor, { orderId }).catch((e: unknown) => (error = e));
     expect(error).to.be.instanceOf(NoDriverYetError);
     expect((await order(orderId)).status).to.equal('matching');
 
     nowMs += (deps.config.dispatch.giveUpSeconds + 5) * 1000;
-    const outcome = await matchOrder(deps, orderId);
+    const outcome = await matchOrder(deps, systemActor, { orderId });
     expect(outcome.kind).to.equal('gave_up');
     const row = await order(orderId);
     expect(row.status).to.equal('awaiting_dispatcher_decision');
@@ -246,9 +258,12 @@ describe('matching and offers', () => {
     await app.request('POST', `/api/dispatch/offers/${offer.id}/decline/`, {
       token: await tokenFor(deps, near.user),
     });
-    const second = (await matchOrder(deps, orderId)) as { offerId: number; driverId: number };
-    await expireOffer(deps, second.offerId);
-    const outcome = await matchOrder(deps, orderId, { isFinalAttempt: true });
+    const second = (await matchOrder(deps, systemActor, { orderId })) as {
+      offerId: number;
+      driverId: number;
+    };
+    await expireOffer(deps, systemActor, { offerId: second.offerId });
+    const outcome = await matchOrder(deps, systemActor, { orderId, isFinalAttempt: true });
     expect(outcome.kind).to.equal('gave_up');
     expect((await order(orderId)).rejection_reason).to.match(/declined, missed or withdrawn/);
   });
@@ -258,16 +273,21 @@ describe('matching and offers', () => {
     const orderId = await createOrderIn(deps, passenger, 'active_queue', {
       desired_pickup_time: new Date(nowMs + 3600_000),
     });
-    expect(await matchOrder(deps, orderId)).to.deep.equal({ kind: 'queue_released' });
+    expect(await matchOrder(deps, systemActor, { orderId })).to.deep.equal({
+      kind: 'queue_released',
+    });
     expect((await order(orderId)).status).to.equal('matching');
-    expect(await matchOrder(deps, orderId)).to.include({ kind: 'offered' });
+    expect(await matchOrder(deps, systemActor, { orderId })).to.include({ kind: 'offered' });
   });
 
   it('when two engine runs race for one driver, then only one order is offered to them', async () => {
     await placeDriver(deps, regionId, 1);
     const first = await createOrderIn(deps, passenger);
     const second = await createOrderIn(deps, passenger);
-    const outcomes = await Promise.allSettled([matchOrder(deps, first), matchOrder(deps, second)]);
+    const outcomes = await Promise.allSettled([
+      matchOrder(deps, systemActor, { orderId: first }),
+      matchOrder(deps, systemActor, { orderId: second }),
+    ]);
     const offered = outcomes.filter((o) => o.status === 'fulfilled' && o.value.kind === 'offered');
     expect(offered).to.have.length(1);
     const rejected = outcomes.filter((o) => o.status === 'rejected');
@@ -280,13 +300,13 @@ describe('matching and offers', () => {
     await app.request('POST', `/api/dispatch/offers/${offer.id}/decline/`, {
       token: await tokenFor(deps, near.user),
     });
-    const second = (await matchOrder(deps, orderId)) as { offerId: number };
+    const second = (await matchOrder(deps, systemActor, { orderId })) as { offerId: number };
     await app.request('POST', `/api/dispatch/offers/${second.offerId}/accept/`, {
       token: await tokenFor(deps, far.user),
     });
     const other = await createOrderIn(deps, passenger);
-    const third = (await matchOrder(deps, other)) as { offerId: number };
-    await expireOffer(deps, third.offerId);
+    const third = (await matchOrder(deps, systemActor, { orderId: other })) as { offerId: number };
+    await expireOffer(deps, systemActor, { offerId: third.offerId });
     // What the offers table records for the day, per driver and outcome.
     const outcomes = (await deps.db
       .knex('offers')

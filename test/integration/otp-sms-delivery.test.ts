@@ -4,11 +4,12 @@ import type { AddressInfo } from 'node:net';
 import type { Worker } from 'bullmq';
 import { expect } from 'chai';
 import sinon from 'sinon';
+import { systemActor } from '../../lib/auth/actor.js';
 import type { AppDeps } from '../../lib/deps.js';
 import { startOutboxRelay, type OutboxRelay } from '../../lib/outbox/outbox-relay.js';
 import { queueSms } from '../../lib/sms/queue-sms.js';
 import { sendSmsMessage } from '../../lib/sms/send-sms-message.js';
-import { SmsDeliveryError, type SmsProvider } from '../../lib/sms/sms-provider.js';
+import { SmsDeliveryError } from '../../lib/sms/sms-provider.js';
 import { startQueueWorkers } from '../../workers/processors.js';
 import { createTestDeps, closeDeps, resetState } from '../helpers/test-deps.js';
 import { closeTestApp, openTestApp, type TestApp } from '../helpers/test-app.js';
@@ -153,7 +154,8 @@ describe('sendSmsMessage with a faked provider', () => {
       }),
     );
   const send = (id: number, isFinalAttempt = false) =>
-    sendSmsMessage({ ...deps, secret: deps.config.jwt.secret }, provider, id, {
+    sendSmsMessage({ ...deps, smsProvider: provider }, systemActor, {
+      smsMessageId: id,
       signal: new AbortController().signal,
       isFinalAttempt,
     });
@@ -196,11 +198,11 @@ describe('sendSmsMessage with a faked provider', () => {
 
   it('when the payload was sealed with another secret, then it fails for good', async () => {
     const id = await queue(null);
+    const rotated = { ...deps.config.jwt, secret: 'rotated-secret-0123456789-0123456789' };
     const error = await sendSmsMessage(
-      { ...deps, secret: 'rotated-secret-0123456789-0123456789' },
-      provider as unknown as SmsProvider,
-      id,
-      { signal: new AbortController().signal, isFinalAttempt: false },
+      { ...deps, config: { ...deps.config, jwt: rotated }, smsProvider: provider },
+      systemActor,
+      { smsMessageId: id, signal: new AbortController().signal, isFinalAttempt: false },
     ).catch((e: unknown) => e);
     expect(error).to.be.instanceOf(SmsDeliveryError);
     expect((error as SmsDeliveryError).retryable).to.equal(false);

@@ -83,7 +83,7 @@ describe('session cache across two web processes', function () {
   /** A driver session used (and so cached) on A. */
   async function cachedDriverSession() {
     const { user, driver } = await createDriver(deps, regionId);
-    const pair = await openSession(deps, { id: user.id, role: 'driver' });
+    const pair = await openSession(deps, undefined, { user: { id: user.id, role: 'driver' } });
     expect(await webA.request('GET', '/api/drivers/me/', pair.access)).to.equal(200);
     expect(await webA.request('GET', '/api/drivers/me/', pair.access)).to.equal(200);
     return { user, driver, ...pair };

@@ -1,11 +1,12 @@
 import { expect } from 'chai';
 import { assignmentProblem } from '../../lib/orders/assign-driver-manually.js';
 import { statusRequestRefusal } from '../../lib/orders/change-order-status.js';
-import type { ActorRole, OrderStatus } from '../../lib/orders/order-status.js';
+import type { UserRole } from '../../lib/auth/actor.js';
+import type { OrderStatus } from '../../lib/orders/order-status.js';
 
 describe('order request rules', () => {
   describe('who may ask for a status change', () => {
-    const cases: [ActorRole, OrderStatus, OrderStatus, 'forbidden' | 'illegal' | null][] = [
+    const cases: [UserRole, OrderStatus, OrderStatus, 'forbidden' | 'illegal' | null][] = [
       ['passenger', 'matching', 'cancelled', null],
       ['passenger', 'arrived_waiting', 'cancelled', null],
       ['passenger', 'matching', 'completed', 'forbidden'],

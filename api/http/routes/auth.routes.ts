@@ -1,7 +1,6 @@
 /** Auth endpoints of the contract: phone login by SMS code, token refresh, logout, sign-up. */
 import * as yup from 'yup';
 import { authMessages } from '../../../lib/auth/auth-messages.js';
-import { createOtpDeps } from '../../../lib/auth/otp-deps.js';
 import { registerPassenger } from '../../../lib/auth/register-passenger.js';
 import { requestOtp } from '../../../lib/auth/request-otp.js';
 import { closeSession, rotateRefreshToken } from '../../../lib/auth/session-tokens.js';
@@ -43,30 +42,29 @@ export const registrationOf = (body: yup.InferType<typeof registerPassengerBody>
 
 /** The auth actions the mobile app's paths serve too (`/api/mobile/auth/…`). */
 export function authActions(deps: AppDeps) {
-  const otpDeps = createOtpDeps(deps);
   return {
     phoneLogin: routeAction({
       method: 'post',
       access: 'public',
       body: phoneLoginBody,
       errors: [429, 503],
-      handler: ({ ctx, body }) =>
-        requestOtp(otpDeps, { phone: body.phone, ip: ctx.ip, locale: ctx.state.locale }),
+      handler: ({ ctx, actor, body }) =>
+        requestOtp(deps, actor, { phone: body.phone, ip: ctx.ip, locale: ctx.state.locale }),
     }),
     verifyOtp: routeAction({
       method: 'post',
       access: 'public',
       body: verifyOtpBody,
       errors: [403, 429, 503],
-      handler: ({ ctx, body }) =>
-        verifyOtp(otpDeps, { phone: body.phone, code: body.code, ip: ctx.ip }),
+      handler: ({ ctx, actor, body }) =>
+        verifyOtp(deps, actor, { phone: body.phone, code: body.code, ip: ctx.ip }),
     }),
     logout: routeAction({
       method: 'post',
       access: 'authenticated',
       body: logoutBody,
       handler: async ({ ctx, actor, body }) => {
-        await closeSession(deps, actor, body.refresh);
+        await closeSession(deps, actor, { refresh: body.refresh });
         return { message: authMessages.loggedOut[ctx.state.locale] };
       },
     }),
@@ -99,7 +97,7 @@ export function registerAuthRoutes(routes: RouteRegistry, deps: AppDeps): void {
     access: 'public',
     body: refreshBody,
     errors: [401],
-    handler: ({ body }) => rotateRefreshToken(deps, body.refresh),
+    handler: ({ actor, body }) => rotateRefreshToken(deps, actor, { refresh: body.refresh }),
   });
 
   routes.add({

@@ -67,7 +67,8 @@ export function registerMobileAccountRoutes(routes: RouteRegistry, deps: AppDeps
     access: 'public',
     body: refreshBody,
     errors: [401],
-    handler: ({ body }) => rotateRefreshToken(deps, body.refresh, { reuseGrace: true }),
+    handler: ({ actor, body }) =>
+      rotateRefreshToken(deps, actor, { refresh: body.refresh, reuseGrace: true }),
   });
 
   routes.add({

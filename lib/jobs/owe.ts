@@ -14,10 +14,11 @@ export interface OweOptions extends JobIdParts {
   /** When the job should run (default now); the relay publishes it at once, delayed. */
   availableAt?: Date;
   /**
-   * Set by the recovery sweeper when re-owing work whose job went missing: a fresh job id, so
-   * an old job under the usual id (completed, failed, or lost with Redis) never blocks it.
+   * The recovery sweep's id, set when it re-owes work whose job went missing: the job id gets
+   * it as a suffix, so an old job under the usual id (completed, failed, or lost with Redis)
+   * never blocks the new one.
    */
-  reowe?: string;
+  reowedBySweep?: string;
 }
 
 /** One owed job, built and validated but not yet written (to batch several in one insert). */
@@ -35,7 +36,7 @@ export function owedJob<S extends yup.AnyObjectSchema>(
 ): OwedJob {
   const valid = job.schema.validateSync(payload) as Record<string, unknown>;
   const baseId = job.jobId ? job.jobId(payload, options) : null;
-  const jobId = options.reowe ? `${baseId ?? job.name}~r${options.reowe}` : baseId;
+  const jobId = options.reowedBySweep ? `${baseId ?? job.name}~r${options.reowedBySweep}` : baseId;
   return { topic: job.name, payload: valid, jobId, availableAt: options.availableAt };
 }
 

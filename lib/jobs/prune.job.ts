@@ -5,7 +5,7 @@
  */
 import * as yup from 'yup';
 import { systemActor } from '../auth/actor.js';
-import { pruneExpiredRows } from '../maintenance/prune.js';
+import { pruneRowsPastRetention } from '../maintenance/prune.js';
 import { queueNames } from '../queue/queue-names.js';
 import { defineJob } from './job-definition.js';
 
@@ -21,7 +21,7 @@ export const pruneJob = defineJob({
   timeoutMs: (config) => config.maintenance.intervalMinutes * 60_000,
   schedule: (config) => ({ everyMs: config.maintenance.intervalMinutes * 60_000, payload: {} }),
   processor: async (_payload, { signal, deps, log }) => {
-    const pruned = await pruneExpiredRows(deps, systemActor, { signal });
+    const pruned = await pruneRowsPastRetention(deps, systemActor, { signal });
     log.info({ pruned }, 'maintenance prune done');
     return pruned;
   },

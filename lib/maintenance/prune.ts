@@ -40,7 +40,7 @@ const hourMs = 3600_000;
  */
 const otpKeepAfterExpiryMs = 24 * hourMs;
 
-export async function pruneExpiredRows(
+export async function pruneRowsPastRetention(
   deps: PruneDeps,
   _actor: SystemActor,
   input: PruneInput,

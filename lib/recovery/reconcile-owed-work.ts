@@ -64,7 +64,7 @@ async function findMissingWork(
       return !live.has(key) && !onTheirWay.has(key);
     })
     .map(({ name, payload, version, availableAt }) =>
-      owedJob(jobDefinition(name), payload, { version, availableAt, reowe: sweepId }),
+      owedJob(jobDefinition(name), payload, { version, availableAt, reowedBySweep: sweepId }),
     );
 }
 

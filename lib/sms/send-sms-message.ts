@@ -19,7 +19,8 @@ import { SmsDeliveryError } from './sms-provider.js';
 
 export type SendSmsDeps = Pick<AppDeps, 'db' | 'clock' | 'logger' | 'config' | 'smsProvider'>;
 
-export interface SendAttempt {
+/** Which message, and this try's budget and place among the queue's tries. */
+export interface SendSmsInput {
   smsMessageId: number;
   signal: AbortSignal;
   /** The queue will not try again after this attempt: a failure gives the message up. */
@@ -31,7 +32,7 @@ export type SendOutcome = SmsStatus | 'missing';
 export async function sendSmsMessage(
   deps: SendSmsDeps,
   _actor: SystemActor,
-  attempt: SendAttempt,
+  attempt: SendSmsInput,
 ): Promise<SendOutcome> {
   const { smsMessageId } = attempt;
   const db = deps.db.knex;

@@ -4,7 +4,7 @@ import type { Worker } from 'bullmq';
 import { systemActor } from '../../lib/auth/actor.js';
 import type { AppDeps } from '../../lib/deps.js';
 import type { Clock } from '../../lib/clock/clock.js';
-import { pruneExpiredRows } from '../../lib/maintenance/prune.js';
+import { pruneRowsPastRetention } from '../../lib/maintenance/prune.js';
 import { scheduleRepeatableJobs } from '../../lib/jobs/schedules.js';
 import { createMaintenanceMetrics } from '../../lib/metrics/maintenance-metrics.js';
 import { createMetricsRegistry } from '../../lib/metrics/metrics-registry.js';
@@ -120,7 +120,7 @@ describe('maintenance: pruning old rows', () => {
     const bareNew = await addSession(user.id, ago(hour), null, []);
     const bareOld = await addSession(user.id, ago(25 * hour), null, []);
 
-    const counts = await pruneExpiredRows(deps, systemActor, {});
+    const counts = await pruneRowsPastRetention(deps, systemActor, {});
 
     expect(counts).to.deep.equal({
       outbox_messages: 1,
@@ -157,7 +157,7 @@ describe('maintenance: pruning old rows', () => {
     expect(await ids('refresh_tokens')).to.have.length(2);
 
     // Nothing left to do: a second run deletes nothing.
-    expect(Object.values(await pruneExpiredRows(deps, systemActor, {}))).to.deep.equal([
+    expect(Object.values(await pruneRowsPastRetention(deps, systemActor, {}))).to.deep.equal([
       0, 0, 0, 0, 0,
     ]);
   });
@@ -165,7 +165,7 @@ describe('maintenance: pruning old rows', () => {
   it('when the backlog is larger than a batch, then it is deleted in several batches, all of it', async () => {
     for (let i = 0; i < 7; i += 1) await addOutbox(ago(80 * hour), ago(80 * hour));
     const kept = await addOutbox(ago(hour), ago(hour));
-    const counts = await pruneExpiredRows(deps, systemActor, { batchSize: 2 });
+    const counts = await pruneRowsPastRetention(deps, systemActor, { batchSize: 2 });
     expect(counts.outbox_messages).to.equal(7);
     expect(await ids('outbox_messages')).to.deep.equal([kept]);
   });
@@ -176,7 +176,7 @@ describe('maintenance: pruning old rows', () => {
     controller.abort(new Error('budget spent'));
     let error: unknown;
     try {
-      await pruneExpiredRows(deps, systemActor, { signal: controller.signal });
+      await pruneRowsPastRetention(deps, systemActor, { signal: controller.signal });
     } catch (e: unknown) {
       error = e;
     }
@@ -194,7 +194,7 @@ describe('maintenance: pruning old rows', () => {
       const outboxKept = await addOutbox(ago(hour), ago(hour));
       await addSms('sent', ago(2 * day));
       const smsKept = await addSms('sent', ago(hour));
-      const counts = await pruneExpiredRows(shortDeps, systemActor, {});
+      const counts = await pruneRowsPastRetention(shortDeps, systemActor, {});
       expect([counts.outbox_messages, counts.sms_messages]).to.deep.equal([1, 1]);
       expect(await ids('outbox_messages')).to.deep.equal([outboxKept]);
       expect(await ids('sms_messages')).to.deep.equal([smsKept]);

@@ -366,7 +366,9 @@ describe('drivers', () => {
       expect(res.status).to.equal(201);
       expect(res.body).to.include({ name: 'Ерлан', is_online: false, status: 'offline' });
       expect(res.body.user).to.include({ phone: '+77051112233', role: 'driver' });
-      const audit = await deps.db.knex('audit_log').where({ entity_type: 'driver' });
+      const audit = await deps.db
+        .knex('audit_log')
+        .where({ entity_type: 'driver', entity_id: String(res.body.id) });
       expect(audit).to.have.length(1);
       expect(audit[0].changes).to.include({ plate_number: '777ATY06' });
     });

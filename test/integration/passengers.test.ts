@@ -131,7 +131,10 @@ describe('passengers', () => {
       expect(res.status).to.equal(200);
       expect(res.body).to.include({ full_name: 'Алия Н.', mobility_aid: 'wheelchair' });
       expect(res.body.region.id).to.equal('avangard');
-      const audit = await deps.db.knex('audit_log').where({ entity_type: 'passenger' }).first();
+      const audit = await deps.db
+        .knex('audit_log')
+        .where({ entity_type: 'passenger', action: 'update' })
+        .first();
       expect(audit).to.include({ action: 'update', entity_id: String(alice.id) });
       expect(audit.actor_user_id).to.equal(alice.userId);
     });
@@ -172,7 +175,9 @@ describe('passengers', () => {
       expect(res.body).to.include({ allowed_companion: false, is_active: true });
       const user = await deps.db.knex('users').where({ phone: '+77025554433' }).first();
       expect(user.is_active).to.equal(true);
-      const audit = await deps.db.knex('audit_log').where({ entity_type: 'passenger' });
+      const audit = await deps.db
+        .knex('audit_log')
+        .where({ entity_type: 'passenger', entity_id: String(res.body.id) });
       expect(audit).to.have.length(1);
       const again = await app.request('POST', '/api/passengers/', {
         token: admin,

@@ -46,6 +46,8 @@ export async function createOrderIn(
     desired_pickup_time: Date;
     needs_wheelchair_access: boolean;
     has_companion: boolean;
+    pickup_lat: number;
+    pickup_lon: number;
   }> = {},
 ): Promise<string> {
   const { actor } = await signIn(deps, { id: passenger.user_id, role: 'passenger' });

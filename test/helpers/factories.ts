@@ -11,6 +11,7 @@ import { authenticateCaller } from '../../lib/auth/authenticate-caller.js';
 import { openSession } from '../../lib/auth/session-tokens.js';
 import * as drivers from '../../lib/drivers/manage-drivers.js';
 import { flushDriverPositions } from '../../lib/drivers/position-writer.js';
+import { listDrivers } from '../../lib/drivers/read-drivers.js';
 import { setDriverOnline } from '../../lib/drivers/set-driver-online.js';
 import { updateDriverLocation } from '../../lib/drivers/update-driver-location.js';
 import * as passengers from '../../lib/passengers/manage-passengers.js';
@@ -234,4 +235,19 @@ export async function reportPosition(
   });
   await flushDriverPositions(deps);
   return accepted;
+}
+
+/**
+ * Every free driver (online, idle) goes offline by their own use case, so no search finds
+ * anyone; busy drivers stay as they are (they could not be offered an order anyway).
+ */
+export async function takeFreeDriversOffline(deps: AppDeps): Promise<void> {
+  const free = await listDrivers(deps, await asAdmin(deps), {
+    filters: { status: 'online_idle' },
+    page: { page: 1, page_size: 10_000 },
+  });
+  for (const driver of free.results) {
+    const { actor } = await signIn(deps, { id: driver.user!.id, role: 'driver' });
+    await setDriverOnline(deps, actor, { driverId: driver.id, isOnline: false });
+  }
 }

@@ -11,6 +11,7 @@ import {
   createUser,
   tokenFor,
 } from '../helpers/factories.js';
+import { makeDriverBusy } from '../helpers/dispatch-fixtures.js';
 
 const center = { lat: 47.1067, lon: 51.9167 };
 
@@ -43,28 +44,6 @@ describe('drivers', () => {
     const b = await createDriver(deps, 'avangard', { wheelchair_accessible: true });
     beta = { token: await tokenFor(deps, b.user), id: b.driver.id };
   });
-
-  let ordersMade = 0;
-  /** An order in `status` held by the driver (rows only: the order work owns the real flow). */
-  async function insertOrder(status: string, driverId: number | null): Promise<string> {
-    ordersMade += 1;
-    const id = `order_01JTEST${String(ordersMade).padStart(19, '0')}`;
-    await deps.db.knex('orders').insert({
-      id,
-      passenger_id: passenger.id,
-      driver_id: driverId,
-      region_id: 'atyrau_center',
-      created_by_user_id: passenger.userId,
-      pickup_title: 'A',
-      dropoff_title: 'B',
-      pickup_lat: center.lat,
-      pickup_lon: center.lon,
-      dropoff_lat: center.lat,
-      dropoff_lon: center.lon,
-      status,
-    });
-    return id;
-  }
 
   describe('reads', () => {
     it('when staff list drivers, then they come paginated with filters', async () => {
@@ -324,21 +303,14 @@ describe('drivers', () => {
     }
 
     it('when a driver on an active trip goes offline, then 409', async () => {
-      await insertOrder('driver_en_route', beta.id);
-      await deps.db.knex('drivers').where({ id: beta.id }).update({ status: 'enroute_to_pickup' });
+      await makeDriverBusy(deps, { id: beta.id, region_id: 'avangard' }, 'enroute_to_pickup');
       const res = await setOnline(beta.token, beta.id, { is_online: false });
       expect(res.status).to.equal(409);
       expect(res.body.reason).to.equal('active_order');
     });
 
     it('when a driver holding an offer goes offline, then 409', async () => {
-      const orderId = await insertOrder('offered', null);
-      await deps.db.knex('offers').insert({
-        order_id: orderId,
-        driver_id: beta.id,
-        expires_at: new Date(Date.now() + 30_000),
-      });
-      await deps.db.knex('drivers').where({ id: beta.id }).update({ status: 'offered' });
+      await makeDriverBusy(deps, { id: beta.id, region_id: 'avangard' }, 'offered');
       const res = await setOnline(beta.token, beta.id, { is_online: false });
       expect(res.status).to.equal(409);
       expect(res.body.reason).to.equal('pending_offer');
@@ -421,7 +393,7 @@ describe('drivers', () => {
     });
 
     it('when an admin deactivates a driver on an active order, then 409 and nothing changes', async () => {
-      await insertOrder('ride_ongoing', beta.id);
+      await makeDriverBusy(deps, { id: beta.id, region_id: 'avangard' }, 'on_trip');
       const res = await app.request('DELETE', `/api/drivers/${beta.id}/`, { token: admin });
       expect(res.status).to.equal(409);
       const row = await deps.db.knex('drivers').where({ id: beta.id }).first();

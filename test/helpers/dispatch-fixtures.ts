@@ -82,6 +82,16 @@ export async function assignAndAdvance(
 ): Promise<void> {
   const { actor: staff } = await fixtureAdmin(deps);
   await assignDriverManually(deps, staff, { orderId, driverId, locale: 'en' });
+  await advanceOrder(deps, orderId, steps);
+}
+
+/** Staff move the order through `steps` (`changeOrderStatus`, as the console does). */
+export async function advanceOrder(
+  deps: AppDeps,
+  orderId: string,
+  steps: readonly OrderStatus[],
+): Promise<void> {
+  const { actor: staff } = await fixtureAdmin(deps);
   for (const to of steps) await changeOrderStatus(deps, staff, { orderId, to });
 }
 

@@ -9,6 +9,7 @@ import {
   createUser,
   tokenFor,
 } from '../helpers/factories.js';
+import { createOrderIn } from '../helpers/dispatch-fixtures.js';
 
 describe('passengers', () => {
   let deps: AppDeps;
@@ -263,18 +264,10 @@ describe('passengers', () => {
     });
 
     it('when the passenger has an open order, then deactivating is 409 and nothing changes', async () => {
-      await deps.db.knex('orders').insert({
-        id: 'order_01JTESTOPENORDER0000000000',
-        passenger_id: alice.id,
+      await createOrderIn(deps, {
+        id: alice.id,
+        user_id: alice.userId,
         region_id: 'atyrau_center',
-        created_by_user_id: alice.userId,
-        pickup_title: 'A',
-        dropoff_title: 'B',
-        pickup_lat: 47.1,
-        pickup_lon: 51.9,
-        dropoff_lat: 47.11,
-        dropoff_lon: 51.91,
-        status: 'matching',
       });
       const res = await app.request('DELETE', `/api/passengers/${alice.id}/`, { token: admin });
       expect(res.status).to.equal(409);

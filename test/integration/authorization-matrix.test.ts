@@ -61,16 +61,17 @@ const isStaffCaller = (caller: Caller) => caller === 'dispatcher' || caller === 
 async function freeDriver(world: World, driverId: number): Promise<void> {
   const { deps } = world;
   const { actor: staff } = await fixtureAdmin(deps);
-  const held = (await deps.db
+  type Held = { id: string; status: OrderStatus }[];
+  const held = await deps.db
     .knex('orders')
     .where('driver_id', driverId)
     .whereIn('status', driverHoldingStatuses)
-    .select('id', 'status')) as { id: string; status: OrderStatus }[];
-  const offered = (await deps.db
+    .select<Held>('id', 'status');
+  const offered = await deps.db
     .knex('offers')
     .join('orders', 'orders.id', 'offers.order_id')
     .where({ 'offers.driver_id': driverId, 'offers.status': 'pending' })
-    .select('orders.id', 'orders.status')) as { id: string; status: OrderStatus }[];
+    .select<Held>('orders.id', 'orders.status');
   for (const order of [...held, ...offered]) {
     const to = transitions[order.status].includes('cancelled') ? 'cancelled' : 'completed';
     await changeOrderStatus(deps, staff, { orderId: order.id, to });

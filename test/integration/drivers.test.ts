@@ -2,6 +2,8 @@ import { expect } from 'chai';
 import type { AppDeps } from '../../lib/deps.js';
 import { flushDriverPositions } from '../../lib/drivers/position-writer.js';
 import { updateDriverLocation } from '../../lib/drivers/update-driver-location.js';
+import { setDriverOnline } from '../../lib/drivers/set-driver-online.js';
+import type { UserActor } from '../../lib/auth/actor.js';
 import { resetState } from '../helpers/test-deps.js';
 import { type TestApp, openTestApp, closeTestApp } from '../helpers/test-app.js';
 import {
@@ -22,7 +24,7 @@ describe('drivers', () => {
   let dispatcher: string;
   let passenger: { token: string; id: number; userId: number };
   let alpha: { token: string; id: number; userId: number };
-  let beta: { token: string; id: number };
+  let beta: { token: string; id: number; actor: UserActor };
 
   before(async () => {
     ({ deps, app } = await openTestApp());
@@ -42,7 +44,7 @@ describe('drivers', () => {
     });
     alpha = { token: await tokenFor(deps, a.user), id: a.driver.id, userId: a.user.id };
     const b = await createDriver(deps, 'avangard', { wheelchair_accessible: true });
-    beta = { token: await tokenFor(deps, b.user), id: b.driver.id };
+    beta = { token: await tokenFor(deps, b.user), id: b.driver.id, actor: b.actor };
   });
 
   describe('reads', () => {
@@ -216,11 +218,7 @@ describe('drivers', () => {
           calls.push('report');
           // The offline switch (its commit, then its index removal) lands while our read of
           // the driver is already on its way, just before our index write.
-          await deps.db
-            .knex('drivers')
-            .where({ id: beta.id })
-            .update({ is_online: false, status: 'offline' });
-          await deps.positionIndex.remove(beta.id);
+          await setDriverOnline(deps, beta.actor, { driverId: beta.id, isOnline: false });
           return deps.positionIndex.report(...args);
         },
         removeIfNotNewer: (...args: Parameters<typeof deps.positionIndex.removeIfNotNewer>) => {
@@ -228,15 +226,7 @@ describe('drivers', () => {
           return deps.positionIndex.removeIfNotNewer(...args);
         },
       };
-      const actor = {
-        kind: 'user' as const,
-        userId: 0,
-        role: 'driver' as const,
-        sessionId: '',
-        passengerId: null,
-        driverId: beta.id,
-      };
-      const result = await updateDriverLocation({ ...deps, positionIndex }, actor, {
+      const result = await updateDriverLocation({ ...deps, positionIndex }, beta.actor, {
         driverId: beta.id,
         point: { lat: 47.11, lon: 51.92 },
       });

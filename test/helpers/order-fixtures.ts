@@ -1,10 +1,16 @@
 /** A cast for order tests: one region, passengers A and B, drivers A and B, staff, tokens. */
-import { insertOffer, reserveDriver } from '../../db/repositories/matching.repository.js';
-import { systemActor } from '../../lib/auth/actor.js';
+import type { UserActor } from '../../lib/auth/actor.js';
 import type { AppDeps } from '../../lib/deps.js';
-import { transitionOrder } from '../../lib/orders/transition-order.js';
+import { offerTo } from './dispatch-fixtures.js';
 import type { TestApp } from './test-app.js';
-import { createDriver, createPassenger, createRegion, createUser, tokenFor } from './factories.js';
+import {
+  createDriver,
+  createPassenger,
+  createRegion,
+  createUser,
+  reportPosition,
+  tokenFor,
+} from './factories.js';
 
 /** Atyrau centre: the region's centre and where the drivers stand. */
 export const atyrau = { lat: 47.1067, lon: 51.9167 };
@@ -76,38 +82,13 @@ export async function assignOrder(
 }
 
 /** Puts a matching order in `offered` to this driver, the way the engine does. */
-export async function offerOrder(deps: AppDeps, orderId: string, driverId: number) {
-  return deps.db.transaction(async (trx) => {
-    const now = deps.clock.now();
-    if (!(await reserveDriver(trx, driverId))) throw new Error('driver not free');
-    const offer = await insertOffer(trx, {
-      order_id: orderId,
-      driver_id: driverId,
-      expires_at: new Date(now.getTime() + 20_000),
-      distance_m: 100,
-      score: 1,
-      rank: 1,
-      created_at: now,
-    });
-    await transitionOrder(
-      trx,
-      { orderId, to: 'offered', actor: systemActor, expectedStatuses: ['matching'] },
-      now,
-      deps.config.dispatch,
-    );
-    return offer;
-  });
-}
+export const offerOrder = offerTo;
 
-/** Puts the driver at this point, with a fix taken now (by the deps' clock). */
+/** The driver reports this point, taken now by the deps' clock (the location use case). */
 export async function placeDriver(
   deps: AppDeps,
-  driverId: number,
+  driver: { actor: UserActor },
   point: { lat: number; lon: number },
-  fixAt: Date = deps.clock.now(),
 ) {
-  await deps.db
-    .knex('drivers')
-    .where('id', driverId)
-    .update({ current_lat: point.lat, current_lon: point.lon, last_location_update: fixAt });
+  if (!(await reportPosition(deps, driver.actor, point))) throw new Error('position ignored');
 }

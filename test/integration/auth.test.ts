@@ -357,6 +357,8 @@ describe('auth: phone login, tokens, logout, passenger sign-up', () => {
 
     it('when the user is deactivated, then refresh is refused', async () => {
       const first = await login('+77015551234');
+      // No use case deactivates a login without a profile (the back office deactivates
+      // profiles and staff): the state an import or a data fix can leave.
       await deps.db.knex('users').update({ is_active: false });
       const res = await post('refresh/', { refresh: first.refresh });
       expect(res.status).to.equal(401);

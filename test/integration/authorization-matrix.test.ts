@@ -5,8 +5,13 @@
  */
 import { expect } from 'chai';
 import type { AppDeps } from '../../lib/deps.js';
-import { driverHoldingStatuses } from '../../lib/orders/order-status.js';
-import { createDriver } from '../helpers/factories.js';
+import { changeOrderStatus } from '../../lib/orders/change-order-status.js';
+import {
+  driverHoldingStatuses,
+  transitions,
+  type OrderStatus,
+} from '../../lib/orders/order-status.js';
+import { createDriver, fixtureAdmin } from '../helpers/factories.js';
 import {
   assignOrder,
   bookOrder,
@@ -49,18 +54,28 @@ interface Row {
 
 const isStaffCaller = (caller: Caller) => caller === 'dispatcher' || caller === 'admin';
 
-/** Ends whatever the driver holds (test shortcut) so they are free for the next call. */
+/**
+ * Ends whatever the driver holds, as staff would (cancel, or complete a ride under way), so
+ * they are free for the next call.
+ */
 async function freeDriver(world: World, driverId: number): Promise<void> {
   const { deps } = world;
-  await deps.db
+  const { actor: staff } = await fixtureAdmin(deps);
+  type Held = { id: string; status: OrderStatus }[];
+  const held = await deps.db
     .knex('orders')
     .where('driver_id', driverId)
     .whereIn('status', driverHoldingStatuses)
-    .update({ status: 'cancelled' });
-  await deps.db.knex('offers').where({ driver_id: driverId, status: 'pending' }).update({
-    status: 'cancelled',
-  });
-  await deps.db.knex('drivers').where('id', driverId).update({ status: 'online_idle' });
+    .select<Held>('id', 'status');
+  const offered = await deps.db
+    .knex('offers')
+    .join('orders', 'orders.id', 'offers.order_id')
+    .where({ 'offers.driver_id': driverId, 'offers.status': 'pending' })
+    .select<Held>('orders.id', 'orders.status');
+  for (const order of [...held, ...offered]) {
+    const to = transitions[order.status].includes('cancelled') ? 'cancelled' : 'completed';
+    await changeOrderStatus(deps, staff, { orderId: order.id, to });
+  }
 }
 
 /** A fresh order of passenger A assigned to driver A (ending driver A's earlier one first). */

@@ -189,15 +189,17 @@ describe('batch matching rounds', () => {
     expect(await offersOf(orderId)).to.have.length(0);
 
     const prebooked = await createOrderIn(deps, passenger, 'active_queue', {
-      desired_pickup_time: new Date(nowMs + 20 * 60_000),
+      desired_pickup_time: new Date(nowMs + 60 * 60_000), // beyond the 30-minute lead time
     });
     expect(await matchOrder(deps, systemActor, { orderId: prebooked })).to.deep.equal({
       kind: 'queue_released',
     });
     expect(await statusOf(prebooked)).to.equal('matching');
 
-    const far = await createOrderIn(deps, passenger);
-    await deps.db.knex('orders').where({ id: far }).update({ pickup_lat: 48.5, pickup_lon: 54.5 });
+    const far = await createOrderIn(deps, passenger, 'matching', {
+      pickup_lat: 48.5,
+      pickup_lon: 54.5,
+    });
     nowMs += 61_000;
     const outcome = await matchOrder(deps, systemActor, { orderId: far });
     expect(outcome.kind).to.equal('gave_up');

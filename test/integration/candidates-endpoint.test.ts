@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import type { AppDeps } from '../../lib/deps.js';
 import { findRankedCandidates } from '../../lib/dispatch/find-candidates.js';
 import { findOrderById } from '../../db/repositories/order.repository.js';
-import { createOrderIn, placeDriver } from '../helpers/dispatch-fixtures.js';
+import { assignAndAdvance, createOrderIn, placeDriver } from '../helpers/dispatch-fixtures.js';
 import { createPassenger, createRegion, createUser, tokenFor } from '../helpers/factories.js';
 import { type TestApp, openTestApp, closeTestApp } from '../helpers/test-app.js';
 import { resetState } from '../helpers/test-deps.js';
@@ -35,21 +35,13 @@ describe('GET /api/dispatch/candidates/{order_id}/', () => {
     const foreign = await placeDriver(deps, 'other', 0.3);
     const orderId = await orderOf();
     // The near driver already drove today, so the fair one (within 2 km extra) goes first.
-    await deps.db.knex('orders').insert({
-      id: 'done_today',
-      passenger_id: passenger.passenger.id,
-      region_id: regionId,
-      created_by_user_id: passenger.user.id,
-      pickup_title: 'A',
-      dropoff_title: 'B',
-      pickup_lat: 47.1,
-      pickup_lon: 51.9,
-      dropoff_lat: 47.2,
-      dropoff_lon: 51.9,
-      status: 'completed',
-      driver_id: near.driver.id,
-      assigned_at: deps.clock.now(),
-    });
+    const doneToday = await orderOf();
+    await assignAndAdvance(deps, doneToday, near.driver.id, [
+      'driver_en_route',
+      'arrived_waiting',
+      'ride_ongoing',
+      'completed',
+    ]);
 
     const res = await app.request('GET', `/api/dispatch/candidates/${orderId}/`, {
       token: dispatcherToken,
@@ -100,21 +92,13 @@ describe('GET /api/dispatch/candidates/{order_id}/', () => {
     const van = await placeDriver(deps, regionId, 0.5, { wheelchair_accessible: true });
     const foreign = await placeDriver(deps, 'other', 0.3);
     const orderId = await orderOf();
-    await deps.db.knex('orders').insert({
-      id: 'done_today',
-      passenger_id: passenger.passenger.id,
-      region_id: regionId,
-      created_by_user_id: passenger.user.id,
-      pickup_title: 'A',
-      dropoff_title: 'B',
-      pickup_lat: 47.1,
-      pickup_lon: 51.9,
-      dropoff_lat: 47.2,
-      dropoff_lon: 51.9,
-      status: 'completed',
-      driver_id: near.driver.id,
-      assigned_at: deps.clock.now(),
-    });
+    const doneToday = await orderOf();
+    await assignAndAdvance(deps, doneToday, near.driver.id, [
+      'driver_en_route',
+      'arrived_waiting',
+      'ride_ongoing',
+      'completed',
+    ]);
     const res = await app.request('GET', `/api/dispatch/candidates/${orderId}/`, {
       token: dispatcherToken,
     });

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import type { AppDeps } from '../../lib/deps.js';
-import { createDriver } from '../helpers/factories.js';
+import { deactivateDriver } from '../../lib/drivers/manage-drivers.js';
+import { createDriver, fixtureAdmin, takeFreeDriversOffline } from '../helpers/factories.js';
 import {
   assignOrder,
   bookOrder,
@@ -124,10 +125,8 @@ describe('manual assignment and withdrawal', () => {
     }
 
     it('when the driver is deactivated, then 409 driver_inactive', async () => {
-      await deps.db
-        .knex('drivers')
-        .where('id', cast.driverA.driver.id)
-        .update({ is_active: false });
+      const { actor: admin } = await fixtureAdmin(deps);
+      await deactivateDriver(deps, admin, { id: cast.driverA.driver.id });
       const res = await assign(cast.dispatcher.token, { driver_id: cast.driverA.driver.id });
       expect(res.status).to.equal(409);
       expect(res.body.reason).to.equal('driver_inactive');
@@ -208,7 +207,7 @@ describe('manual assignment and withdrawal', () => {
 
   describe('without a driver (engine run now)', () => {
     it('when nobody can take the order, then 202 with status matching', async () => {
-      await deps.db.knex('drivers').update({ is_online: false, status: 'offline' });
+      await takeFreeDriversOffline(deps);
       const res = await assign(cast.dispatcher.token, {});
       expect(res.status).to.equal(202);
       expect(res.body).to.include({ success: false, status: 'matching' });
@@ -273,7 +272,13 @@ describe('manual assignment and withdrawal', () => {
     });
 
     it('when the ride has started, then 409', async () => {
-      await deps.db.knex('orders').where('id', orderId).update({ status: 'ride_ongoing' });
+      for (const status of ['driver_en_route', 'arrived_waiting', 'ride_ongoing']) {
+        const moved = await app.request('PATCH', `/api/orders/${orderId}/status/`, {
+          token: cast.driverA.token,
+          body: { status },
+        });
+        expect(moved.status, status).to.equal(200);
+      }
       const res = await withdraw(cast.driverA.token, { reason: 'late' });
       expect(res.status).to.equal(409);
       expect(res.body).to.include({ current_status: 'ride_ongoing', requested_status: 'matching' });

@@ -10,10 +10,13 @@ import { expireOffer } from '../../lib/dispatch/answer-offer.js';
 import { matchOrder } from '../../lib/dispatch/match-order.js';
 import type { AppDeps } from '../../lib/deps.js';
 import type { Clock } from '../../lib/clock/clock.js';
+import type { UserActor } from '../../lib/auth/actor.js';
+import { loadDriverView } from '../../lib/drivers/read-drivers.js';
+import { setDriverOnline } from '../../lib/drivers/set-driver-online.js';
 import { createRegion } from '../helpers/factories.js';
 import { northOf } from '../helpers/dispatch-fixtures.js';
 import { bookOrder, createCast, type Cast } from '../helpers/order-fixtures.js';
-import { createDriver, tokenFor } from '../helpers/factories.js';
+import { createDriver, reportPosition, tokenFor } from '../helpers/factories.js';
 import { closeTestApp, openTestApp, type TestApp } from '../helpers/test-app.js';
 import { resetState } from '../helpers/test-deps.js';
 
@@ -26,36 +29,32 @@ describe('GET /api/reports/dispatch-quality/', () => {
   let deps: AppDeps;
   let app: TestApp;
   let cast: Cast;
-  type Placed = { id: number; token: string; km: number };
+  type Placed = { id: number; token: string; km: number; actor: UserActor };
   let d1: Placed, d2: Placed, d3: Placed, d4: Placed;
 
   const report = (query: string, token = cast.dispatcher.token) =>
     app.request('GET', `/api/reports/dispatch-quality/${query}`, { token });
 
   async function driverAt(km: number, wheelchair: boolean): Promise<Placed> {
-    const { user, driver } = await createDriver(deps, cast.region.id, {
+    const { user, driver, actor } = await createDriver(deps, cast.region.id, {
       wheelchair_accessible: wheelchair,
       current_lat: northOf(km).lat,
       current_lon: northOf(km).lon,
     });
-    return { id: driver.id, token: await tokenFor(deps, user), km };
+    return { id: driver.id, token: await tokenFor(deps, user), km, actor };
   }
 
-  /** Only `driver` is online and free, with a position fixed now (the engine's candidates). */
+  /**
+   * Only `driver` is online and free, with a position reported now (the engine's candidates):
+   * the others who are free go offline (busy ones stay as they are).
+   */
   async function onlyAvailable(driver: Placed) {
-    const at = new Date(now);
     for (const other of [d1, d2, d3, d4]) {
       const isChosen = other.id === driver.id;
-      await deps.db
-        .knex('drivers')
-        .where('id', other.id)
-        .whereIn('status', ['online_idle', 'offline'])
-        .update({
-          is_online: isChosen,
-          status: isChosen ? 'online_idle' : 'offline',
-          last_location_update: at,
-        });
-      await deps.positionIndex.upsert({ driverId: other.id, ...northOf(other.km), recordedAt: at });
+      const { status } = await loadDriverView(deps.db.knex, other.id);
+      if (!['online_idle', 'offline'].includes(status)) continue;
+      await setDriverOnline(deps, other.actor, { driverId: other.id, isOnline: isChosen });
+      if (isChosen) await reportPosition(deps, other.actor, northOf(other.km));
     }
   }
 
@@ -100,10 +99,9 @@ describe('GET /api/reports/dispatch-quality/', () => {
     await resetState(deps);
     cast = await createCast(deps);
     await createRegion(deps, { id: 'zhylyoi', center_lat: 46.5, center_lon: 53.4 });
-    await deps.db
-      .knex('drivers')
-      .whereIn('id', [cast.driverA.driver.id, cast.driverB.driver.id])
-      .update({ is_online: false, status: 'offline' });
+    for (const { driver, actor } of [cast.driverA, cast.driverB]) {
+      await setDriverOnline(deps, actor, { driverId: driver.id, isOnline: false });
+    }
     d1 = await driverAt(1, true);
     d2 = await driverAt(2, false);
     d3 = await driverAt(3, true);

@@ -2,6 +2,8 @@ import { expect } from 'chai';
 import type { AppDeps } from '../../lib/deps.js';
 import { flushDriverPositions } from '../../lib/drivers/position-writer.js';
 import { updateDriverLocation } from '../../lib/drivers/update-driver-location.js';
+import { setDriverOnline } from '../../lib/drivers/set-driver-online.js';
+import type { UserActor } from '../../lib/auth/actor.js';
 import { resetState } from '../helpers/test-deps.js';
 import { type TestApp, openTestApp, closeTestApp } from '../helpers/test-app.js';
 import {
@@ -11,6 +13,7 @@ import {
   createUser,
   tokenFor,
 } from '../helpers/factories.js';
+import { makeDriverBusy } from '../helpers/dispatch-fixtures.js';
 
 const center = { lat: 47.1067, lon: 51.9167 };
 
@@ -21,7 +24,7 @@ describe('drivers', () => {
   let dispatcher: string;
   let passenger: { token: string; id: number; userId: number };
   let alpha: { token: string; id: number; userId: number };
-  let beta: { token: string; id: number };
+  let beta: { token: string; id: number; actor: UserActor };
 
   before(async () => {
     ({ deps, app } = await openTestApp());
@@ -41,30 +44,8 @@ describe('drivers', () => {
     });
     alpha = { token: await tokenFor(deps, a.user), id: a.driver.id, userId: a.user.id };
     const b = await createDriver(deps, 'avangard', { wheelchair_accessible: true });
-    beta = { token: await tokenFor(deps, b.user), id: b.driver.id };
+    beta = { token: await tokenFor(deps, b.user), id: b.driver.id, actor: b.actor };
   });
-
-  let ordersMade = 0;
-  /** An order in `status` held by the driver (rows only: the order work owns the real flow). */
-  async function insertOrder(status: string, driverId: number | null): Promise<string> {
-    ordersMade += 1;
-    const id = `order_01JTEST${String(ordersMade).padStart(19, '0')}`;
-    await deps.db.knex('orders').insert({
-      id,
-      passenger_id: passenger.id,
-      driver_id: driverId,
-      region_id: 'atyrau_center',
-      created_by_user_id: passenger.userId,
-      pickup_title: 'A',
-      dropoff_title: 'B',
-      pickup_lat: center.lat,
-      pickup_lon: center.lon,
-      dropoff_lat: center.lat,
-      dropoff_lon: center.lon,
-      status,
-    });
-    return id;
-  }
 
   describe('reads', () => {
     it('when staff list drivers, then they come paginated with filters', async () => {
@@ -237,11 +218,7 @@ describe('drivers', () => {
           calls.push('report');
           // The offline switch (its commit, then its index removal) lands while our read of
           // the driver is already on its way, just before our index write.
-          await deps.db
-            .knex('drivers')
-            .where({ id: beta.id })
-            .update({ is_online: false, status: 'offline' });
-          await deps.positionIndex.remove(beta.id);
+          await setDriverOnline(deps, beta.actor, { driverId: beta.id, isOnline: false });
           return deps.positionIndex.report(...args);
         },
         removeIfNotNewer: (...args: Parameters<typeof deps.positionIndex.removeIfNotNewer>) => {
@@ -249,15 +226,7 @@ describe('drivers', () => {
           return deps.positionIndex.removeIfNotNewer(...args);
         },
       };
-      const actor = {
-        kind: 'user' as const,
-        userId: 0,
-        role: 'driver' as const,
-        sessionId: '',
-        passengerId: null,
-        driverId: beta.id,
-      };
-      const result = await updateDriverLocation({ ...deps, positionIndex }, actor, {
+      const result = await updateDriverLocation({ ...deps, positionIndex }, beta.actor, {
         driverId: beta.id,
         point: { lat: 47.11, lon: 51.92 },
       });
@@ -324,21 +293,14 @@ describe('drivers', () => {
     }
 
     it('when a driver on an active trip goes offline, then 409', async () => {
-      await insertOrder('driver_en_route', beta.id);
-      await deps.db.knex('drivers').where({ id: beta.id }).update({ status: 'enroute_to_pickup' });
+      await makeDriverBusy(deps, { id: beta.id, region_id: 'avangard' }, 'enroute_to_pickup');
       const res = await setOnline(beta.token, beta.id, { is_online: false });
       expect(res.status).to.equal(409);
       expect(res.body.reason).to.equal('active_order');
     });
 
     it('when a driver holding an offer goes offline, then 409', async () => {
-      const orderId = await insertOrder('offered', null);
-      await deps.db.knex('offers').insert({
-        order_id: orderId,
-        driver_id: beta.id,
-        expires_at: new Date(Date.now() + 30_000),
-      });
-      await deps.db.knex('drivers').where({ id: beta.id }).update({ status: 'offered' });
+      await makeDriverBusy(deps, { id: beta.id, region_id: 'avangard' }, 'offered');
       const res = await setOnline(beta.token, beta.id, { is_online: false });
       expect(res.status).to.equal(409);
       expect(res.body.reason).to.equal('pending_offer');
@@ -366,7 +328,9 @@ describe('drivers', () => {
       expect(res.status).to.equal(201);
       expect(res.body).to.include({ name: 'Ерлан', is_online: false, status: 'offline' });
       expect(res.body.user).to.include({ phone: '+77051112233', role: 'driver' });
-      const audit = await deps.db.knex('audit_log').where({ entity_type: 'driver' });
+      const audit = await deps.db
+        .knex('audit_log')
+        .where({ entity_type: 'driver', entity_id: String(res.body.id) });
       expect(audit).to.have.length(1);
       expect(audit[0].changes).to.include({ plate_number: '777ATY06' });
     });
@@ -419,7 +383,7 @@ describe('drivers', () => {
     });
 
     it('when an admin deactivates a driver on an active order, then 409 and nothing changes', async () => {
-      await insertOrder('ride_ongoing', beta.id);
+      await makeDriverBusy(deps, { id: beta.id, region_id: 'avangard' }, 'on_trip');
       const res = await app.request('DELETE', `/api/drivers/${beta.id}/`, { token: admin });
       expect(res.status).to.equal(409);
       const row = await deps.db.knex('drivers').where({ id: beta.id }).first();

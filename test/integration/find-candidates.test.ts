@@ -4,7 +4,14 @@ import { findRankedCandidates } from '../../lib/dispatch/find-candidates.js';
 import type { AppDeps } from '../../lib/deps.js';
 import { findOrderById, type OrderRow } from '../../db/repositories/order.repository.js';
 import { closeDeps, createTestDeps, resetState } from '../helpers/test-deps.js';
-import { createDriver, createPassenger, createRegion } from '../helpers/factories.js';
+import { deactivateDriver } from '../../lib/drivers/manage-drivers.js';
+import { createDriver, createPassenger, createRegion, fixtureAdmin } from '../helpers/factories.js';
+import {
+  assignAndAdvance,
+  createOrderIn,
+  makeDriverBusy,
+  offerAndClose,
+} from '../helpers/dispatch-fixtures.js';
 
 // 10:00 UTC is 15:00 in Atyrau (UTC+5): the local day began at 19:00 UTC the day before.
 const now = new Date('2026-11-26T10:00:00Z');
@@ -15,24 +22,27 @@ const north = (km: number) => ({ lat: pickup.lat + km / 111.2, lon: pickup.lon }
 describe('findRankedCandidates', () => {
   let deps: AppDeps;
   let regionId: string;
-  let passengerId: number;
-  let passengerUserId: number;
+  let passenger: { id: number; user_id: number; region_id: string };
+  /** The clock stands at `now`; only trips of the past set it back while they are made. */
+  let clockAt = now;
 
   before(() => {
-    deps = createTestDeps({}, { now: () => now });
+    deps = createTestDeps({}, { now: () => clockAt });
   });
   after(() => closeDeps(deps));
   beforeEach(async () => {
     await resetState(deps);
     regionId = (await createRegion(deps, { id: 'atyrau' })).id;
-    const { user, passenger } = await createPassenger(deps, regionId);
-    passengerId = passenger.id;
-    passengerUserId = user.id;
+    ({ passenger } = await createPassenger(deps, regionId));
   });
 
   async function addDriver(
     km: number,
-    overrides: Parameters<typeof createDriver>[2] & { region?: string; indexedAt?: Date } = {},
+    overrides: Parameters<typeof createDriver>[2] & {
+      region?: string;
+      indexedAt?: Date;
+      busy?: 'offered' | 'on_trip';
+    } = {},
   ) {
     const at = north(km);
     const { driver } = await createDriver(deps, overrides.region ?? regionId, {
@@ -41,6 +51,11 @@ describe('findRankedCandidates', () => {
       last_location_update: now,
       ...overrides,
     });
+    if (overrides.busy) await makeDriverBusy(deps, driver, overrides.busy, passenger);
+    // The index then says "near, fresh" (or stale at `indexedAt`) whatever the driver's row
+    // says, as an index lagging behind a change would: each case below is left out by the
+    // search's own checks, not by the index having dropped the driver already.
+    await deps.positionIndex.remove(driver.id);
     await deps.positionIndex.upsert({
       driverId: driver.id,
       ...at,
@@ -49,34 +64,24 @@ describe('findRankedCandidates', () => {
     return driver.id;
   }
 
-  let ordersMade = 0;
+  /** A matching order the passenger books now. */
   async function addOrder(
-    overrides: Partial<{
-      status: string;
-      driver_id: number | null;
-      assigned_at: Date | null;
-      has_companion: boolean;
-      needs_wheelchair_access: boolean;
-    }> = {},
+    overrides: Partial<{ has_companion: boolean; needs_wheelchair_access: boolean }> = {},
   ): Promise<OrderRow> {
-    ordersMade += 1;
-    const id = `ord_${String(ordersMade).padStart(10, '0')}`;
-    await deps.db.knex('orders').insert({
-      id,
-      passenger_id: passengerId,
-      region_id: regionId,
-      created_by_user_id: passengerUserId,
-      pickup_title: 'Home',
-      dropoff_title: 'Clinic',
-      pickup_lat: pickup.lat,
-      pickup_lon: pickup.lon,
-      dropoff_lat: 47.12,
-      dropoff_lon: 51.95,
-      status: 'matching',
-      seats_needed: overrides.has_companion ? 2 : 1,
-      ...overrides,
-    });
+    const id = await createOrderIn(deps, passenger, 'matching', overrides);
     return (await findOrderById(deps.db.knex, id))!;
+  }
+
+  /** A trip of this driver assigned at `at` (the clock set back), completed or cancelled. */
+  async function addTrip(driverId: number, at: Date, end: 'completed' | 'cancelled') {
+    clockAt = at;
+    try {
+      const id = await createOrderIn(deps, passenger);
+      const steps = ['driver_en_route', 'arrived_waiting', 'ride_ongoing', 'completed'] as const;
+      await assignAndAdvance(deps, id, driverId, end === 'completed' ? steps : ['cancelled']);
+    } finally {
+      clockAt = now;
+    }
   }
 
   const ids = (search: { candidates: { driver_id: number }[] }) =>
@@ -85,9 +90,12 @@ describe('findRankedCandidates', () => {
   it('when drivers are offline, busy, inactive or stale, then only the free fresh ones are candidates', async () => {
     const free = await addDriver(1);
     await addDriver(0.5, { is_online: false, status: 'offline' });
-    await addDriver(0.6, { status: 'offered' });
+    await addDriver(0.6, { busy: 'offered' });
     const inactive = await addDriver(0.7);
-    await deps.db.knex('drivers').where('id', inactive).update({ is_active: false });
+    await deactivateDriver(deps, (await fixtureAdmin(deps)).actor, { id: inactive });
+    // Deactivating takes them out of the index; a report racing it may put them back, and
+    // the search must still leave them out.
+    await deps.positionIndex.upsert({ driverId: inactive, ...north(0.7), recordedAt: now });
     await addDriver(0.8, { last_location_update: new Date(now.getTime() - 121_000) });
     await addDriver(0.9, { indexedAt: new Date(now.getTime() - 121_000) });
     await addDriver(15.5);
@@ -116,9 +124,7 @@ describe('findRankedCandidates', () => {
     const skipped = await addDriver(0.7);
     const next = await addDriver(1);
     const order = await addOrder();
-    await deps.db
-      .knex('order_excluded_drivers')
-      .insert({ order_id: order.id, driver_id: declined, reason: 'declined' });
+    await offerAndClose(deps, order.id, declined, 'declined');
     const search = await findRankedCandidates(deps, order, { excludeDriverIds: [skipped] });
     expect(ids(search)).to.deep.equal([next]);
   });
@@ -127,21 +133,9 @@ describe('findRankedCandidates', () => {
     const busyToday = await addDriver(1);
     const idleToday = await addDriver(2);
     // 19:30 UTC yesterday is 00:30 today in Atyrau; 18:30 UTC is still yesterday there.
-    await addOrder({
-      status: 'completed',
-      driver_id: busyToday,
-      assigned_at: new Date('2026-11-25T19:30:00Z'),
-    });
-    await addOrder({
-      status: 'completed',
-      driver_id: idleToday,
-      assigned_at: new Date('2026-11-25T18:30:00Z'),
-    });
-    await addOrder({
-      status: 'cancelled',
-      driver_id: idleToday,
-      assigned_at: new Date('2026-11-26T08:00:00Z'),
-    });
+    await addTrip(busyToday, new Date('2026-11-25T19:30:00Z'), 'completed');
+    await addTrip(idleToday, new Date('2026-11-25T18:30:00Z'), 'completed');
+    await addTrip(idleToday, new Date('2026-11-26T08:00:00Z'), 'cancelled');
     const search = await findRankedCandidates(deps, await addOrder());
     expect(search.candidates.map((c) => [c.driver_id, c.trips_today])).to.deep.equal([
       [idleToday, 0],
@@ -181,7 +175,10 @@ describe('findRankedCandidates', () => {
   });
 
   it('when the nearest drivers are busy or unsuitable, then the search widens until it finds the eligible ones', async () => {
-    for (let i = 0; i < 50; i++) await addDriver(0.1 + i * 0.01, { status: 'on_trip' });
+    // Made in parallel (the order does not matter here): 50 offers one by one are slow.
+    await Promise.all(
+      Array.from({ length: 50 }, (_, i) => addDriver(0.1 + i * 0.01, { busy: 'offered' })),
+    );
     for (let i = 0; i < 30; i++) await addDriver(0.7 + i * 0.01, { capacity: 1 });
     const far = await addDriver(9);
     const farther = await addDriver(14);
@@ -198,7 +195,7 @@ describe('findRankedCandidates', () => {
 
   const rejections: [string, () => Promise<unknown>, Parameters<typeof addOrder>[0], string][] = [
     ['nobody is near the pickup', async () => addDriver(20), {}, 'no_driver_online'],
-    ['everyone near is busy', async () => addDriver(1, { status: 'on_trip' }), {}, 'all_busy'],
+    ['everyone near is busy', async () => addDriver(1, { busy: 'on_trip' }), {}, 'all_busy'],
     [
       'the order needs a wheelchair and no van is free',
       async () => addDriver(1),
@@ -225,9 +222,7 @@ describe('findRankedCandidates', () => {
   it('when every free driver declined, then the rejection is all_declined', async () => {
     const only = await addDriver(1);
     const order = await addOrder();
-    await deps.db
-      .knex('order_excluded_drivers')
-      .insert({ order_id: order.id, driver_id: only, reason: 'expired' });
+    await offerAndClose(deps, order.id, only, 'expired');
     const search = await findRankedCandidates(deps, order);
     expect(search.rejectionCode).to.equal('all_declined');
   });

@@ -29,6 +29,8 @@ describe('maintenance: pruning old rows', () => {
   const ids = async (table: string, column = 'id') =>
     ((await knex()(table).orderBy(column).pluck(column)) as (string | number)[]).map(String);
 
+  // Rows written directly, here and below: pruning is about ages (created, published, revoked,
+  // expired) that the use cases stamp with the database's now(), which no fake clock moves.
   async function addOutbox(publishedAt: Date | null, createdAt: Date): Promise<string> {
     const [row] = await knex()('outbox_messages')
       .insert({
@@ -248,6 +250,7 @@ describe('maintenance: schedule and worker wiring', () => {
   });
 
   it('when the scheduled job runs on a real worker, then the processor prunes and reports counts', async () => {
+    // Published 100 hours ago: an age no use case can give a row (see addOutbox).
     await deps.db.knex('outbox_messages').insert({
       topic: 'sms.send',
       payload: JSON.stringify({ sms_message_id: 1 }),

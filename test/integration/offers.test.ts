@@ -9,7 +9,7 @@ import { findOrderById } from '../../db/repositories/order.repository.js';
 import { resetState } from '../helpers/test-deps.js';
 import { createPassenger, createRegion, tokenFor } from '../helpers/factories.js';
 import { type TestApp, openTestApp, closeTestApp } from '../helpers/test-app.js';
-import { createOrderIn, placeDriver } from '../helpers/dispatch-fixtures.js';
+import { advanceOrder, createOrderIn, placeDriver } from '../helpers/dispatch-fixtures.js';
 
 describe('matching and offers', () => {
   let deps: AppDeps;
@@ -323,8 +323,14 @@ describe('matching and offers', () => {
     );
     // Trips today as production counts them: the console's list and the ranking itself.
     expect(await listTripsToday(deps)).to.deep.equal({ trips_today: { [far.driver.id]: 1 } });
-    // The far driver free again (their trip still counts): the ranking sees the same count.
-    await deps.db.knex('drivers').where({ id: far.driver.id }).update({ status: 'online_idle' });
+    // The far driver's trip done, so they are free again (it still counts): the ranking sees
+    // the same count.
+    await advanceOrder(deps, orderId, [
+      'driver_en_route',
+      'arrived_waiting',
+      'ride_ongoing',
+      'completed',
+    ]);
     const next = await createOrderIn(deps, passenger);
     const ranked = await findRankedCandidates(deps, (await findOrderById(deps.db.knex, next))!);
     expect(ranked.candidates.map((c) => [c.driver_id, c.trips_today])).to.deep.equal([

@@ -247,6 +247,8 @@ describe('creating orders', () => {
 
     it('when the passenger profile is deactivated, then 403', async () => {
       const gone = await freshPassenger();
+      // No use case deactivates the profile alone (deactivatePassenger ends the login too, and
+      // then the answer is 401): the state an import or a data fix can leave.
       await deps.db.knex('passengers').where('id', gone.passenger.id).update({ is_active: false });
       const res = await post(gone.token, orderBody());
       expect(res.status).to.equal(403);

@@ -76,7 +76,10 @@ describe('changing an order’s status', () => {
 
     it('when a passenger cancels after the ride started, then it is refused', async () => {
       await assignToDriverA();
-      await deps.db.knex('orders').where('id', orderId).update({ status: 'ride_ongoing' });
+      await placeDriver(deps, cast.driverA, near);
+      for (const status of ['driver_en_route', 'arrived_waiting', 'ride_ongoing']) {
+        expect((await patch(cast.driverA.token, { status })).status, status).to.equal(200);
+      }
       const res = await patch(cast.passengerA.token, { status: 'cancelled' });
       expect(res.status).to.equal(409);
       expect(res.body.current_status).to.equal('ride_ongoing');
@@ -147,7 +150,7 @@ describe('changing an order’s status', () => {
     });
 
     it('when the driver drives the whole trip, then each step is 200 and the driver is freed at the end', async () => {
-      await placeDriver(deps, cast.driverA.driver.id, near);
+      await placeDriver(deps, cast.driverA, near);
       const steps: [string, string][] = [
         ['driver_en_route', 'enroute_to_pickup'],
         ['arrived_waiting', 'enroute_to_pickup'],
@@ -174,18 +177,19 @@ describe('changing an order’s status', () => {
 
     it('when the driver is 500 m from the pickup, then arriving is 409 outside_geofence with the distance', async () => {
       await patch(cast.driverA.token, { status: 'driver_en_route' });
-      await placeDriver(deps, cast.driverA.driver.id, far);
+      await placeDriver(deps, cast.driverA, far);
       const res = await patch(cast.driverA.token, { status: 'arrived_waiting' });
       expect(res.status).to.equal(409);
       expect(res.body).to.include({ code: 'outside_geofence', reason: 'too_far', geofence_m: 80 });
       expect(res.body.distance_m).to.be.within(480, 520);
-      await placeDriver(deps, cast.driverA.driver.id, near);
+      await placeDriver(deps, cast.driverA, near);
       expect((await patch(cast.driverA.token, { status: 'arrived_waiting' })).status).to.equal(200);
     });
 
     it('when the driver’s last position is stale, then arriving is 409 position_stale', async () => {
       await patch(cast.driverA.token, { status: 'driver_en_route' });
-      await placeDriver(deps, cast.driverA.driver.id, near, seconds(-121));
+      await placeDriver(deps, cast.driverA, near);
+      now = seconds(121);
       const res = await patch(cast.driverA.token, { status: 'arrived_waiting' });
       expect(res.status).to.equal(409);
       expect(res.body.reason).to.equal('position_stale');
@@ -193,14 +197,14 @@ describe('changing an order’s status', () => {
 
     it('when staff mark arrival far from the pickup, then it is allowed (staff override)', async () => {
       await patch(cast.driverA.token, { status: 'driver_en_route' });
-      await placeDriver(deps, cast.driverA.driver.id, far);
+      await placeDriver(deps, cast.driverA, far);
       expect((await patch(cast.dispatcher.token, { status: 'arrived_waiting' })).status).to.equal(
         200,
       );
     });
 
     it('when the driver marks a no-show before the wait is over, then 409; after it, 200 and freed', async () => {
-      await placeDriver(deps, cast.driverA.driver.id, near);
+      await placeDriver(deps, cast.driverA, near);
       await patch(cast.driverA.token, { status: 'driver_en_route' });
       await patch(cast.driverA.token, { status: 'arrived_waiting' });
       now = seconds(299);

@@ -9,6 +9,7 @@ import {
   createUser,
   tokenFor,
 } from '../helpers/factories.js';
+import { createOrderIn } from '../helpers/dispatch-fixtures.js';
 
 describe('passengers', () => {
   let deps: AppDeps;
@@ -131,7 +132,10 @@ describe('passengers', () => {
       expect(res.status).to.equal(200);
       expect(res.body).to.include({ full_name: 'Алия Н.', mobility_aid: 'wheelchair' });
       expect(res.body.region.id).to.equal('avangard');
-      const audit = await deps.db.knex('audit_log').where({ entity_type: 'passenger' }).first();
+      const audit = await deps.db
+        .knex('audit_log')
+        .where({ entity_type: 'passenger', action: 'update' })
+        .first();
       expect(audit).to.include({ action: 'update', entity_id: String(alice.id) });
       expect(audit.actor_user_id).to.equal(alice.userId);
     });
@@ -172,7 +176,9 @@ describe('passengers', () => {
       expect(res.body).to.include({ allowed_companion: false, is_active: true });
       const user = await deps.db.knex('users').where({ phone: '+77025554433' }).first();
       expect(user.is_active).to.equal(true);
-      const audit = await deps.db.knex('audit_log').where({ entity_type: 'passenger' });
+      const audit = await deps.db
+        .knex('audit_log')
+        .where({ entity_type: 'passenger', entity_id: String(res.body.id) });
       expect(audit).to.have.length(1);
       const again = await app.request('POST', '/api/passengers/', {
         token: admin,
@@ -258,18 +264,10 @@ describe('passengers', () => {
     });
 
     it('when the passenger has an open order, then deactivating is 409 and nothing changes', async () => {
-      await deps.db.knex('orders').insert({
-        id: 'order_01JTESTOPENORDER0000000000',
-        passenger_id: alice.id,
+      await createOrderIn(deps, {
+        id: alice.id,
+        user_id: alice.userId,
         region_id: 'atyrau_center',
-        created_by_user_id: alice.userId,
-        pickup_title: 'A',
-        dropoff_title: 'B',
-        pickup_lat: 47.1,
-        pickup_lon: 51.9,
-        dropoff_lat: 47.11,
-        dropoff_lon: 51.91,
-        status: 'matching',
       });
       const res = await app.request('DELETE', `/api/passengers/${alice.id}/`, { token: admin });
       expect(res.status).to.equal(409);

@@ -4,7 +4,8 @@ import type { AppDeps } from '../../lib/deps.js';
 import { parseCsv } from '../../lib/imports/spreadsheet-file.js';
 import { resetState } from '../helpers/test-deps.js';
 import { type TestApp, openTestApp, closeTestApp } from '../helpers/test-app.js';
-import { createRegion, createUser, tokenFor } from '../helpers/factories.js';
+import { updateStaffUser } from '../../lib/users/manage-staff-users.js';
+import { createRegion, createUser, fixtureAdmin, tokenFor } from '../helpers/factories.js';
 
 const xlsx = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
@@ -23,7 +24,10 @@ describe('spreadsheet import of drivers and passengers', () => {
     await resetState(deps);
     await createRegion(deps, { id: 'atyrau_center' });
     const a = await createUser(deps, 'admin');
-    await deps.db.knex('users').where({ id: a.id }).update({ full_name: 'Yerzhan Admin' });
+    await updateStaffUser(deps, (await fixtureAdmin(deps)).actor, {
+      id: a.id,
+      changes: { full_name: 'Yerzhan Admin' },
+    });
     adminId = a.id;
     admin = await tokenFor(deps, a);
     dispatcher = await tokenFor(deps, await createUser(deps, 'dispatcher'));

@@ -7,7 +7,6 @@ import { expect } from 'chai';
 import jwt from 'jsonwebtoken';
 import { io as connectIo } from 'socket.io-client';
 import { ulid } from 'ulid';
-import { signAccessToken } from '../../lib/auth/access-token.js';
 import { systemActor } from '../../lib/auth/actor.js';
 import type { AppDeps } from '../../lib/deps.js';
 import type { OrderStatus } from '../../lib/orders/order-status.js';
@@ -23,6 +22,7 @@ import {
   createPassenger,
   createRegion,
   createUser,
+  signIn,
   tokenFor,
 } from '../helpers/factories.js';
 import {
@@ -173,18 +173,13 @@ describe('realtime: two real nodes, real clients', function () {
       { sub: String(alice.user.id), role: 'passenger', sid: randomUUID(), typ: 'access' },
       'not-the-secret-0123456789-0123456789',
     );
-    const sessionId = randomUUID();
-    await deps.db.knex('auth_sessions').insert({ id: sessionId, user_id: alice.user.id });
+    const { token: revokedToken, actor } = await signIn(deps, alice.user);
+    const sessionId = actor.sessionId;
     const expired = jwt.sign(
       { sub: String(alice.user.id), role: 'passenger', sid: sessionId, typ: 'access' },
       deps.config.jwt.secret,
       { algorithm: 'HS256', expiresIn: -10 },
     );
-    const revokedToken = signAccessToken(deps.config.jwt, {
-      userId: alice.user.id,
-      role: 'passenger',
-      sessionId,
-    });
     await revokeSession(deps.db.knex, sessionId, 'logout');
 
     const refusals = await Promise.all(
@@ -217,20 +212,10 @@ describe('realtime: two real nodes, real clients', function () {
 
   it('when the session of a connected socket is revoked, then the socket is dropped and its sibling session stays', async () => {
     const { alice } = await world();
-    const sessionId = randomUUID();
-    await deps.db.knex('auth_sessions').insert({ id: sessionId, user_id: alice.user.id });
-    const token = signAccessToken(deps.config.jwt, {
-      userId: alice.user.id,
-      role: 'passenger',
-      sessionId,
-    });
-    const laterSession = randomUUID();
-    await deps.db.knex('auth_sessions').insert({ id: laterSession, user_id: alice.user.id });
-    const laterToken = signAccessToken(deps.config.jwt, {
-      userId: alice.user.id,
-      role: 'passenger',
-      sessionId: laterSession,
-    });
+    const first = await signIn(deps, alice.user);
+    const [token, sessionId] = [first.token, first.actor.sessionId];
+    const later = await signIn(deps, alice.user);
+    const [laterToken, laterSession] = [later.token, later.actor.sessionId];
     const revoked = await client(nodeA, token);
     const kept = await client(nodeB, await tokenFor(deps, alice.user));
     const laterOnB = await client(nodeB, laterToken);

@@ -130,7 +130,10 @@ describe('regions', () => {
       body: { title: 'x' },
     });
     expect(missing.status).to.equal(404);
-    const audit = await deps.db.knex('audit_log').where({ entity_id: 'geolog' }).first();
+    const audit = await deps.db
+      .knex('audit_log')
+      .where({ entity_id: 'geolog', action: 'update' })
+      .first();
     expect(audit.changes).to.deep.equal({ title: 'Геолог', service_radius_meters: null });
   });
 

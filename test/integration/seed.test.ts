@@ -4,6 +4,8 @@ import { seedDemo } from '../../lib/seed/seed-demo.js';
 import { seedRegions } from '../../db/seeds/atyrau-demo.js';
 import { resetState } from '../helpers/test-deps.js';
 import { type TestApp, openTestApp, closeTestApp } from '../helpers/test-app.js';
+import { updateRegion } from '../../lib/regions/manage-regions.js';
+import { fixtureAdmin } from '../helpers/factories.js';
 
 const tables = ['regions', 'users', 'drivers', 'passengers'] as const;
 
@@ -110,7 +112,10 @@ describe('demo seed', () => {
 
   it('when a seeded area is edited by an admin, then a re-run restores only that field', async () => {
     await seedDemo(deps);
-    await deps.db.knex('regions').where({ id: 'geolog' }).update({ title: 'Edited' });
+    await updateRegion(deps, (await fixtureAdmin(deps)).actor, {
+      id: 'geolog',
+      changes: { title: 'Edited' },
+    });
     const again = await seedDemo(deps);
     expect(again.regions).to.deep.equal({ created: 0, updated: 1, unchanged: 7 });
     const row = await deps.db.knex('regions').where({ id: 'geolog' }).first();

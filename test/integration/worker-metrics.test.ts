@@ -8,7 +8,13 @@ import { createJobMetrics, registerQueueDepths } from '../../lib/metrics/queue-m
 import { startQueueWorkers } from '../../workers/processors.js';
 import { closeDeps, createTestDeps, resetState } from '../helpers/test-deps.js';
 import { createPassenger, createRegion } from '../helpers/factories.js';
-import { createOrderIn, placeDriver } from '../helpers/dispatch-fixtures.js';
+import { acceptOffer } from '../../lib/dispatch/answer-offer.js';
+import {
+  createOrderIn,
+  offerAndClose,
+  offerTo,
+  placeDriver,
+} from '../helpers/dispatch-fixtures.js';
 import { pollUntil } from '../helpers/poll-until.js';
 
 describe('worker /metrics: queues, jobs, dispatch outcomes', () => {
@@ -85,33 +91,27 @@ describe('worker /metrics: queues, jobs, dispatch outcomes', () => {
       token: 'scrape-me-please',
       logger: deps.logger,
     });
-    const region = await createRegion(deps);
-    const { passenger } = await createPassenger(deps, region.id);
-    const { driver } = await placeDriver(deps, region.id, 1);
-    const orderId = await createOrderIn(deps, passenger);
-    // In the past, so the assignment 42 s later has settled by the scrape.
-    const matchingAt = { created_at: new Date(Date.now() - 100_000) };
-    await deps.db
-      .knex('order_events')
-      .where({ order_id: orderId, to_status: 'matching' })
-      .update({ created_at: matchingAt.created_at });
-    const statuses = ['accepted', 'declined', 'declined', 'expired', 'pending'];
-    for (const status of statuses) {
-      await deps.db.knex('offers').insert({
-        order_id: orderId,
-        driver_id: driver.id,
-        status,
-        expires_at: new Date(Date.now() + 60_000),
-      });
+    // Made 100 s in the past (a clock of their own), so the assignment 42 s after the order
+    // entered matching has settled by the scrape.
+    let pastMs = Date.now() - 100_000;
+    const past = createTestDeps({}, { now: () => new Date(pastMs) });
+    try {
+      const region = await createRegion(past);
+      const { passenger } = await createPassenger(past, region.id);
+      const { driver, actor } = await placeDriver(past, region.id, 1);
+      const orderId = await createOrderIn(past, passenger);
+      for (const how of ['declined', 'declined', 'expired'] as const) {
+        await offerAndClose(past, orderId, driver.id, how);
+      }
+      pastMs += 42_000;
+      const offer = await offerTo(past, orderId, driver.id);
+      await acceptOffer(past, actor, { offerId: offer.id });
+      // One more offer, still pending: not an outcome yet.
+      const other = await placeDriver(past, region.id, 2);
+      await offerTo(past, await createOrderIn(past, passenger), other.driver.id);
+    } finally {
+      await closeDeps(past);
     }
-    await deps.db.knex('order_events').insert({
-      order_id: orderId,
-      version: 99,
-      from_status: 'offered',
-      to_status: 'assigned',
-      actor_role: 'driver',
-      created_at: new Date(matchingAt.created_at.getTime() + 42_000),
-    });
 
     expect((await scrape()).status).to.equal(401);
     const { status, text } = await scrape('scrape-me-please');

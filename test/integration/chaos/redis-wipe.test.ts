@@ -11,6 +11,8 @@ import { expect } from 'chai';
 import type { UserActor } from '../../../lib/auth/actor.js';
 import type { AppDeps } from '../../../lib/deps.js';
 import { acceptOffer } from '../../../lib/dispatch/answer-offer.js';
+import { setDriverOnline } from '../../../lib/drivers/set-driver-online.js';
+import { isAppError } from '../../../lib/errors/app-error.js';
 import { createOrderIn, placeDriver } from '../../helpers/dispatch-fixtures.js';
 import { countRows } from '../../helpers/count-rows.js';
 import { createPassenger, createRegion } from '../../helpers/factories.js';
@@ -95,15 +97,7 @@ describe('chaos: Redis killed mid-load', function () {
   async function placeFleet() {
     return Promise.all(
       Array.from({ length: driversPerRun }, async (_, i) => {
-        const { user, driver } = await placeDriver(deps, regionId, 0.3 + (i % 5) * 0.4);
-        const actor: UserActor = {
-          kind: 'user',
-          userId: user.id,
-          role: 'driver',
-          sessionId: 'chaos',
-          passengerId: null,
-          driverId: driver.id,
-        };
+        const { actor } = await placeDriver(deps, regionId, 0.3 + (i % 5) * 0.4);
         return { actor, ignores: i % 3 === 2 };
       }),
     );
@@ -183,11 +177,16 @@ describe('chaos: Redis killed mid-load', function () {
     const errors = await stopFleet();
     // This run's idle drivers go home, so the next run's orders are not offered to them.
     const driverIds = drivers.map((d) => d.actor.driverId!);
-    await deps.db
-      .knex('drivers')
-      .whereIn('id', driverIds)
-      .where({ status: 'online_idle' })
-      .update({ is_online: false, status: 'offline' });
+    await Promise.all(
+      drivers.map(({ actor }) =>
+        setDriverOnline(deps, actor, { driverId: actor.driverId!, isOnline: false }).catch(
+          // A driver still holding an offer or a trip stays on; the index drops them below.
+          (e: unknown) => {
+            if (!isAppError(e) || e.code !== 'conflict') throw e;
+          },
+        ),
+      ),
+    );
     await Promise.all(driverIds.map((id) => deps.positionIndex.remove(id)));
     expect(errors.map(String)).to.deep.equal([]);
     await expectNoneDoubled(orderIds);

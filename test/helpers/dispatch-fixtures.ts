@@ -1,5 +1,6 @@
 /** Drivers and orders placed for dispatch tests, through the use cases production runs. */
 import type { AppDeps } from '../../lib/deps.js';
+import { systemActor } from '../../lib/auth/actor.js';
 import { findDriverWithGraph } from '../../db/repositories/driver.repository.js';
 import { findOrderById } from '../../db/repositories/order.repository.js';
 import { declineOffer, expireOffer } from '../../lib/dispatch/answer-offer.js';
@@ -145,7 +146,8 @@ export async function offerAndClose(
 ): Promise<void> {
   const offer = await offerTo(deps, orderId, driverId);
   if (how === 'expired') {
-    if (!(await expireOffer(deps, offer.id))) throw new Error('the offer did not expire');
+    if ((await expireOffer(deps, systemActor, { offerId: offer.id })).kind !== 'expired')
+      throw new Error('the offer did not expire');
     return;
   }
   const driver = await findDriverWithGraph(deps.db.knex, driverId);

@@ -37,7 +37,7 @@ export async function signIn(
   deps: AppDeps,
   user: { id: number; role: UserRole },
 ): Promise<SignedIn> {
-  const { access } = await openSession(deps, user);
+  const { access } = await openSession(deps, undefined, { user });
   return { token: access, actor: await authenticateCaller(deps, { token: access }) };
 }
 

@@ -63,7 +63,6 @@ interface OrderState {
   searchStartedAtMs: number;
   matchingSinceMs: number | null;
   job: number;
-  attemptsMade: number;
   excluded: Set<number>;
   outcome: OrderOutcome;
 }
@@ -102,7 +101,7 @@ export function simulate(
   onProgress?: (done: number, total: number) => void,
 ): SimulationResult {
   const { dispatch, behaviour } = settings;
-  const ranking = {
+  const rankSettings = {
     regionMode: dispatch.regionMode,
     fairnessMaxExtraKm: dispatch.fairnessMaxExtraKm,
     accessibleReserveKm: dispatch.accessibleReserveKm,
@@ -116,7 +115,7 @@ export function simulate(
   const weights = batchWeights(settings.policy, dispatch.cost);
 
   const queue = new EventQueue<SimEvent>();
-  const idle = new FreeDrivers<DriverState>();
+  const freeDrivers = new FreeDrivers<DriverState>();
   const driverStates = drivers.map((spec) => ({
     spec,
     facts: {
@@ -131,13 +130,15 @@ export function simulate(
     position: { driverId: spec.id, ...spec.start, recordedAt: new Date(0), distanceMeters: 0 },
     tripsToday: 0,
   }));
-  const free = new Map<number, FreeDriver>();
+  // The free drivers' facts by id, as the candidate query answers them.
+  const freeFacts = new Map<number, FreeDriver>();
   const setFree = (d: DriverState) => {
-    idle.add(d);
-    free.set(d.spec.id, d.facts);
+    freeDrivers.add(d);
+    freeFacts.set(d.spec.id, d.facts);
   };
   for (const d of driverStates) setFree(d);
-  const pool = new Set<OrderState>();
+  /** Batch policies: the orders in matching, waiting for a round. */
+  const awaitingRound = new Set<OrderState>();
   let unresolved = requests.length;
   let events = 0;
   let now = 0;
@@ -149,7 +150,6 @@ export function simulate(
       searchStartedAtMs: req.bookedAtMs,
       matchingSinceMs: null,
       job: 0,
-      attemptsMade: 0,
       excluded: new Set(),
       outcome: {
         id: req.trip.id,
@@ -182,15 +182,16 @@ export function simulate(
   /**
    * What the position index and the candidate query give the engine's search: the drivers
    * within reach, the index's nearest-first answer (ties by id) for any limit, the free
-   * drivers' facts and the order's exclusions. Busy drivers are left out here and absent
-   * from `free` in the engine: the same pool either way. Each driver's position object is
-   * reused from search to search (allocating millions of them dominated the replay): a
-   * search is read at once, and the engine's pure code copies what it keeps.
+   * drivers' facts and the order's exclusions. Busy drivers are left out here; the engine's
+   * index answers them and its query leaves them out: the same pool either way. Each
+   * driver's position object is reused from search to search (allocating millions of them
+   * dominated the replay): a search is read at once, and the engine's pure code copies what
+   * it keeps.
    */
   function searchFor(o: OrderState, needs: OrderNeeds): DriverSearch {
     const { lat, lon } = o.req.trip.pickup;
     const inReach: NearbyDriver[] = [];
-    for (const d of idle.list) {
+    for (const d of freeDrivers.list) {
       const p = d.position;
       p.distanceMeters = haversineMeters(p.lat, p.lon, lat, lon);
       if (p.distanceMeters <= maxPickupM) inReach.push(p);
@@ -212,9 +213,9 @@ export function simulate(
       needs,
       inReach,
       nearby,
-      free,
+      free: freeFacts,
       excluded: o.excluded,
-      settings: ranking,
+      settings: rankSettings,
       batchCandidates: dispatch.batchCandidates,
     };
   }
@@ -229,7 +230,7 @@ export function simulate(
   function resolve(o: OrderState, status: OrderOutcome['status']) {
     o.outcome.status = status;
     o.status = status === 'served' ? 'assigned' : 'awaiting_dispatcher_decision';
-    pool.delete(o);
+    awaitingRound.delete(o);
     unresolved--;
     onProgress?.(requests.length - unresolved, requests.length);
   }
@@ -239,20 +240,19 @@ export function simulate(
     if (from !== searchContinuesFrom) o.searchStartedAtMs = now;
     o.matchingSinceMs ??= now;
     if (batch) {
-      pool.add(o);
+      awaitingRound.add(o);
       return;
     }
     o.job++;
-    o.attemptsMade = 0;
     queue.push(now, { kind: 'match', order: o, job: o.job });
   }
 
   function offer(o: OrderState, driverId: number) {
-    const driver = idle.get(driverId);
+    const driver = freeDrivers.get(driverId);
     if (!driver) throw new Error(`driver ${driverId} is not free`);
-    idle.delete(driverId);
-    free.delete(driverId);
-    pool.delete(o);
+    freeDrivers.delete(driverId);
+    freeFacts.delete(driverId);
+    awaitingRound.delete(o);
     o.status = 'offered';
     o.outcome.offers++;
     const expiresAtMs = offerExpiresAt(new Date(now), dispatch.offerTimeoutSeconds).getTime();
@@ -273,7 +273,6 @@ export function simulate(
     if (afterNoOffer(new Date(now), deadlineOf(o), false) === 'give_up') {
       return resolve(o, 'gave_up');
     }
-    o.attemptsMade++;
     const delay = retryLaterDelayMs(dispatch.retryBackoffMs, retries());
     queue.push(now + delay, { kind: 'match', order: o, job: o.job });
   }
@@ -283,10 +282,14 @@ export function simulate(
    * one after another, each over its oldest `maxOrdersPerRound` bookings in matching.
    */
   function runRound() {
-    const waiting = [...pool]
+    const waiting = [...awaitingRound]
       .filter((o) => o.status === 'matching')
       .sort((a, b) => a.req.bookedAtMs - b.req.bookedAtMs || a.req.trip.id - b.req.trip.id);
-    const batchSettings = { ...ranking, candidatesPerOrder: dispatch.batchCandidates, weights };
+    const batchSettings = {
+      ...rankSettings,
+      candidatesPerOrder: dispatch.batchCandidates,
+      weights,
+    };
     const groups = regionGroups(
       waiting.map((o) => o.req.regionId),
       dispatch.regionMode,
@@ -384,7 +387,7 @@ export function simulate(
         setFree(event.driver);
         return;
       case 'round':
-        if (pool.size > 0) runRound();
+        if (awaitingRound.size > 0) runRound();
         if (unresolved > 0) queue.push(now + dispatch.batchWindowMs, { kind: 'round' });
         return;
     }

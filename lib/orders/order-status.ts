@@ -2,6 +2,8 @@
  * The order status machine: legal transitions, who may make them, and what each status
  * means for the driver's own status. Pure: no I/O, table-tested.
  */
+import type { Actor } from '../auth/actor.js';
+
 export const orderStatuses = [
   'draft',
   'submitted',
@@ -62,7 +64,8 @@ export const driverHoldingStatuses: readonly OrderStatus[] = [
 export const isLegalTransition = (from: OrderStatus, to: OrderStatus): boolean =>
   transitions[from].includes(to);
 
-export type ActorRole = 'passenger' | 'driver' | 'dispatcher' | 'admin' | 'system';
+/** Who asks for a change: a user's role, or the system. */
+export type ActorRole = Actor['role'];
 
 /** Statuses the assigned driver may set through the status endpoint. */
 const driverSettable: readonly OrderStatus[] = [

@@ -19,7 +19,7 @@ import { isOrderInScope, scopeFilter } from './order-scope.js';
 import { splitStatuses, type OrderListQuery } from './order.schemas.js';
 
 /** The order if the caller may see it; 404 otherwise (existence is not revealed). */
-export async function findOrderInScope(
+export async function requireOrderInScope(
   db: Db,
   actor: UserActor,
   orderId: string,
@@ -36,7 +36,7 @@ export async function getOrder(
   actor: UserActor,
   input: { orderId: string; locale: Locale },
 ): Promise<OrderView> {
-  await findOrderInScope(deps.db.knex, actor, input.orderId);
+  await requireOrderInScope(deps.db.knex, actor, input.orderId);
   return requireOrderView(deps.db.knex, input.orderId, input.locale);
 }
 
@@ -57,7 +57,7 @@ export async function getOrderEvents(
   input: { orderId: string },
 ): Promise<{ order_id: string; count: number; results: OrderEventView[] }> {
   const { orderId } = input;
-  await findOrderInScope(deps.db.knex, actor, orderId);
+  await requireOrderInScope(deps.db.knex, actor, orderId);
   const events = await listOrderEvents(deps.db.knex, orderId);
   return {
     order_id: orderId,

@@ -4,11 +4,13 @@
  * What happens, as in the real system (docs/dispatch-engine.md):
  * - booking → `entryStatus` (matching now, or the pre-booked queue until `dispatchStartsAt`);
  * - each entry into matching owes a match job; a run offers the policy's choice among the
- *   free drivers within DISPATCH_MAX_PICKUP_KM not excluded from the order, or `afterNoOffer`
+ *   free drivers within DISPATCH_MAX_PICKUP_KM not excluded from the order (for `ranked`, the
+ *   engine's pool: the nearest K eligible, lib/dispatch/candidate-pool.ts), or `afterNoOffer`
  *   decides: run again after `retryLaterDelayMs` (waiting uses no attempt, as in lib/jobs) or
  *   give up to a dispatcher at `searchDeadline`;
  * - batch policies instead run one `assignBatch` round every DISPATCH_BATCH_WINDOW_MS over
- *   every order in matching, giving up on those past their deadline;
+ *   every order in matching, each with its nearest DISPATCH_BATCH_CANDIDATES eligible drivers
+ *   (as the engine's rounds), giving up on those past their deadline;
  * - an offer expires at `offerExpiresAt`; the driver accepts, declines, or does not answer
  *   (seeded draws); decline/expiry excludes the driver and returns the order to matching
  *   (continuing its search: `searchContinuesFrom`);
@@ -20,6 +22,7 @@
  */
 import { createPrng } from '../../db/seeds/atyrau-demo.js';
 import { assignBatch, type BatchOrder } from '../dispatch/assign-batch.js';
+import { maxOrdersPerRound } from '../dispatch/batch-round.js';
 import { dispatchStartsAt } from '../dispatch/dispatch-owed.js';
 import {
   afterNoOffer,
@@ -29,14 +32,22 @@ import {
   searchContinuesFrom,
   searchDeadline,
 } from '../dispatch/dispatch-policy.js';
-import type { CandidateFacts, OrderNeeds } from '../dispatch/rank-candidates.js';
+import type { FreeDriver } from '../dispatch/candidate-pool.js';
+import type { OrderNeeds } from '../dispatch/rank-candidates.js';
+import { regionGroups } from '../dispatch/region-group.js';
+import type { NearbyDriver } from '../geo/driver-position-index.js';
 import { haversineMeters } from '../geo/haversine.js';
 import type { OrderStatus } from '../orders/order-status.js';
-import { batchCandidates } from './batch-candidates.js';
 import { driverAnswers } from './driver-answers.js';
 import { EventQueue } from './event-queue.js';
 import { FreeDrivers } from './free-drivers.js';
-import { batchWeights, chooseDriver, isBatchPolicy } from './policies.js';
+import {
+  batchCandidates,
+  batchWeights,
+  chooseDriver,
+  isBatchPolicy,
+  type DriverSearch,
+} from './policies.js';
 import type {
   OrderOutcome,
   SimDriver,
@@ -52,18 +63,22 @@ interface OrderState {
   searchStartedAtMs: number;
   matchingSinceMs: number | null;
   job: number;
-  attemptsMade: number;
   excluded: Set<number>;
   outcome: OrderOutcome;
 }
 
 interface DriverState {
   spec: SimDriver;
-  facts: CandidateFacts;
-  lat: number;
-  lon: number;
+  /** What the candidate query says about the driver while free. */
+  facts: FreeDriver;
+  /** The driver in an index answer; reused from search to search (see `searchFor`). */
+  position: NearbyDriver;
   tripsToday: number;
 }
+
+/** The index's order: nearest first, ties by driver id (lib/geo/nearest-search.ts). */
+const nearestFirst = (a: NearbyDriver, b: NearbyDriver) =>
+  a.distanceMeters - b.distanceMeters || a.driverId - b.driverId;
 
 interface OfferState {
   order: OrderState;
@@ -86,7 +101,7 @@ export function simulate(
   onProgress?: (done: number, total: number) => void,
 ): SimulationResult {
   const { dispatch, behaviour } = settings;
-  const ranking = {
+  const rankSettings = {
     regionMode: dispatch.regionMode,
     fairnessMaxExtraKm: dispatch.fairnessMaxExtraKm,
     accessibleReserveKm: dispatch.accessibleReserveKm,
@@ -100,7 +115,7 @@ export function simulate(
   const weights = batchWeights(settings.policy, dispatch.cost);
 
   const queue = new EventQueue<SimEvent>();
-  const idle = new FreeDrivers<DriverState>();
+  const freeDrivers = new FreeDrivers<DriverState>();
   const driverStates = drivers.map((spec) => ({
     spec,
     facts: {
@@ -110,15 +125,20 @@ export function simulate(
       car_model: '',
       capacity: spec.capacity,
       wheelchair_accessible: spec.wheelchairAccessible,
-      distance_m: 0,
       trips_today: 0,
     },
-    lat: spec.start.lat,
-    lon: spec.start.lon,
+    position: { driverId: spec.id, ...spec.start, recordedAt: new Date(0), distanceMeters: 0 },
     tripsToday: 0,
   }));
-  for (const d of driverStates) idle.add(d);
-  const pool = new Set<OrderState>();
+  // The free drivers' facts by id, as the candidate query answers them.
+  const freeFacts = new Map<number, FreeDriver>();
+  const setFree = (d: DriverState) => {
+    freeDrivers.add(d);
+    freeFacts.set(d.spec.id, d.facts);
+  };
+  for (const d of driverStates) setFree(d);
+  /** Batch policies: the orders in matching, waiting for a round. */
+  const awaitingRound = new Set<OrderState>();
   let unresolved = requests.length;
   let events = 0;
   let now = 0;
@@ -130,7 +150,6 @@ export function simulate(
       searchStartedAtMs: req.bookedAtMs,
       matchingSinceMs: null,
       job: 0,
-      attemptsMade: 0,
       excluded: new Set(),
       outcome: {
         id: req.trip.id,
@@ -161,23 +180,44 @@ export function simulate(
   });
 
   /**
-   * What the position index and the candidate query give the engine: the free drivers in
-   * reach, not excluded from the order. Each driver's facts object is reused from search to
-   * search (allocating millions of them dominated the replay); callers read it at once.
+   * What the position index and the candidate query give the engine's search: the drivers
+   * within reach, the index's nearest-first answer (ties by id) for any limit, the free
+   * drivers' facts and the order's exclusions. Busy drivers are left out here; the engine's
+   * index answers them and its query leaves them out: the same pool either way. Each
+   * driver's position object is reused from search to search (allocating millions of them
+   * dominated the replay): a search is read at once, and the engine's pure code copies what
+   * it keeps.
    */
-  function candidatesFor(o: OrderState): CandidateFacts[] {
+  function searchFor(o: OrderState, needs: OrderNeeds): DriverSearch {
     const { lat, lon } = o.req.trip.pickup;
-    const facts: CandidateFacts[] = [];
-    const excluded = o.excluded.size > 0 ? o.excluded : null;
-    for (const d of idle.list) {
-      if (excluded?.has(d.spec.id)) continue;
-      const distance_m = haversineMeters(d.lat, d.lon, lat, lon);
-      if (distance_m > maxPickupM) continue;
-      d.facts.distance_m = distance_m;
-      d.facts.trips_today = d.tripsToday;
-      facts.push(d.facts);
+    const inReach: NearbyDriver[] = [];
+    for (const d of freeDrivers.list) {
+      const p = d.position;
+      p.distanceMeters = haversineMeters(p.lat, p.lon, lat, lon);
+      if (p.distanceMeters <= maxPickupM) inReach.push(p);
     }
-    return facts;
+    let distancesM: Float64Array | undefined;
+    const nearby = (limit = Infinity): NearbyDriver[] => {
+      if (limit < inReach.length) {
+        // Only the nearest `limit` are sorted: those within the limit-th smallest distance.
+        distancesM ??= Float64Array.from(inReach, (p) => p.distanceMeters).sort();
+        const withinM = distancesM[limit - 1] ?? Infinity;
+        return inReach
+          .filter((p) => p.distanceMeters <= withinM)
+          .sort(nearestFirst)
+          .slice(0, limit);
+      }
+      return [...inReach].sort(nearestFirst);
+    };
+    return {
+      needs,
+      inReach,
+      nearby,
+      free: freeFacts,
+      excluded: o.excluded,
+      settings: rankSettings,
+      batchCandidates: dispatch.batchCandidates,
+    };
   }
 
   const deadlineOf = (o: OrderState) =>
@@ -190,7 +230,7 @@ export function simulate(
   function resolve(o: OrderState, status: OrderOutcome['status']) {
     o.outcome.status = status;
     o.status = status === 'served' ? 'assigned' : 'awaiting_dispatcher_decision';
-    pool.delete(o);
+    awaitingRound.delete(o);
     unresolved--;
     onProgress?.(requests.length - unresolved, requests.length);
   }
@@ -200,19 +240,19 @@ export function simulate(
     if (from !== searchContinuesFrom) o.searchStartedAtMs = now;
     o.matchingSinceMs ??= now;
     if (batch) {
-      pool.add(o);
+      awaitingRound.add(o);
       return;
     }
     o.job++;
-    o.attemptsMade = 0;
     queue.push(now, { kind: 'match', order: o, job: o.job });
   }
 
   function offer(o: OrderState, driverId: number) {
-    const driver = idle.get(driverId);
+    const driver = freeDrivers.get(driverId);
     if (!driver) throw new Error(`driver ${driverId} is not free`);
-    idle.delete(driverId);
-    pool.delete(o);
+    freeDrivers.delete(driverId);
+    freeFacts.delete(driverId);
+    awaitingRound.delete(o);
     o.status = 'offered';
     o.outcome.offers++;
     const expiresAtMs = offerExpiresAt(new Date(now), dispatch.offerTimeoutSeconds).getTime();
@@ -226,32 +266,46 @@ export function simulate(
   }
 
   function runMatchJob(o: OrderState) {
-    const chosen = chooseDriver[settings.policy as 'ranked'](needsOf(o), candidatesFor(o), ranking);
+    const chosen = chooseDriver[settings.policy as 'ranked'](searchFor(o, needsOf(o)));
     if (chosen) return offer(o, chosen.driver_id);
     // Waiting is not failing: a run that offered nobody uses no attempt (lib/jobs), so only
     // the deadline ends the search.
     if (afterNoOffer(new Date(now), deadlineOf(o), false) === 'give_up') {
       return resolve(o, 'gave_up');
     }
-    o.attemptsMade++;
     const delay = retryLaterDelayMs(dispatch.retryBackoffMs, retries());
     queue.push(now + delay, { kind: 'match', order: o, job: o.job });
   }
 
+  /**
+   * One tick of the engine's rounds (lib/dispatch/batch-round.ts): a round per region group,
+   * one after another, each over its oldest `maxOrdersPerRound` bookings in matching.
+   */
   function runRound() {
-    const waiting = [...pool].filter((o) => o.status === 'matching');
-    const byId = new Map(waiting.map((o) => [String(o.req.trip.id).padStart(8, '0'), o]));
-    const batchSettings = { ...ranking, candidatesPerOrder: dispatch.batchCandidates, weights };
-    const batchOrders: BatchOrder[] = [...byId].map(([order_id, o]) => {
-      const needs = { ...needsOf(o), waited_seconds: (now - o.searchStartedAtMs) / 1000 };
-      return {
-        ...needs,
-        order_id,
-        candidates: batchCandidates(needs, candidatesFor(o), batchSettings),
-      };
-    });
-    const pairs = assignBatch(batchOrders, batchSettings);
-    for (const pair of pairs) offer(byId.get(pair.order_id)!, pair.driver_id);
+    const waiting = [...awaitingRound]
+      .filter((o) => o.status === 'matching')
+      .sort((a, b) => a.req.bookedAtMs - b.req.bookedAtMs || a.req.trip.id - b.req.trip.id);
+    const batchSettings = {
+      ...rankSettings,
+      candidatesPerOrder: dispatch.batchCandidates,
+      weights,
+    };
+    const groups = regionGroups(
+      waiting.map((o) => o.req.regionId),
+      dispatch.regionMode,
+    );
+    for (const { regionIds } of groups) {
+      const inRound = waiting
+        .filter((o) => regionIds === null || regionIds.includes(o.req.regionId))
+        .slice(0, maxOrdersPerRound);
+      const byId = new Map(inRound.map((o) => [String(o.req.trip.id).padStart(8, '0'), o]));
+      const batchOrders: BatchOrder[] = [...byId].map(([order_id, o]) => {
+        const needs = { ...needsOf(o), waited_seconds: (now - o.searchStartedAtMs) / 1000 };
+        return { ...needs, order_id, candidates: batchCandidates(searchFor(o, needs)) };
+      });
+      const pairs = assignBatch(batchOrders, batchSettings);
+      for (const pair of pairs) offer(byId.get(pair.order_id)!, pair.driver_id);
+    }
     for (const o of waiting) {
       if (
         o.status === 'matching' &&
@@ -265,7 +319,7 @@ export function simulate(
   function closeUnanswered(state: OfferState) {
     state.pending = false;
     state.order.excluded.add(state.driver.spec.id);
-    idle.add(state.driver);
+    setFree(state.driver);
     enterMatching(state.order, 'offered');
   }
 
@@ -273,7 +327,8 @@ export function simulate(
     state.pending = false;
     const { order: o, driver } = state;
     const { trip } = o.req;
-    const pickupM = haversineMeters(driver.lat, driver.lon, trip.pickup.lat, trip.pickup.lon);
+    const { lat, lon } = driver.position;
+    const pickupM = haversineMeters(lat, lon, trip.pickup.lat, trip.pickup.lon);
     const driveM = pickupM * settings.detour;
     const arrivalMs = now + driveM / metresPerMs;
     const tripMs =
@@ -283,6 +338,7 @@ export function simulate(
             settings.detour) /
           metresPerMs;
     driver.tripsToday++;
+    driver.facts.trips_today = driver.tripsToday;
     Object.assign(o.outcome, {
       driverId: driver.spec.id,
       pickupM,
@@ -326,12 +382,12 @@ export function simulate(
         if (event.offer.pending) closeUnanswered(event.offer);
         return;
       case 'free':
-        event.driver.lat = event.at.lat;
-        event.driver.lon = event.at.lon;
-        idle.add(event.driver);
+        event.driver.position.lat = event.at.lat;
+        event.driver.position.lon = event.at.lon;
+        setFree(event.driver);
         return;
       case 'round':
-        if (pool.size > 0) runRound();
+        if (awaitingRound.size > 0) runRound();
         if (unresolved > 0) queue.push(now + dispatch.batchWindowMs, { kind: 'round' });
         return;
     }

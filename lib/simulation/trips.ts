@@ -12,11 +12,10 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { LatLon } from '../regions/locate-region.js';
 
-export interface LatLon {
-  lat: number;
-  lon: number;
-}
+/** The one point type (lib/regions), for the replay's modules. */
+export type { LatLon };
 
 export interface TripRequest {
   /** 1-based, in arrival order. */

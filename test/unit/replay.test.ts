@@ -6,9 +6,6 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { expect } from 'chai';
 import { createPrng } from '../../db/seeds/atyrau-demo.js';
-import { assignBatch } from '../../lib/dispatch/assign-batch.js';
-import type { CandidateFacts } from '../../lib/dispatch/rank-candidates.js';
-import { batchCandidates } from '../../lib/simulation/batch-candidates.js';
 import { EventQueue } from '../../lib/simulation/event-queue.js';
 import { nycRegions, regionLocator } from '../../lib/simulation/regions.js';
 import {
@@ -97,56 +94,6 @@ describe('replay simulator', () => {
     for (let e = queue.pop(); e; e = queue.pop()) order.push(e.event);
     const expected = times.map((t, i) => ({ t, i })).sort((a, b) => a.t - b.t || a.i - b.i);
     expect(order, `seed ${seed}`).to.deep.equal(expected.map((e) => e.i));
-  });
-
-  it('prunes batch candidates without changing the round (random rounds)', () => {
-    const seed = Date.now() % 100_000;
-    const random = createPrng(seed);
-    const settings = {
-      regionMode: 'priority' as const,
-      fairnessMaxExtraKm: 2,
-      accessibleReserveKm: 3,
-      maxPickupKm: 15,
-      candidatesPerOrder: 4,
-      weights: { ...dispatchConfig({}).cost },
-    };
-    for (let round = 0; round < 30; round++) {
-      const drivers: CandidateFacts[] = Array.from({ length: 60 }, (_, i) => ({
-        driver_id: i + 1,
-        name: `d${i + 1}`,
-        region_id: random() < 0.5 ? 'a' : 'b',
-        car_model: '',
-        capacity: 4,
-        wheelchair_accessible: random() < 0.15,
-        distance_m: 0,
-        trips_today: Math.floor(random() * 6),
-      }));
-      const orders = Array.from({ length: 12 }, (_, i) => {
-        const needs = {
-          order_id: `o${i}`,
-          pickup_lat: 0,
-          pickup_lon: 0,
-          region_id: random() < 0.5 ? 'a' : 'b',
-          seats_needed: 1,
-          needs_wheelchair_access: random() < 0.1,
-          waited_seconds: Math.floor(random() * 900),
-        };
-        const candidates = drivers.map((d) => ({ ...d, distance_m: random() * 16_000 }));
-        return { needs, candidates };
-      });
-      const full = assignBatch(
-        orders.map((o) => ({ ...o.needs, candidates: o.candidates })),
-        settings,
-      );
-      const pruned = assignBatch(
-        orders.map((o) => ({
-          ...o.needs,
-          candidates: batchCandidates(o.needs, o.candidates, settings),
-        })),
-        settings,
-      );
-      expect(pruned, `seed ${seed}, round ${round}`).to.deep.equal(full);
-    }
   });
 
   it('serves every policy on a small NYC slice with declines and unanswered offers', () => {

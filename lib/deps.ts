@@ -11,6 +11,8 @@ import {
   createRedisDriverPositionIndex,
   type DriverPositionIndex,
 } from './geo/driver-position-index.js';
+import { createDriverSupply, type DriverSupply } from './dispatch/supply-follower.js';
+import { tripsTodayRule } from './drivers/trips-today.js';
 import type { Logger } from './logger/logger.js';
 import { closeQueues, createQueues, type Queues } from './queue/queues.js';
 import { createRedis, type Redis } from './redis/redis.js';
@@ -25,13 +27,16 @@ export interface AppDeps {
   positionIndex: DriverPositionIndex;
   /** Valid sessions this process has checked, kept exact by revocation announcements. */
   sessionCache: SessionCache;
+  /** Drivers' candidate facts held in memory for match jobs, kept exact by announcements. */
+  driverSupply: DriverSupply;
 }
 
 export function createDeps(config: Config, logger: Logger, clock: Clock = systemClock): AppDeps {
   const redis = createRedis(config.redis);
+  const db = createDatabase(config.databaseUrl, config.databasePoolMax);
   return {
     config,
-    db: createDatabase(config.databaseUrl, config.databasePoolMax),
+    db,
     redis,
     queues: createQueues(config.redis),
     logger,
@@ -47,6 +52,14 @@ export function createDeps(config: Config, logger: Logger, clock: Clock = system
       logger,
       ttlMs: config.jwt.sessionCacheSeconds * 1000,
     }),
+    // Listens lazily, on the first match job's order load: other processes open nothing.
+    driverSupply: createDriverSupply({
+      databaseUrl: config.databaseUrl,
+      db: () => db.knex,
+      rule: tripsTodayRule(config),
+      clock,
+      logger,
+    }),
   };
 }
 
@@ -54,6 +67,7 @@ export async function closeDeps(deps: AppDeps): Promise<void> {
   await closeQueues(deps.queues);
   await deps.positionIndex.close();
   deps.sessionCache.close();
+  await deps.driverSupply.close();
   deps.redis.disconnect();
   await deps.db.close();
 }

@@ -9,7 +9,7 @@
  * driver reserved. The partial unique indexes on offers back this up in the database.
  */
 import { findSearchStartedAt } from '../../db/repositories/matching.repository.js';
-import { findOrderById, type OrderRow } from '../../db/repositories/order.repository.js';
+import type { OrderRow } from '../../db/repositories/order.repository.js';
 import { systemActor } from '../auth/actor.js';
 import type { AppDeps } from '../deps.js';
 import { isAppError } from '../errors/app-error.js';
@@ -23,6 +23,7 @@ import {
 } from './dispatch-policy.js';
 import { findRankedCandidates } from './find-candidates.js';
 import { offerToCandidate } from './offer-driver.js';
+import { loadOrderForSearch } from './supply-follower.js';
 
 /** No driver could be offered the order yet; the job retries with backoff. */
 export class NoDriverYetError extends RetryLaterError {
@@ -52,8 +53,10 @@ export async function matchOrder(
   orderId: string,
   options: MatchOptions = {},
 ): Promise<MatchOutcome> {
-  const order = await findOrderById(deps.db.knex, orderId);
-  if (!order) return { kind: 'skipped', status: null };
+  // With its exclusions and a supply barrier: the search then needs no SQL read of its own.
+  const loaded = await loadOrderForSearch(deps, orderId);
+  if (!loaded) return { kind: 'skipped', status: null };
+  const { order } = loaded;
   if (order.status === 'active_queue') return releaseFromQueue(deps, order);
   if (order.status !== 'matching') return { kind: 'skipped', status: order.status };
   // Batch mode: rounds make the offers (batch-round.ts); this job only watches the deadline.
@@ -63,7 +66,13 @@ export async function matchOrder(
   // search (which no longer sees them) beats waiting a whole backoff.
   let reason = 'Every candidate driver was taken by another order meanwhile.';
   for (let search = 1; search <= searchesPerRun; search++) {
-    const found = await findRankedCandidates(deps, order);
+    // The first search reads the in-memory supply; a second one (everyone it ranked was just
+    // taken) reads SQL, which already sees those reservations.
+    const found = await findRankedCandidates(
+      deps,
+      order,
+      search === 1 ? { supply: loaded.supply } : {},
+    );
     if (found.rejectionReason !== null) {
       reason = found.rejectionReason;
       break;

@@ -54,7 +54,9 @@ export async function matchOrder(
   options: MatchOptions = {},
 ): Promise<MatchOutcome> {
   // With its exclusions and a supply barrier: the search then needs no SQL read of its own.
-  const loaded = await loadOrderForSearch(deps, orderId);
+  const loaded = await loadOrderForSearch(deps, orderId, {
+    barrier: deps.config.dispatch.policy !== 'batch',
+  });
   if (!loaded) return { kind: 'skipped', status: null };
   const { order } = loaded;
   if (order.status === 'active_queue') return releaseFromQueue(deps, order);

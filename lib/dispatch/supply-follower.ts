@@ -246,14 +246,16 @@ export function createDriverSupply(options: DriverSupplyOptions): DriverSupply {
 }
 
 /**
- * The match job's order load: the order, its exclusions and a supply barrier, in one round
- * trip. Undefined when the order does not exist.
+ * The match job's order load: the order, its exclusions and (unless told not to: a search
+ * that will not use the supply) a supply barrier, in one round trip. Undefined when the
+ * order does not exist.
  */
 export async function loadOrderForSearch(
   deps: Pick<AppDeps, 'db' | 'driverSupply'>,
   orderId: string,
+  options: { barrier: boolean } = { barrier: true },
 ): Promise<{ order: OrderRow; supply: SupplyTicket } | undefined> {
-  const barrier = deps.driverSupply.barrier();
+  const barrier = options.barrier ? deps.driverSupply.barrier() : null;
   const loaded = await loadOrderWithBarrier(deps.db.knex, orderId, barrier);
   if (!loaded) return undefined;
   return { order: loaded.order, supply: { barrier, excludedDriverIds: loaded.excludedDriverIds } };

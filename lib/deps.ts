@@ -13,6 +13,8 @@ import {
   createRedisDriverPositionIndex,
   type DriverPositionIndex,
 } from './geo/driver-position-index.js';
+import { createDriverSupply, type DriverSupply } from './dispatch/supply-follower.js';
+import { tripsTodayRule } from './drivers/trips-today.js';
 import type { Logger } from './logger/logger.js';
 import { closeQueues, createQueues, type Queues } from './queue/queues.js';
 import { createRedis, type Redis } from './redis/redis.js';
@@ -33,13 +35,16 @@ export interface AppDeps {
   otp: OtpServices;
   /** The SMS gateway chosen by SMS_PROVIDER (stateless; tests put a fake one here). */
   smsProvider: SmsProvider;
+  /** Drivers' candidate facts held in memory for match jobs, kept exact by announcements. */
+  driverSupply: DriverSupply;
 }
 
 export function createDeps(config: Config, logger: Logger, clock: Clock = systemClock): AppDeps {
   const redis = createRedis(config.redis);
+  const db = createDatabase(config.databaseUrl, config.databasePoolMax);
   return {
     config,
-    db: createDatabase(config.databaseUrl, config.databasePoolMax),
+    db,
     redis,
     queues: createQueues(config.redis),
     logger,
@@ -57,6 +62,14 @@ export function createDeps(config: Config, logger: Logger, clock: Clock = system
     }),
     otp: createOtpServices(redis, config),
     smsProvider: createSmsProvider(config, logger),
+    // Listens lazily, on the first match job's order load: other processes open nothing.
+    driverSupply: createDriverSupply({
+      databaseUrl: config.databaseUrl,
+      db: () => db.knex,
+      rule: tripsTodayRule(config),
+      clock,
+      logger,
+    }),
   };
 }
 
@@ -64,6 +77,7 @@ export async function closeDeps(deps: AppDeps): Promise<void> {
   await closeQueues(deps.queues);
   await deps.positionIndex.close();
   deps.sessionCache.close();
+  await deps.driverSupply.close();
   deps.redis.disconnect();
   await deps.db.close();
 }

@@ -44,7 +44,7 @@ export interface RoundSummary {
   missed: number;
 }
 
-export type RoundDeps = Pick<AppDeps, 'db' | 'clock' | 'config' | 'positionIndex'>;
+export type RoundDeps = Pick<AppDeps, 'db' | 'clock' | 'config' | 'positionIndex' | 'driverSupply'>;
 
 /** One tick's outcome: rounds run, or none because the engine is not in batch mode. */
 export type BatchTick =

@@ -2,9 +2,12 @@
  * Finds and ranks the drivers who may be offered an order right now: the nearest K eligible
  * free drivers (candidate-pool.ts), found by widening the H3 index's nearest-first answer
  * (fresh positions within the maximum pickup distance) until K are eligible or the reach is
- * exhausted; availability, exclusions and trips today from ONE database query per widening
- * pass over the drivers not yet looked up; order by the pure ranking. Read-only, so safe to
- * call from any worker at any time; reserving the winner is the caller's separate step.
+ * exhausted; availability and trips today from the worker's in-memory supply when the order
+ * was loaded with a supply barrier (supply-follower.ts: at least as new as every change
+ * committed before the order was read; exclusions read with the order), else from ONE
+ * database query per widening pass over the drivers not yet looked up (exclusions with it);
+ * order by the pure ranking. Read-only, so safe to call from any worker at any time;
+ * reserving the winner is the caller's separate step (its conditional update is the truth).
  *
  * With no candidate it says why, in words a dispatcher can act on: then the search has seen
  * every driver within the reach, so the reason is the same as an unbounded search's.
@@ -22,6 +25,7 @@ import {
   widenFactor,
   type FreeDriver,
 } from './candidate-pool.js';
+import type { SupplyTicket } from './supply-follower.js';
 import {
   ineligibilityReason,
   type CandidateFacts,
@@ -31,7 +35,10 @@ import {
   type RankingSettings,
 } from './rank-candidates.js';
 
-export type FindCandidatesDeps = Pick<AppDeps, 'db' | 'config' | 'clock' | 'positionIndex'>;
+export type FindCandidatesDeps = Pick<
+  AppDeps,
+  'db' | 'config' | 'clock' | 'positionIndex' | 'driverSupply'
+>;
 
 export type RejectionCode =
   | 'no_driver_online'
@@ -53,7 +60,12 @@ export interface CandidateSearch {
 export interface FindCandidatesOptions {
   /** Drivers to leave out besides those recorded in order_excluded_drivers. */
   excludeDriverIds?: readonly number[];
+  /** From `loadOrderForSearch`: read the facts from the in-memory supply (else SQL). */
+  supply?: SupplyTicket;
 }
+
+/** Free drivers among `ids` with their facts; `is_excluded` marks the order's exclusions. */
+type LookUp = (ids: number[]) => Promise<(FreeDriver & { is_excluded: boolean })[]>;
 
 export function rankingSettings(config: AppDeps['config']): RankingSettings {
   const { regionMode, fairnessMaxExtraKm, accessibleReserveKm, maxPickupKm } = config.dispatch;
@@ -105,13 +117,40 @@ export async function findRankedCandidates(
   const pool = candidatePoolSize(deps.config.dispatch.batchCandidates);
   const now = deps.clock.now();
   const freshSince = new Date(now.getTime() - deps.config.dispatch.positionFreshSeconds * 1000);
-  // One round trip makes the search see every position written before it, by any process.
-  await deps.positionIndex.sync();
+  // One round trip (shared by concurrent searches) makes the search see every position
+  // written before it, by any process; the supply barrier is awaited meanwhile.
+  const [, supply] = await Promise.all([
+    deps.positionIndex.sync(),
+    options.supply?.barrier
+      ? deps.driverSupply.factsAfter(options.supply.barrier, now.getTime())
+      : null,
+  ]);
+  const lookUp: LookUp = supply
+    ? (ids) =>
+        Promise.resolve(
+          ids.flatMap((id) => {
+            const driver = supply.free(id);
+            return driver ? [{ ...driver, is_excluded: false }] : [];
+          }),
+        )
+    : async (ids) =>
+        (
+          await findCandidateDrivers(deps.db.knex, {
+            orderId: order.id,
+            driverIds: ids,
+            freshSince,
+            now,
+            tripsToday: tripsTodayRule(deps.config),
+          })
+        ).map(({ id, ...facts }) => ({ driver_id: id, ...facts }));
 
   // Drivers looked up so far: free ones with their facts; busy ones are simply absent.
   const free = new Map<number, FreeDriver>();
   const lookedUp = new Set<number>();
-  const declined = new Set<number>(options.excludeDriverIds ?? []);
+  const declined = new Set<number>([
+    ...(options.excludeDriverIds ?? []),
+    ...(supply ? (options.supply?.excludedDriverIds ?? []) : []),
+  ]);
   let nearby: NearbyDriver[];
   for (let limit = pool * firstAskFactor; ; limit *= widenFactor) {
     nearby = await deps.positionIndex.nearby({
@@ -122,16 +161,9 @@ export async function findRankedCandidates(
       limit,
     });
     const unseen = nearby.map((n) => n.driverId).filter((id) => !lookedUp.has(id));
-    const rows = await findCandidateDrivers(deps.db.knex, {
-      orderId: order.id,
-      driverIds: unseen,
-      freshSince,
-      now,
-      tripsToday: tripsTodayRule(deps.config),
-    });
-    for (const { is_excluded, id, ...facts } of rows) {
-      free.set(id, { driver_id: id, ...facts });
-      if (is_excluded) declined.add(id);
+    for (const { is_excluded, ...facts } of await lookUp(unseen)) {
+      free.set(facts.driver_id, facts);
+      if (is_excluded) declined.add(facts.driver_id);
     }
     for (const id of unseen) lookedUp.add(id);
     const eligible = nearestEligible(order, nearby, free, declined, settings, pool).length;

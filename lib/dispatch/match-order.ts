@@ -9,7 +9,7 @@
  * driver reserved. The partial unique indexes on offers back this up in the database.
  */
 import { findSearchStartedAt } from '../../db/repositories/matching.repository.js';
-import { findOrderById, type OrderRow } from '../../db/repositories/order.repository.js';
+import type { OrderRow } from '../../db/repositories/order.repository.js';
 import type { SystemActor } from '../auth/actor.js';
 import type { AppDeps } from '../deps.js';
 import { isAppError } from '../errors/app-error.js';
@@ -23,6 +23,7 @@ import {
 } from './dispatch-policy.js';
 import { findRankedCandidates } from './find-candidates.js';
 import { offerToCandidate } from './offer-driver.js';
+import { loadOrderForSearch } from './supply-follower.js';
 
 /** No driver could be offered the order yet; the job retries with backoff. */
 export class NoDriverYetError extends RetryLaterError {
@@ -46,7 +47,7 @@ export interface MatchInput {
   isFinalAttempt?: boolean;
 }
 
-export type MatchDeps = Pick<AppDeps, 'db' | 'clock' | 'config' | 'positionIndex'>;
+export type MatchDeps = Pick<AppDeps, 'db' | 'clock' | 'config' | 'positionIndex' | 'driverSupply'>;
 
 /** Searches per run when every tried driver was reserved by another order meanwhile. */
 const searchesPerRun = 2;
@@ -60,8 +61,12 @@ export async function matchOrder(
   actor: SystemActor,
   input: MatchInput,
 ): Promise<MatchOutcome> {
-  const order = await findOrderById(deps.db.knex, input.orderId);
-  if (!order) return { kind: 'skipped', status: null };
+  // With its exclusions and a supply barrier: the search then needs no SQL read of its own.
+  const loaded = await loadOrderForSearch(deps, input.orderId, {
+    barrier: deps.config.dispatch.policy !== 'batch',
+  });
+  if (!loaded) return { kind: 'skipped', status: null };
+  const { order } = loaded;
   if (order.status === 'active_queue') return releaseFromQueue(deps, actor, order);
   if (order.status !== 'matching') return { kind: 'skipped', status: order.status };
   // Batch mode: rounds make the offers (batch-round.ts); this job only watches the deadline.
@@ -71,7 +76,13 @@ export async function matchOrder(
   // search (which no longer sees them) beats waiting a whole backoff.
   let reason = 'Every candidate driver was taken by another order meanwhile.';
   for (let search = 1; search <= searchesPerRun; search++) {
-    const found = await findRankedCandidates(deps, order);
+    // The first search reads the in-memory supply; a second one (everyone it ranked was just
+    // taken) reads SQL, which already sees those reservations.
+    const found = await findRankedCandidates(
+      deps,
+      order,
+      search === 1 ? { supply: loaded.supply } : {},
+    );
     if (found.rejectionReason !== null) {
       reason = found.rejectionReason;
       break;

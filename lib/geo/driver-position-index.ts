@@ -56,7 +56,10 @@ export interface DriverPositionIndex {
   remove(driverId: number): Promise<void>;
   /** Drivers within the radius with a fresh position, nearest first (ties by id). */
   nearby(query: NearbyQuery): Promise<NearbyDriver[]>;
-  /** Waits until this process's mirror holds every change made so far by anyone. */
+  /**
+   * Waits until this process's mirror holds every change made so far by anyone. Concurrent
+   * calls share one Redis round trip (each still sees every write acknowledged before it).
+   */
   sync(): Promise<void>;
   /** Stops following changes and pruning; closes the dedicated Redis connection. */
   close(): Promise<void>;
@@ -94,6 +97,29 @@ export function createRedisDriverPositionIndex(
   let loadsStarted = 0;
   let latestLoadApplied = 0;
   const waiters = new Set<{ streamId: string; resolve: () => void }>();
+  type Head = Awaited<ReturnType<typeof store.head>>;
+  let headOnTheWire: Promise<Head> | undefined;
+  let nextHead: Promise<Head> | undefined;
+
+  /**
+   * The stream's head as read by a request sent after this call: concurrent searches share
+   * one. A read already on the wire may predate writes acknowledged before this call, so a
+   * caller arriving while one is out joins the next read, sent as soon as that one returns.
+   */
+  function freshHead(): Promise<Head> {
+    if (nextHead) return nextHead;
+    if (!headOnTheWire) {
+      headOnTheWire = store.head().finally(() => (headOnTheWire = undefined));
+      return headOnTheWire;
+    }
+    nextHead = headOnTheWire
+      .catch(() => undefined)
+      .then(() => {
+        nextHead = undefined;
+        return freshHead();
+      });
+    return nextHead;
+  }
 
   function release(): void {
     for (const waiter of waiters) {
@@ -222,7 +248,7 @@ export function createRedisDriverPositionIndex(
 
     async sync() {
       await start();
-      const head = await store.head();
+      const head = await freshHead();
       if (head.seq < appliedSeq || (head.seq === appliedSeq && head.streamId !== appliedStreamId)) {
         await load();
       }

@@ -87,6 +87,23 @@ describe('driver position index (Redis truth, in-memory mirrors)', () => {
     }
   });
 
+  it('when many searches sync at once while another worker writes, then each sees every write acknowledged before it', async () => {
+    await workerA.sync();
+    const checks: Promise<void>[] = [];
+    for (let i = 1; i <= 60; i++) {
+      await workerB.upsert({ driverId: i, ...center, recordedAt: new Date() });
+      // Not awaited: the syncs overlap, so most of them share a head read with others.
+      checks.push(
+        workerA.sync().then(async () => {
+          const seen = new Set((await workerA.nearby(everything)).map((d) => d.driverId));
+          for (let j = 1; j <= i; j++)
+            expect(seen.has(j), `write ${j} before sync ${i}`).to.equal(true);
+        }),
+      );
+    }
+    await Promise.all(checks);
+  });
+
   it('when a worker fires writes without waiting, then Redis applies them in the order sent', async () => {
     const at = (driverId: number, ms: number) => ({
       driverId,

@@ -5,6 +5,7 @@
 import { createDatabase, type Database } from '../db/database.js';
 import { createSessionCache, type SessionCache } from './auth/session-cache.js';
 import type { Clock } from './clock/clock.js';
+import { createDriverViewCache, type DriverViewCache } from './drivers/driver-view-cache.js';
 import { systemClock } from './clock/clock.js';
 import type { Config } from './config/config.js';
 import {
@@ -25,6 +26,8 @@ export interface AppDeps {
   positionIndex: DriverPositionIndex;
   /** Valid sessions this process has checked, kept exact by revocation announcements. */
   sessionCache: SessionCache;
+  /** Drivers' views this process has read, kept exact by PostgreSQL's change announcements. */
+  driverViews: DriverViewCache;
 }
 
 export function createDeps(config: Config, logger: Logger, clock: Clock = systemClock): AppDeps {
@@ -47,6 +50,8 @@ export function createDeps(config: Config, logger: Logger, clock: Clock = system
       logger,
       ttlMs: config.jwt.sessionCacheSeconds * 1000,
     }),
+    // Listens lazily too, on the first lookup (the position report path).
+    driverViews: createDriverViewCache({ databaseUrl: config.databaseUrl, logger, ttlMs: 60_000 }),
   };
 }
 
@@ -54,6 +59,7 @@ export async function closeDeps(deps: AppDeps): Promise<void> {
   await closeQueues(deps.queues);
   await deps.positionIndex.close();
   deps.sessionCache.close();
+  await deps.driverViews.close();
   deps.redis.disconnect();
   await deps.db.close();
 }

@@ -10,6 +10,7 @@
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -80,6 +81,23 @@ async function startWeb(port: number) {
   throw new Error('web process did not start');
 }
 
+/**
+ * CPU time (user + system, ms) the process has used so far, from /proc (Linux); null elsewhere.
+ * Per request it says what each path costs the web process, which the host's load changes far
+ * less than it changes the rates.
+ */
+async function cpuMsOf(pid: number | undefined): Promise<number | null> {
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / ticksPerSecond;
+  } catch {
+    return null;
+  }
+}
+/** USER_HZ: 100 on every Linux this runs on (`getconf CLK_TCK`). */
+const ticksPerSecond = 100;
+
 /** Runs `task` with `inFlight` at a time until `count` are done or time is up. */
 async function runPool(count: number, seconds: number, task: (i: number) => Promise<void>) {
   let next = 0;
@@ -149,15 +167,22 @@ try {
   refused = 0;
   // Interleaved slices, so both paths see the same host load (other work on a shared machine
   // comes and goes within seconds).
-  const healthz = { done: 0, ms: 0 };
-  const rest = { done: 0, ms: 0 };
+  const healthz = { done: 0, ms: 0, cpuMs: 0 };
+  const rest = { done: 0, ms: 0, cpuMs: 0 };
+  const pid = web.child.pid;
+  let measuredCpu = true;
+  const timed = async (into: typeof healthz, run: () => ReturnType<typeof runPool>) => {
+    const cpuBefore = await cpuMsOf(pid);
+    const { done, ms } = await run();
+    const cpuAfter = await cpuMsOf(pid);
+    into.done += done;
+    into.ms += ms;
+    if (cpuBefore === null || cpuAfter === null) measuredCpu = false;
+    else into.cpuMs += cpuAfter - cpuBefore;
+  };
   for (let slice = 0; slice < slices; slice++) {
-    const h = await runPool(maxUpdates * 4, maxSeconds / slices, health);
-    const r = await runPool(maxUpdates, maxSeconds / slices, send);
-    healthz.done += h.done;
-    healthz.ms += h.ms;
-    rest.done += r.done;
-    rest.ms += r.ms;
+    await timed(healthz, () => runPool(maxUpdates * 4, maxSeconds / slices, health));
+    await timed(rest, () => runPool(maxUpdates, maxSeconds / slices, send));
   }
   const healthRate = (healthz.done / healthz.ms) * 1000;
   const restRate = (rest.done / rest.ms) * 1000;
@@ -198,13 +223,15 @@ try {
   console.log(
     `${fmt(driverCount)} drivers round robin, ${inFlight} requests in flight, ${maxSeconds} s per path in ${slices} interleaved slices\n`,
   );
-  console.log('| path | requests | per second | p50 ms | p99 ms | notes |');
-  console.log('|---|---:|---:|---:|---:|---|');
+  const cpuPer = (path: typeof healthz) =>
+    measuredCpu && path.done > 0 ? fmt((path.cpuMs / path.done) * 1000) : 'n/a';
+  console.log('| path | requests | per second | p50 ms | p99 ms | web CPU µs / request | notes |');
+  console.log('|---|---:|---:|---:|---:|---:|---|');
   console.log(
-    `| GET /healthz (same web process) | ${fmt(healthz.done)} | ${fmt(healthRate)} | | | ${healthRefused} not 200 |`,
+    `| GET /healthz (same web process) | ${fmt(healthz.done)} | ${fmt(healthRate)} | | | ${cpuPer(healthz)} | ${healthRefused} not 200 |`,
   );
   console.log(
-    `| PATCH /api/drivers/{id}/location/ | ${fmt(rest.done)} | ${fmt(restRate)} | ${fmt(percentile(sorted, 0.5), 2)} | ${fmt(percentile(sorted, 0.99), 2)} | ${refused} not 200 |`,
+    `| PATCH /api/drivers/{id}/location/ | ${fmt(rest.done)} | ${fmt(restRate)} | ${fmt(percentile(sorted, 0.5), 2)} | ${fmt(percentile(sorted, 0.99), 2)} | ${cpuPer(rest)} | ${refused} not 200 |`,
   );
   console.log(
     `\nlocation / healthz = ${fmt(ratio * 100, 1)} % (target ≥ ${fmt(targetRatio * 100)} %: ${ratio >= targetRatio ? 'met' : 'NOT met'})`,

@@ -7,6 +7,7 @@ import { createDatabase, type Database } from '../db/database.js';
 import { createOtpServices, type OtpServices } from './auth/otp-services.js';
 import { createSessionCache, type SessionCache } from './auth/session-cache.js';
 import type { Clock } from './clock/clock.js';
+import { createDriverViewCache, type DriverViewCache } from './drivers/driver-view-cache.js';
 import { systemClock } from './clock/clock.js';
 import type { Config } from './config/config.js';
 import {
@@ -37,6 +38,8 @@ export interface AppDeps {
   smsProvider: SmsProvider;
   /** Drivers' candidate facts held in memory for match jobs, kept exact by announcements. */
   driverSupply: DriverSupply;
+  /** Drivers' views this process has read, kept exact by PostgreSQL's change announcements. */
+  driverViews: DriverViewCache;
 }
 
 export function createDeps(config: Config, logger: Logger, clock: Clock = systemClock): AppDeps {
@@ -70,6 +73,8 @@ export function createDeps(config: Config, logger: Logger, clock: Clock = system
       clock,
       logger,
     }),
+    // Listens lazily too, on the first lookup (the position report path).
+    driverViews: createDriverViewCache({ databaseUrl: config.databaseUrl, logger, ttlMs: 60_000 }),
   };
 }
 
@@ -78,6 +83,7 @@ export async function closeDeps(deps: AppDeps): Promise<void> {
   await deps.positionIndex.close();
   deps.sessionCache.close();
   await deps.driverSupply.close();
+  await deps.driverViews.close();
   deps.redis.disconnect();
   await deps.db.close();
 }

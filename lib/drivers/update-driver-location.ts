@@ -5,7 +5,8 @@
  *
  * Redis-first: the report goes to the driver's latest position, the dirty mark for the
  * PostgreSQL writer and the position index in one atomic script (lib/geo/position-reports.ts);
- * no PostgreSQL write on the way. The writer (lib/drivers/position-writer.ts) persists it
+ * no PostgreSQL write on the way, and no read either once this process holds the driver's view
+ * (lib/drivers/driver-view-cache.ts). The writer (lib/drivers/position-writer.ts) persists it
  * within POSITION_FLUSH_INTERVAL_MS. Out-of-order safe: a point older than the latest held is
  * refused by the script, and the writer only moves a row forward in time. An ignored point is
  * not an error: the driver gets 200 with the position we hold.
@@ -43,7 +44,10 @@ export interface DriverLocationResult {
   accepted: boolean;
 }
 
-type LocationDeps = Pick<AppDeps, 'db' | 'clock' | 'positionIndex' | 'redis' | 'config' | 'logger'>;
+type LocationDeps = Pick<
+  AppDeps,
+  'db' | 'clock' | 'positionIndex' | 'redis' | 'config' | 'logger' | 'driverViews'
+>;
 
 export interface DriverLocationReport {
   driverId: number;
@@ -67,9 +71,11 @@ export async function updateDriverLocation(
       fields: { recorded_at: ['The point is recorded in the future'] },
     });
   }
-  // The index write and the read of the driver (for the answer and their online flag) go
-  // out together: a driver who goes offline meanwhile is marked offline in the index by that
-  // change (lib/geo/position-store.ts), which keeps this report out of it whichever comes first.
+  // The index write and the driver's view (for the answer and their online flag; from this
+  // process's cache, which PostgreSQL's change announcements keep exact, so usually without a
+  // round trip) go out together: a driver who goes offline meanwhile is marked offline in the
+  // index by that change (lib/geo/position-store.ts), which keeps this report out of it
+  // whichever comes first.
   const [outcome, view] = await Promise.all([
     deps.positionIndex.report(driverId, {
       lat: point.lat,
@@ -79,7 +85,7 @@ export async function updateDriverLocation(
       speed: point.speed ?? null,
       accuracy: point.accuracy ?? null,
     }),
-    loadDriverView(deps.db.knex, driverId),
+    deps.driverViews.lookup(driverId, () => loadDriverView(deps.db.knex, driverId)),
   ]);
   // Only online drivers are searchable; an offline driver's point is kept for the record.
   // (After a Redis wipe the offline marks are gone: this takes such a point out again.)

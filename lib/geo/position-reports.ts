@@ -121,7 +121,58 @@ function cachedScript(script: string) {
   };
 }
 
-const runReport = cachedScript(reportScript);
+interface PendingCall {
+  keys: string[];
+  args: string[];
+  resolve: (reply: unknown) => void;
+  reject: (e: unknown) => void;
+}
+
+/**
+ * Like `cachedScript`, but the calls made in one turn of the event loop go to Redis as one
+ * pipeline: one socket write (and one read on Redis' side) for every report that arrived
+ * together, instead of one each — the writes were a tenth of a busy web process's time. The
+ * batch leaves at `setImmediate`, once the turn's I/O callbacks have all run; each call still
+ * gets its own reply (or error, or its own command timeout), in order. All keys of a report
+ * share the `{positions}` hash tag, so on a cluster the pipeline is one node's.
+ */
+function batchedScript(redis: Redis, script: string) {
+  const single = cachedScript(script);
+  const sha = createHash('sha1').update(script).digest('hex');
+  let pending: PendingCall[] = [];
+
+  const settle = (call: PendingCall, run: Promise<unknown>) => run.then(call.resolve, call.reject);
+
+  function flush(): void {
+    const calls = pending;
+    pending = [];
+    if (calls.length === 1) {
+      void settle(calls[0]!, single(redis, calls[0]!.keys, calls[0]!.args));
+      return;
+    }
+    const pipeline = redis.pipeline();
+    for (const call of calls) pipeline.evalsha(sha, call.keys.length, ...call.keys, ...call.args);
+    pipeline.exec().then(
+      (results) => {
+        calls.forEach((call, i) => {
+          const [error, reply] = results?.[i] ?? [new Error('no reply in the pipeline')];
+          if (!error) call.resolve(reply);
+          // Redis does not know the script (restarted): this one call falls back to EVAL.
+          else if (error.message.startsWith('NOSCRIPT'))
+            void settle(call, single(redis, call.keys, call.args));
+          else call.reject(error);
+        });
+      },
+      (e: unknown) => calls.forEach((call) => call.reject(e)),
+    );
+  }
+
+  return (keys: string[], args: string[]): Promise<unknown> =>
+    new Promise((resolve, reject) => {
+      pending.push({ keys, args, resolve, reject });
+      if (pending.length === 1) setImmediate(flush);
+    });
+}
 
 export interface PositionReports {
   report(driverId: number, position: LatestPosition): Promise<ReportOutcome>;
@@ -144,6 +195,7 @@ export function createPositionReports(
 ): PositionReports {
   const keys = positionKeys(prefix);
   const maxLength = String(options.streamMaxLength ?? 100_000);
+  const runReport = batchedScript(redis, reportScript);
   let claims = 0;
 
   async function release(batch: TakenBatch, markDirty: boolean): Promise<void> {
@@ -163,7 +215,6 @@ export function createPositionReports(
   return {
     async report(driverId, position) {
       const reply = (await runReport(
-        redis,
         [
           keys.positionsKey,
           keys.seqKey,

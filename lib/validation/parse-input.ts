@@ -9,6 +9,7 @@
  */
 import * as yup from 'yup';
 import { AppError, type FieldErrors } from '../errors/app-error.js';
+import { isFastAccepted } from './fast-accept.js';
 import { assertSafeInput, echoedName } from './input-limits.js';
 
 export const maxFieldErrors = 20;
@@ -57,6 +58,20 @@ const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   value !== null && typeof value === 'object' && !Array.isArray(value);
 
 /**
+ * Whether the object schema has noUnknown, asked once per schema: `describe()` costs more than
+ * validating a small body, and a yup schema never changes (every method returns a new one).
+ */
+const refusesUnknownOf = new WeakMap<yup.AnySchema, boolean>();
+function refusesUnknownKeys(schema: yup.AnySchema): boolean {
+  let refuses = refusesUnknownOf.get(schema);
+  if (refuses === undefined) {
+    refuses = schema.describe().tests.some((test) => test.name === 'noUnknown');
+    refusesUnknownOf.set(schema, refuses);
+  }
+  return refuses;
+}
+
+/**
  * Keys the schema does not declare, found with own-property checks: yup looks fields up with
  * `fields[key]`, so a key named `constructor` or `toString` met Object.prototype and crashed.
  */
@@ -64,7 +79,7 @@ function findUnknownKeys(schema: yup.AnySchema, data: unknown, path: string, out
   if (!(schema instanceof yup.ObjectSchema) || !isPlainObject(data)) return;
   const fields = (schema as yup.AnyObjectSchema).fields as Record<string, yup.AnySchema>;
   // A schema without noUnknown keeps unknown keys; only those yup would trip over are refused.
-  const refusesUnknown = schema.describe().tests.some((test) => test.name === 'noUnknown');
+  const refusesUnknown = refusesUnknownKeys(schema);
   for (const key of Object.keys(data)) {
     const name = path ? `${path}.${key}` : key;
     if (Object.hasOwn(fields, key)) findUnknownKeys(fields[key]!, data[key], name, out);
@@ -76,6 +91,10 @@ export function parseInput<S extends yup.AnySchema>(schema: S, data: unknown): y
   assertSafeInput(data);
   const unknown: string[] = [];
   findUnknownKeys(schema, data, '', unknown);
+  // The commonest case, decided without yup when the schema allows (lib/validation/fast-accept.ts).
+  if (unknown.length === 0 && isPlainObject(data) && isFastAccepted(schema, data)) {
+    return data;
+  }
   let checked = data;
   if (unknown.length > 0 && isPlainObject(data)) {
     // The declared fields are still validated, so one answer lists every problem.

@@ -1,5 +1,7 @@
 /**
- * Turns committed outbox rows into BullMQ jobs. Woken by PostgreSQL NOTIFY at commit (no
+ * Turns committed outbox rows into BullMQ jobs, or delivers them itself: the realtime fan-outs
+ * run here, straight after the claim (lib/outbox/direct-delivery.ts), with their queue as the
+ * retry path when a direct delivery fails. Woken by PostgreSQL NOTIFY at commit (no
  * polling delay), with a slow sweep as a safety net for missed notifications and for rows
  * written while Redis was down. Any number of relays may run: rows are claimed with SKIP
  * LOCKED, and each job has a deterministic id, so a row published twice (crash between the
@@ -26,6 +28,8 @@ import type { Queues } from '../queue/queues.js';
 import type { Clock } from '../clock/clock.js';
 import type { Config } from '../config/config.js';
 import { withTimeout } from '../process/with-timeout.js';
+import type { Redis } from '../redis/redis.js';
+import { directDelivery } from './direct-delivery.js';
 
 export interface OutboxRelayOptions {
   batchSize?: number;
@@ -46,6 +50,8 @@ interface RelayDeps {
   databaseUrl: string;
   /** For each job's retry policy and the outbox attempt limit. */
   config: Config;
+  /** For the deliveries the relay runs itself (the realtime fan-outs). */
+  redis: Redis;
 }
 
 export const outboxJobId = (row: Pick<OutboxRow, 'id' | 'job_id'>): string =>
@@ -56,12 +62,8 @@ const publishTimeoutMs = 3000;
 /** A row no job definition accepts: publishing it again can never succeed. */
 class UnpublishableRowError extends Error {}
 
-async function publishRow(
-  queues: Queues,
-  row: OutboxRow,
-  now: Date,
-  config: Config,
-): Promise<void> {
+async function publishRow(deps: RelayDeps, row: OutboxRow, now: Date): Promise<void> {
+  const { queues, config } = deps;
   if (!isJobName(row.topic)) throw new UnpublishableRowError(`unknown outbox topic ${row.topic}`);
   const job = jobDefinition(row.topic);
   try {
@@ -70,6 +72,18 @@ async function publishRow(
     throw new UnpublishableRowError(`bad payload: ${(e as Error).message}`);
   }
   const delay = Math.max(0, new Date(row.available_at).getTime() - now.getTime());
+  const deliver = delay === 0 ? directDelivery(row.topic) : null;
+  if (deliver) {
+    // Delivered here, inside the claim: the row is marked published only after the gated
+    // PUBLISH. On any failure the topic's job takes over (its retries never give up).
+    try {
+      await withTimeout(publishTimeoutMs, 'direct delivery', () => deliver(deps, row.payload));
+      return;
+    } catch (e: unknown) {
+      const err = e instanceof Error ? e.message : String(e);
+      deps.logger.warn({ outboxId: row.id, topic: row.topic, err }, 'direct delivery failed');
+    }
+  }
   // The causing request's id rides along as the job envelope's `request_id` (logs only).
   const data = withRequestId(row.payload, row.request_id);
   // Redis down: do not hold the row locks while BullMQ waits to reconnect. A late add that
@@ -100,12 +114,10 @@ async function publishBatch(
 ): Promise<{ claimed: number; published: number }> {
   return deps.db.transaction(async (trx) => {
     const rows = await claimUnpublishedOutbox(trx, batchSize);
-    // All adds are issued at once and travel pipelined on BullMQ's connection, in row order:
-    // one round trip's wait per batch instead of one per row (the relay's throughput bound).
+    // All adds (and direct deliveries) are issued at once and travel pipelined on the Redis
+    // connections, in row order: one round trip's wait per batch instead of one per row.
     const now = deps.clock.now();
-    const results = await Promise.allSettled(
-      rows.map((row) => publishRow(deps.queues, row, now, deps.config)),
-    );
+    const results = await Promise.allSettled(rows.map((row) => publishRow(deps, row, now)));
     const published = rows.filter((_, i) => results[i]!.status === 'fulfilled').map((r) => r.id);
     const failures = rows.flatMap((row, i) => {
       const result = results[i]!;

@@ -7,6 +7,10 @@
  * LOCKED, and each job has a deterministic id, so a row published twice (crash between the
  * add and the commit) is deduplicated by BullMQ.
  *
+ * A relay claims up to `lanes` batches at once, so rows of different batches may go out of id
+ * order: no job depends on another's order (each stands alone), and realtime deliveries are
+ * put in version order by their gate, whatever order they run in.
+ *
  * A row that cannot be published never blocks the rows behind it: each row of a batch stands
  * alone. A failure while Redis answers is the row's own and uses one of its attempts; after
  * OUTBOX_MAX_ATTEMPTS (or at once, for a row no job definition accepts) it is dead-lettered:
@@ -34,6 +38,8 @@ import { directDelivery } from './direct-delivery.js';
 export interface OutboxRelayOptions {
   batchSize?: number;
   sweepIntervalMs?: number;
+  /** Batches in flight at once (default: a third of the pool, 1 to 4). */
+  lanes?: number;
 }
 
 export interface OutboxRelay {
@@ -149,16 +155,17 @@ export async function startOutboxRelay(
 ): Promise<OutboxRelay> {
   const batchSize = options.batchSize ?? 200;
   const sweepIntervalMs = options.sweepIntervalMs ?? 2000;
+  // Batches claimed at once (SKIP LOCKED keeps them disjoint): a notification that arrives
+  // while a batch is still delivering starts the next batch at once instead of queueing
+  // behind it. Each lane holds a connection for its claim; the deliveries need the others.
+  const lanes =
+    options.lanes ?? Math.max(1, Math.min(4, Math.floor(deps.config.databasePoolMax / 3)));
   let stopped = false;
-  let running: Promise<number> | null = null;
+  const running = new Set<Promise<number>>();
   let again = false;
 
-  const drain = async (): Promise<number> => {
-    if (running) {
-      again = true;
-      return running;
-    }
-    running = (async () => {
+  const runLane = (): Promise<number> => {
+    const lane = (async () => {
       let total = 0;
       do {
         again = false;
@@ -172,9 +179,22 @@ export async function startOutboxRelay(
       } while (again && !stopped);
       return total;
     })().finally(() => {
-      running = null;
+      running.delete(lane);
     });
-    return running;
+    running.add(lane);
+    return lane;
+  };
+
+  const sum = (totals: number[]) => totals.reduce((a, b) => a + b, 0);
+  /** Resolves once every row owed when it was called is published (or failed this round). */
+  const drain = async (): Promise<number> => {
+    const inFlight = [...running];
+    if (inFlight.length >= lanes) {
+      // A running lane takes one more round before it ends.
+      again = true;
+      return sum(await Promise.all(inFlight));
+    }
+    return sum(await Promise.all([runLane(), ...inFlight]));
   };
 
   const kick = () => {
@@ -195,7 +215,7 @@ export async function startOutboxRelay(
       stopped = true;
       clearInterval(sweep);
       await listener.close();
-      if (running) await running.catch(() => 0);
+      await Promise.all([...running].map((lane) => lane.catch(() => 0)));
     },
   };
 }

@@ -1,26 +1,24 @@
 /**
  * Child process of `bench:realtime` (forked, so its clock readings do not wait on the bench
- * process's 5,000 sockets): records, per order change, when its BullMQ job was added (by the
- * relay), started and finished (the job's own timestamps), and when its
- * `order_status_changed` publication arrived on the fan-out channel (a third subscriber
- * beside the two realtime nodes). Sends them to the parent when asked.
+ * process's 5,000 sockets): records, per order change, when the outbox relay claimed its row
+ * (the row's `published_at`: PostgreSQL's `now()` of the relay's claim transaction, i.e. when
+ * that transaction began) and when its `order_status_changed` publication arrived on the
+ * fan-out channel (a third subscriber beside the two realtime nodes). Sends them to the parent
+ * when asked.
  */
-import { Queue, QueueEvents } from 'bullmq';
+import { createDatabase } from '../db/database.js';
 import { loadConfig } from '../lib/config/config.js';
 import { parseFanoutMessage, subscribeFanout } from '../lib/realtime/fanout-channel.js';
-import { bullOptions } from '../lib/queue/queues.js';
-import { queueNames } from '../lib/queue/queue-names.js';
 
 export interface HopRecord {
-  /** The relay's `add` (job.timestamp), job start and end (worker clock, ms since epoch). */
-  queuedAt?: number;
-  startedAt?: number;
-  finishedAt?: number;
+  /** The relay's claim of the outbox row (ms since epoch, PostgreSQL's clock on this host). */
+  claimedAt?: number;
   /** The publication's arrival on the fan-out channel. */
   publishedAt?: number;
 }
 
 const config = loadConfig(process.env);
+const db = createDatabase(config.databaseUrl, 1);
 const records = new Map<string, HopRecord>();
 const record = (key: string) => {
   let r = records.get(key);
@@ -38,27 +36,31 @@ const sub = subscribeFanout(config.redis, (raw: string) => {
 });
 await sub.ready;
 
-const queue = new Queue(queueNames.realtime, bullOptions(config.redis, queueNames.realtime));
-const events = new QueueEvents(queueNames.realtime, bullOptions(config.redis, queueNames.realtime));
-events.on('completed', ({ jobId }) => {
-  // Completed jobs are kept 1,000 deep: read each one as soon as it completes.
-  void queue.getJob(jobId).then((job) => {
-    const data = job?.data as { order_id?: string; version?: number } | undefined;
-    if (!job || data?.order_id === undefined) return;
-    const r = record(`${data.order_id}:${data.version}`);
-    r.queuedAt = job.timestamp;
-    r.startedAt = job.processedOn;
-    r.finishedAt = job.finishedOn;
-  });
-});
-await events.waitUntilReady();
+/** Claim times of the order changes relayed since the last report. */
+let since = new Date();
+async function readClaims(): Promise<void> {
+  const rows = (await db
+    .knex('outbox_messages')
+    .select('payload', 'published_at')
+    .where('topic', 'realtime.order-changed')
+    .where('published_at', '>=', since)) as {
+    payload: { order_id: string; version: number };
+    published_at: Date;
+  }[];
+  for (const row of rows) {
+    record(`${row.payload.order_id}:${row.payload.version}`).claimedAt = row.published_at.getTime();
+  }
+}
 
 process.on('message', (message: string) => {
   if (message === 'report') {
-    process.send?.(Object.fromEntries(records));
-    records.clear();
+    void readClaims().then(() => {
+      process.send?.(Object.fromEntries(records));
+      records.clear();
+      since = new Date();
+    });
   } else if (message === 'stop') {
-    void Promise.all([events.close(), queue.close(), sub.close()]).finally(() => {
+    void Promise.all([sub.close(), db.close()]).finally(() => {
       process.exit(0);
     });
   }

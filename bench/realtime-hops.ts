@@ -1,6 +1,6 @@
 /**
- * Per-hop breakdown of `bench:realtime`'s pipeline runs: commit → relay's queue add → job
- * start → publication on the fan-out channel → passenger socket, from the bench's own
+ * Per-hop breakdown of `bench:realtime`'s pipeline runs: commit → the relay's claim of the
+ * outbox row → publication on the fan-out channel → passenger socket, from the bench's own
  * commit/receive times and the hop probe's records (bench/realtime-hop-probe.ts). All clocks
  * are this host's wall clock in ms. Also watches the bench process's own event loop, so a
  * saturated measuring process shows as such instead of as pipeline latency.
@@ -31,8 +31,6 @@ export async function startHopProbe(env: NodeJS.ProcessEnv): Promise<HopProbe> {
   if (ready !== 'ready') throw new Error('hop probe did not start');
   return {
     report: async () => {
-      // Let the last job completions be read (the probe fetches each job on its event).
-      await new Promise((resolve) => setTimeout(resolve, 500));
       child.send('report');
       const [records] = (await once(child, 'message')) as [Record<string, HopRecord>];
       return records;
@@ -46,12 +44,12 @@ export async function startHopProbe(env: NodeJS.ProcessEnv): Promise<HopProbe> {
 }
 
 export const hopNames = [
-  'commit → queued (NOTIFY, relay claim, BullMQ add)',
-  'queued → job start (BullMQ pick-up)',
-  'job start → published (reads, gated PUBLISH)',
+  'commit → relay claim (NOTIFY, relay wake-up, BEGIN)',
+  'relay claim → published (claim query, reads, gated PUBLISH)',
   'published → client (node emit, socket, client)',
   'total commit → client',
 ] as const;
+const totalIndex = hopNames.length - 1;
 
 export interface HopRow {
   hop: string;
@@ -71,19 +69,17 @@ export function hopBreakdown(
   for (const [key, sample] of samples) {
     const r = records[key];
     if (sample.sent === undefined || sample.received === undefined || !r) continue;
-    if (r.queuedAt === undefined || r.startedAt === undefined || r.publishedAt === undefined)
-      continue;
+    if (r.claimedAt === undefined || r.publishedAt === undefined) continue;
     const committed = toWall(sample.sent);
     const received = toWall(sample.received);
     changes.push([
-      r.queuedAt - committed,
-      r.startedAt - r.queuedAt,
-      r.publishedAt - r.startedAt,
+      r.claimedAt - committed,
+      r.publishedAt - r.claimedAt,
       received - r.publishedAt,
       received - committed,
     ]);
   }
-  const byTotal = [...changes].sort((a, b) => a[4]! - b[4]!);
+  const byTotal = [...changes].sort((a, b) => a[totalIndex]! - b[totalIndex]!);
   const tail = byTotal.slice(Math.floor(byTotal.length * 0.99));
   const rows = hopNames.map((hop, i) => {
     const sorted = changes.map((c) => c[i]!).sort((a, b) => a - b);

@@ -1,6 +1,8 @@
 /**
- * The realtime process: Socket.IO on its own port, any number of nodes. Each node also
- * consumes the `realtime` queue, so committed changes are fanned out while any node is up.
+ * The realtime process: Socket.IO on its own port, any number of nodes. A node runs no
+ * delivery jobs: the outbox relay (worker process) publishes each committed change on the
+ * fan-out channel, and every node forwards the channel's messages to its own sockets, so the
+ * event loops that serve the sockets do nothing else on an event's way.
  */
 import { createServer } from 'node:http';
 import { once } from 'node:events';
@@ -12,7 +14,6 @@ import { registerSocketGauge } from '../lib/metrics/realtime-metrics.js';
 import { startPositionWriter } from '../lib/drivers/position-writer.js';
 import { runProcess } from '../lib/process/run-process.js';
 import { watchRedisEpoch } from '../lib/recovery/redis-epoch.js';
-import { startQueueWorkers } from '../workers/processors.js';
 
 await runProcess('realtime', async (deps, logger) => {
   const registry = createMetricsRegistry();
@@ -30,7 +31,6 @@ await runProcess('realtime', async (deps, logger) => {
   registerSocketGauge(registry, () => realtime.io.of('/').sockets.size + realtime.plain.size);
   httpServer.listen(deps.config.realtime.port, deps.config.http.host);
   await once(httpServer, 'listening');
-  const workers = startQueueWorkers(deps, ['realtime']);
   // Keeps the epoch key set, so a wipe is dated for the version gate (no old versions re-sent).
   const epoch = watchRedisEpoch(
     deps.redis,
@@ -50,8 +50,6 @@ await runProcess('realtime', async (deps, logger) => {
     stop: async () => {
       stopping = true;
       epoch.stop();
-      // Stop taking jobs first (in-flight ones finish), then drop the sockets.
-      await Promise.all(workers.map((worker) => worker.close()));
       await realtime.close();
       // After the sockets: their last reports are written before the process exits.
       await positionWriter.stop();

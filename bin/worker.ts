@@ -1,6 +1,7 @@
 /**
- * The worker process: the outbox relay, the BullMQ processors (dispatch, SMS, maintenance)
- * and the recovery loop that re-owes work lost with Redis.
+ * The worker process: the outbox relay (which also delivers realtime changes to the fan-out
+ * channel itself), the BullMQ processors (dispatch, SMS, maintenance, and realtime deliveries
+ * the relay handed over after a failure) and the recovery loop that re-owes work lost with Redis.
  */
 import { checkReadiness } from '../lib/health/readiness.js';
 import { scheduleRepeatableJobs } from '../lib/jobs/schedules.js';
@@ -18,7 +19,7 @@ import { startQueueWorkers } from '../workers/processors.js';
 await runProcess('worker', async (deps, logger) => {
   const relay = await startOutboxRelay({ ...deps, databaseUrl: deps.config.databaseUrl });
   // Each queue's worker options: lib/queue/queue-options.ts.
-  const workers = startQueueWorkers(deps, ['dispatch', 'sms', 'maintenance']);
+  const workers = startQueueWorkers(deps, ['dispatch', 'sms', 'maintenance', 'realtime']);
   // Idempotent: every worker registers the same schedules (and again after a Redis wipe). Not
   // awaited: with Redis down the call waits for it, and the rest of the worker starts meanwhile.
   void scheduleRepeatableJobs(deps.queues, deps.config).then(

@@ -125,7 +125,7 @@ export const settings = {
       'REALTIME_WORKER_CONCURRENCY',
       int(1),
       16,
-      'Realtime delivery jobs run at once per realtime process.',
+      'Realtime delivery jobs (direct deliveries the outbox relay handed to the queue after a failure) run at once per worker process.',
     ),
     jobTimeoutMs: realtime(
       'REALTIME_JOB_TIMEOUT_MS',

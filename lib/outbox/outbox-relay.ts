@@ -1,9 +1,15 @@
 /**
- * Turns committed outbox rows into BullMQ jobs. Woken by PostgreSQL NOTIFY at commit (no
+ * Turns committed outbox rows into BullMQ jobs, or delivers them itself: the realtime fan-outs
+ * run here, straight after the claim (lib/outbox/direct-delivery.ts), with their queue as the
+ * retry path when a direct delivery fails. Woken by PostgreSQL NOTIFY at commit (no
  * polling delay), with a slow sweep as a safety net for missed notifications and for rows
  * written while Redis was down. Any number of relays may run: rows are claimed with SKIP
  * LOCKED, and each job has a deterministic id, so a row published twice (crash between the
  * add and the commit) is deduplicated by BullMQ.
+ *
+ * A relay claims up to `lanes` batches at once, so rows of different batches may go out of id
+ * order: no job depends on another's order (each stands alone), and realtime deliveries are
+ * put in version order by their gate, whatever order they run in.
  *
  * A row that cannot be published never blocks the rows behind it: each row of a batch stands
  * alone. A failure while Redis answers is the row's own and uses one of its attempts; after
@@ -26,10 +32,14 @@ import type { Queues } from '../queue/queues.js';
 import type { Clock } from '../clock/clock.js';
 import type { Config } from '../config/config.js';
 import { withTimeout } from '../process/with-timeout.js';
+import type { Redis } from '../redis/redis.js';
+import { directDelivery } from './direct-delivery.js';
 
 export interface OutboxRelayOptions {
   batchSize?: number;
   sweepIntervalMs?: number;
+  /** Batches in flight at once (default: a third of the pool, 1 to 4). */
+  lanes?: number;
 }
 
 export interface OutboxRelay {
@@ -46,6 +56,8 @@ interface RelayDeps {
   databaseUrl: string;
   /** For each job's retry policy and the outbox attempt limit. */
   config: Config;
+  /** For the deliveries the relay runs itself (the realtime fan-outs). */
+  redis: Redis;
 }
 
 export const outboxJobId = (row: Pick<OutboxRow, 'id' | 'job_id'>): string =>
@@ -56,12 +68,8 @@ const publishTimeoutMs = 3000;
 /** A row no job definition accepts: publishing it again can never succeed. */
 class UnpublishableRowError extends Error {}
 
-async function publishRow(
-  queues: Queues,
-  row: OutboxRow,
-  now: Date,
-  config: Config,
-): Promise<void> {
+async function publishRow(deps: RelayDeps, row: OutboxRow, now: Date): Promise<void> {
+  const { queues, config } = deps;
   if (!isJobName(row.topic)) throw new UnpublishableRowError(`unknown outbox topic ${row.topic}`);
   const job = jobDefinition(row.topic);
   try {
@@ -70,6 +78,18 @@ async function publishRow(
     throw new UnpublishableRowError(`bad payload: ${(e as Error).message}`);
   }
   const delay = Math.max(0, new Date(row.available_at).getTime() - now.getTime());
+  const deliver = delay === 0 ? directDelivery(row.topic) : null;
+  if (deliver) {
+    // Delivered here, inside the claim: the row is marked published only after the gated
+    // PUBLISH. On any failure the topic's job takes over (its retries never give up).
+    try {
+      await withTimeout(publishTimeoutMs, 'direct delivery', () => deliver(deps, row.payload));
+      return;
+    } catch (e: unknown) {
+      const err = e instanceof Error ? e.message : String(e);
+      deps.logger.warn({ outboxId: row.id, topic: row.topic, err }, 'direct delivery failed');
+    }
+  }
   // The causing request's id rides along as the job envelope's `request_id` (logs only).
   const data = withRequestId(row.payload, row.request_id);
   // Redis down: do not hold the row locks while BullMQ waits to reconnect. A late add that
@@ -100,12 +120,10 @@ async function publishBatch(
 ): Promise<{ claimed: number; published: number }> {
   return deps.db.transaction(async (trx) => {
     const rows = await claimUnpublishedOutbox(trx, batchSize);
-    // All adds are issued at once and travel pipelined on BullMQ's connection, in row order:
-    // one round trip's wait per batch instead of one per row (the relay's throughput bound).
+    // All adds (and direct deliveries) are issued at once and travel pipelined on the Redis
+    // connections, in row order: one round trip's wait per batch instead of one per row.
     const now = deps.clock.now();
-    const results = await Promise.allSettled(
-      rows.map((row) => publishRow(deps.queues, row, now, deps.config)),
-    );
+    const results = await Promise.allSettled(rows.map((row) => publishRow(deps, row, now)));
     const published = rows.filter((_, i) => results[i]!.status === 'fulfilled').map((r) => r.id);
     const failures = rows.flatMap((row, i) => {
       const result = results[i]!;
@@ -137,16 +155,17 @@ export async function startOutboxRelay(
 ): Promise<OutboxRelay> {
   const batchSize = options.batchSize ?? 200;
   const sweepIntervalMs = options.sweepIntervalMs ?? 2000;
+  // Batches claimed at once (SKIP LOCKED keeps them disjoint): a notification that arrives
+  // while a batch is still delivering starts the next batch at once instead of queueing
+  // behind it. Each lane holds a connection for its claim; the deliveries need the others.
+  const lanes =
+    options.lanes ?? Math.max(1, Math.min(4, Math.floor(deps.config.databasePoolMax / 3)));
   let stopped = false;
-  let running: Promise<number> | null = null;
+  const running = new Set<Promise<number>>();
   let again = false;
 
-  const drain = async (): Promise<number> => {
-    if (running) {
-      again = true;
-      return running;
-    }
-    running = (async () => {
+  const runLane = (): Promise<number> => {
+    const lane = (async () => {
       let total = 0;
       do {
         again = false;
@@ -160,9 +179,22 @@ export async function startOutboxRelay(
       } while (again && !stopped);
       return total;
     })().finally(() => {
-      running = null;
+      running.delete(lane);
     });
-    return running;
+    running.add(lane);
+    return lane;
+  };
+
+  const sum = (totals: number[]) => totals.reduce((a, b) => a + b, 0);
+  /** Resolves once every row owed when it was called is published (or failed this round). */
+  const drain = async (): Promise<number> => {
+    const inFlight = [...running];
+    if (inFlight.length >= lanes) {
+      // A running lane takes one more round before it ends.
+      again = true;
+      return sum(await Promise.all(inFlight));
+    }
+    return sum(await Promise.all([runLane(), ...inFlight]));
   };
 
   const kick = () => {
@@ -183,7 +215,7 @@ export async function startOutboxRelay(
       stopped = true;
       clearInterval(sweep);
       await listener.close();
-      if (running) await running.catch(() => 0);
+      await Promise.all([...running].map((lane) => lane.catch(() => 0)));
     },
   };
 }

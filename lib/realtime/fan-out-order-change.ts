@@ -18,46 +18,44 @@ import { lastEmittedOrderVersion, orderGateTtlMs, publishOrderVersions } from '.
 import { epochStartedAt } from '../recovery/redis-epoch.js';
 import { buildOrderMessages } from './order-emissions.js';
 
+/** Above any order version (the column is a PostgreSQL integer). */
+const maxVersion = 2_147_483_647;
+
 /** Returns how many versioned messages were published (0 when already covered). */
 export async function fanOutOrderChange(
   deps: Pick<AppDeps, 'db' | 'redis' | 'config' | 'clock'>,
   change: { order_id: string; version: number },
 ): Promise<number> {
   const prefix = deps.config.redis.prefix;
-  // The reads that do not depend on each other go out together: each sequential round trip
-  // is a wait for this node's event loop, which is also emitting to its sockets. A job a
-  // sibling already covered costs one needless primary-key read, no more.
-  const [recorded, order] = await Promise.all([
+  // Every read goes out at once, then the gated PUBLISH: two waits in all. The order's whole
+  // history (a few dozen rows at most) is read beside the order rather than after the gate,
+  // and the epoch beside both (needed only when no gate is recorded). A change a sibling
+  // already covered costs these reads, no more.
+  const [recorded, order, history, epochStart] = await Promise.all([
     lastEmittedOrderVersion(deps.redis, prefix, change.order_id),
     findOrderWithParties(deps.db.knex, change.order_id),
+    listOrderEventsBetween(deps.db.knex, change.order_id, 0, maxVersion),
+    epochStartedAt(deps.redis, prefix),
   ]);
   if (recorded !== null && recorded >= change.version) return 0;
   if (!order) return 0;
-  if (recorded !== null) {
-    if (order.version <= recorded) return 0;
-    const events = await listOrderEventsBetween(deps.db.knex, order.id, recorded, order.version);
-    return publish(deps, order, recorded, events);
-  }
   // No gate recorded: either nothing was ever emitted for this order (created within the
   // gate's lifetime, so start from its first version), or it sat idle longer than that, or
   // Redis lost its data since the order was created (the epoch began later): then start
-  // from this job's version rather than replay old history to clients who saw it. The
-  // order's whole history (a few dozen rows at most) is read beside the epoch check.
+  // from this change's version rather than replay old history to clients who saw it.
   const createdMs = order.created_at.getTime();
   const isRecent = createdMs > deps.clock.now().getTime() - orderGateTtlMs;
-  const [epochStart, history] = await Promise.all([
-    isRecent ? epochStartedAt(deps.redis, prefix) : Promise.resolve(null),
-    listOrderEventsBetween(deps.db.knex, order.id, 0, order.version),
-  ]);
   const isYoung = isRecent && !(epochStart !== null && epochStart > createdMs);
-  const floor = isYoung ? 0 : change.version - 1;
+  const floor = recorded ?? (isYoung ? 0 : change.version - 1);
   if (order.version <= floor) return 0;
-  return publish(
-    deps,
-    order,
-    floor,
-    history.filter((event) => event.version > floor),
-  );
+  // The two reads are separate statements: the history may miss a version committed between
+  // them (read it again up to the order's version) or hold a newer one (left for its own run).
+  const covered = history.at(-1)?.version ?? 0;
+  const events =
+    covered >= order.version
+      ? history.filter((event) => event.version > floor && event.version <= order.version)
+      : await listOrderEventsBetween(deps.db.knex, order.id, floor, order.version);
+  return publish(deps, order, floor, events);
 }
 
 function publish(

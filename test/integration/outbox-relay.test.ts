@@ -1,8 +1,20 @@
 import { expect } from 'chai';
+import type { Worker } from 'bullmq';
+import { ulid } from 'ulid';
+import { systemActor } from '../../lib/auth/actor.js';
 import type { AppDeps } from '../../lib/deps.js';
+import { transitionOrder } from '../../lib/orders/transition-order.js';
 import { startOutboxRelay, type OutboxRelay } from '../../lib/outbox/outbox-relay.js';
 import { closeQueues, createQueues } from '../../lib/queue/queues.js';
+import {
+  lastEmittedOrderVersion,
+  parseFanoutMessage,
+  subscribeFanout,
+} from '../../lib/realtime/fanout-channel.js';
+import { createRedis } from '../../lib/redis/redis.js';
+import { startQueueWorkers } from '../../workers/processors.js';
 import { insertOutboxMessages } from '../../db/repositories/outbox.repository.js';
+import { createPassenger, createRegion } from '../helpers/factories.js';
 import { closeDeps, createTestDeps, resetState } from '../helpers/test-deps.js';
 import { pollUntil } from '../helpers/poll-until.js';
 
@@ -41,18 +53,18 @@ describe('outbox relay', () => {
     await start();
     await insertOutboxMessages(deps.db.knex, [
       {
-        topic: 'realtime.order-changed',
-        payload: { order_id: orderId(1), version: 3 },
+        topic: 'dispatch.match-order',
+        payload: { order_id: orderId(1) },
         jobId: 'test-job-1',
       },
     ]);
     await pollUntil(
-      async () => (await deps.queues.realtime.getJob('test-job-1')) !== undefined,
+      async () => (await deps.queues.dispatch.getJob('test-job-1')) !== undefined,
       2000,
     );
-    const job = await deps.queues.realtime.getJob('test-job-1');
-    expect(job?.name).to.equal('realtime.order-changed');
-    expect(job?.data).to.deep.equal({ order_id: orderId(1), version: 3 });
+    const job = await deps.queues.dispatch.getJob('test-job-1');
+    expect(job?.name).to.equal('dispatch.match-order');
+    expect(job?.data).to.deep.equal({ order_id: orderId(1) });
     await pollUntil(async () => (await unpublished()) === 0);
   });
 
@@ -81,11 +93,7 @@ describe('outbox relay', () => {
     try {
       const down = await start({ queues: deadQueues });
       await insertOutboxMessages(deps.db.knex, [
-        {
-          topic: 'realtime.order-changed',
-          payload: { order_id: orderId(3), version: 1 },
-          jobId: 'owed-1',
-        },
+        { topic: 'dispatch.match-order', payload: { order_id: orderId(3) }, jobId: 'owed-1' },
       ]);
       await pollUntil(async () => {
         const row = await deps.db.knex('outbox_messages').first('last_error');
@@ -102,18 +110,18 @@ describe('outbox relay', () => {
     }
     await start();
     await pollUntil(async () => (await unpublished()) === 0, 5000);
-    expect(await deps.queues.realtime.getJob('owed-1')).to.not.equal(undefined);
+    expect(await deps.queues.dispatch.getJob('owed-1')).to.not.equal(undefined);
   }).timeout(20_000);
 
   it('when two relays race over many rows, then every row becomes exactly one job', async () => {
     const rows = Array.from({ length: 300 }, (_, i) => ({
-      topic: 'realtime.order-changed',
-      payload: { order_id: orderId(100 + i), version: 1 },
+      topic: 'dispatch.match-order',
+      payload: { order_id: orderId(100 + i) },
     }));
     await insertOutboxMessages(deps.db.knex, rows);
     await Promise.all([start(), start()]);
     await pollUntil(async () => (await unpublished()) === 0, 10_000);
-    const counts = await deps.queues.realtime.getJobCounts(
+    const counts = await deps.queues.dispatch.getJobCounts(
       'waiting',
       'delayed',
       'active',
@@ -121,5 +129,98 @@ describe('outbox relay', () => {
     );
     const total = Object.values(counts).reduce((a, b) => a + b, 0);
     expect(total).to.equal(300);
+  });
+
+  describe('realtime changes: delivered by the relay itself', () => {
+    const published: { orderId: string; version: number }[] = [];
+    let subscription: ReturnType<typeof subscribeFanout> | null = null;
+    let workers: Worker[] = [];
+    beforeEach(async () => {
+      published.length = 0;
+      subscription = subscribeFanout(deps.config.redis, (raw) => {
+        for (const action of parseFanoutMessage(raw) ?? []) {
+          if (action.type !== 'emit' || action.event !== 'order_status_changed') continue;
+          const payload = 'all' in action.payload ? action.payload.all : action.payload.byLocale.en;
+          published.push({ orderId: payload.order_id, version: payload.version });
+        }
+      });
+      await subscription.ready;
+    });
+    afterEach(async () => {
+      await Promise.all(workers.splice(0).map((worker) => worker.close()));
+      await subscription?.close();
+    });
+
+    /** A submitted order moved once: version 2, with its outbox row. */
+    async function committedChange(): Promise<string> {
+      const region = await createRegion(deps);
+      const { user, passenger } = await createPassenger(deps, region.id);
+      const id = `order_${ulid()}`;
+      await deps.db.knex('orders').insert({
+        id,
+        version: 1,
+        passenger_id: passenger.id,
+        region_id: region.id,
+        created_by_user_id: user.id,
+        pickup_title: 'Home',
+        dropoff_title: 'Clinic',
+        pickup_lat: 47.1,
+        pickup_lon: 51.9,
+        dropoff_lat: 47.12,
+        dropoff_lon: 51.95,
+        status: 'submitted',
+        seats_needed: 1,
+      });
+      await deps.db.transaction((trx) =>
+        transitionOrder(
+          trx,
+          { orderId: id, to: 'awaiting_dispatcher_decision', actor: systemActor, reason: 'test' },
+          deps.clock.now(),
+          deps.config.dispatch,
+        ),
+      );
+      return id;
+    }
+    const queuedRealtimeJobs = async () =>
+      Object.values(
+        await deps.queues.realtime.getJobCounts('waiting', 'delayed', 'active', 'completed'),
+      ).reduce((a, b) => a + b, 0);
+
+    it('when an order change is committed, then the relay publishes it on the fan-out channel once, with no job queued', async () => {
+      await start();
+      const id = await committedChange();
+      await pollUntil(() => published.some((p) => p.orderId === id), 5000, 'the publication');
+      await pollUntil(async () => (await unpublished()) === 0, 5000, 'the row marked');
+      expect(published).to.deep.equal([{ orderId: id, version: 2 }]);
+      expect(await lastEmittedOrderVersion(deps.redis, deps.config.redis.prefix, id)).to.equal(2);
+      expect(await queuedRealtimeJobs()).to.equal(0);
+    });
+
+    it('when the direct delivery fails, then the change goes to the realtime queue and its job delivers it once', async () => {
+      // The relay's own Redis client is dead while BullMQ's answers: the delivery fails, the add works.
+      const deadRedis = createRedis({
+        url: 'redis://127.0.0.1:1',
+        prefix: deps.config.redis.prefix,
+        commandTimeoutMs: 300,
+      });
+      try {
+        await start({ redis: deadRedis });
+        const id = await committedChange();
+        await pollUntil(async () => (await queuedRealtimeJobs()) === 1, 10_000, 'the job');
+        await pollUntil(async () => (await unpublished()) === 0, 5000, 'the row marked');
+        expect(published).to.deep.equal([]);
+        workers = startQueueWorkers(deps, ['realtime']);
+        await pollUntil(() => published.length > 0, 10_000, 'the publication by the job');
+        expect(await lastEmittedOrderVersion(deps.redis, deps.config.redis.prefix, id)).to.equal(2);
+        await pollUntil(
+          async () => (await deps.queues.realtime.getJobCounts('completed')).completed === 1,
+          5000,
+          'the job completed',
+        );
+        expect(published).to.deep.equal([{ orderId: id, version: 2 }]);
+      } finally {
+        deadRedis.disconnect();
+      }
+    }).timeout(20_000);
   });
 });

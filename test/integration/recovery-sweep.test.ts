@@ -14,6 +14,12 @@ import { bullConnection, bullPrefix } from '../../lib/queue/queues.js';
 import { systemActor } from '../../lib/auth/actor.js';
 import { transitionOrder } from '../../lib/orders/transition-order.js';
 import { fanOutOrderChange } from '../../lib/realtime/fan-out-order-change.js';
+import {
+  lastEmittedOrderVersion,
+  parseFanoutMessage,
+  publishFanout,
+  subscribeFanout,
+} from '../../lib/realtime/fanout-channel.js';
 import { startRecoveryLoop } from '../../lib/recovery/recovery-loop.js';
 import { rebuildPositionIndex } from '../../lib/recovery/rebuild-position-index.js';
 import { reconcileOwedWork } from '../../lib/recovery/reconcile-owed-work.js';
@@ -182,22 +188,50 @@ describe('recovery sweep', () => {
     const { passenger } = await createPassenger(deps, region.id);
     const orderId = await createOrderIn(deps, passenger);
     await readRedisIdentity(deps.redis, deps.config.redis.prefix);
-    // Its history so far reaches clients.
-    expect(await fanOutOrderChange(deps, { order_id: orderId, version: 2 })).to.be.at.least(1);
+    // Its history so far reaches clients (the relay delivers the row itself; this call, or
+    // the relay's, whichever runs first, publishes it). The relay is done once the row is marked.
+    await fanOutOrderChange(deps, { order_id: orderId, version: 2 });
+    expect(await lastEmittedOrderVersion(deps.redis, deps.config.redis.prefix, orderId)).to.equal(
+      2,
+    );
+    await pollUntil(async () => (await unpublished()) === 0);
     await flushPrefix(deps);
     // A worker notices the wipe and sets a new epoch, later than the order.
     await new Promise((resolve) => setTimeout(resolve, 5));
     await readRedisIdentity(deps.redis, deps.config.redis.prefix);
-    await deps.db.transaction((trx) =>
-      transitionOrder(
-        trx,
-        { orderId, to: 'cancelled', actor: systemActor, reason: 'test' },
-        deps.clock.now(),
-        deps.config.dispatch,
-      ),
-    );
-    // Only version 3 goes out, not the history again.
-    expect(await fanOutOrderChange(deps, { order_id: orderId, version: 3 })).to.equal(1);
+    const versions: number[] = [];
+    const marker = `marker-${orderId}`;
+    let markerSeen = false;
+    const subscription = subscribeFanout(deps.config.redis, (raw) => {
+      if (raw.includes(marker)) markerSeen = true;
+      for (const action of parseFanoutMessage(raw) ?? []) {
+        if (action.type !== 'emit' || action.event !== 'order_status_changed') continue;
+        const payload = 'all' in action.payload ? action.payload.all : action.payload.byLocale.en;
+        if (payload.order_id === orderId) versions.push(payload.version);
+      }
+    });
+    try {
+      await subscription.ready;
+      await deps.db.transaction((trx) =>
+        transitionOrder(
+          trx,
+          { orderId, to: 'cancelled', actor: systemActor, reason: 'test' },
+          deps.clock.now(),
+          deps.config.dispatch,
+        ),
+      );
+      await fanOutOrderChange(deps, { order_id: orderId, version: 3 });
+      await pollUntil(async () => (await unpublished()) === 0);
+      // A marker after both deliveries: whatever they published has arrived before it.
+      await publishFanout(deps.redis, deps.config.redis.prefix, [
+        { type: 'leave', rooms: [marker], room: marker },
+      ]);
+      await pollUntil(() => markerSeen);
+      // Only version 3 went out, once, not the history again.
+      expect(versions).to.deep.equal([3]);
+    } finally {
+      await subscription.close();
+    }
   });
 
   it('when a worker sees Redis come back empty, then the schedules, positions and lost jobs are back within seconds', async () => {

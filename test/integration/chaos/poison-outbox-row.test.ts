@@ -53,9 +53,10 @@ describe('chaos: poison outbox rows', () => {
   };
 
   it('when poison rows sit in front of good ones, then the good ones are published and the poison set aside, visible and replayable', async () => {
+    // A queued topic (realtime changes are delivered by the relay itself, with no job id).
     const good = (n: number) => ({
-      topic: 'realtime.order-changed',
-      payload: { order_id: orderId(n), version: 1 },
+      topic: 'dispatch.match-order',
+      payload: { order_id: orderId(n) },
       jobId: `good-${n}`,
     });
     await insertOutboxMessages(deps.db.knex, [
@@ -67,7 +68,7 @@ describe('chaos: poison outbox rows', () => {
     ]);
     await pollUntil(async () => {
       const jobs = await Promise.all(
-        Array.from({ length: 12 }, (_, i) => deps.queues.realtime.getJob(`good-${i + 1}`)),
+        Array.from({ length: 12 }, (_, i) => deps.queues.dispatch.getJob(`good-${i + 1}`)),
       );
       return jobs.every((job) => job !== undefined);
     }, 10_000);
@@ -105,7 +106,7 @@ describe('chaos: poison outbox rows', () => {
     await deps.db.knex('outbox_messages').where({ id }).update({ job_id: 'fixed-0' });
     const replayed = await app.request('POST', `${path}${id}/replay/`, { token: admin });
     expect(replayed.status).to.equal(202);
-    await pollUntil(async () => (await deps.queues.realtime.getJob('fixed-0')) !== undefined);
+    await pollUntil(async () => (await deps.queues.dispatch.getJob('fixed-0')) !== undefined);
     expect((await app.request('POST', `${path}${id}/replay/`, { token: admin })).status).to.equal(
       404,
     );

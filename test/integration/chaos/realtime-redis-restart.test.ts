@@ -1,8 +1,8 @@
 /**
  * Chaos: a passenger's socket is connected to a real realtime node when Redis is killed and
  * comes back empty. After re-subscribing, the client still gets every later change of its
- * order, each version once (the realtime queue, the fan-out channel and the Socket.IO adapter
- * all reconnect on their own).
+ * order, each version once (the relay's Redis client, the realtime queue and the fan-out
+ * channel all reconnect on their own).
  *
  * Its own redis-server on a spare loopback port; PostgreSQL is the shared test database.
  */
@@ -12,7 +12,9 @@ import { systemActor } from '../../../lib/auth/actor.js';
 import type { AppDeps } from '../../../lib/deps.js';
 import { transitionOrder } from '../../../lib/orders/transition-order.js';
 import type { OrderStatus } from '../../../lib/orders/order-status.js';
+import type { Worker } from 'bullmq';
 import { startOutboxRelay, type OutboxRelay } from '../../../lib/outbox/outbox-relay.js';
+import { startQueueWorkers } from '../../../workers/processors.js';
 import { createPassenger, createRegion, tokenFor } from '../../helpers/factories.js';
 import { pollUntil } from '../../helpers/poll-until.js';
 import { privateRedis, type PrivateRedis } from '../../helpers/private-redis.js';
@@ -34,6 +36,7 @@ describe('chaos: realtime across a Redis restart', function () {
   let redis: PrivateRedis;
   let deps: AppDeps;
   let relay: OutboxRelay;
+  let deliveryRetries: Worker[];
   let node: RealtimeNode;
   let socket: ClientSocket | undefined;
 
@@ -46,12 +49,16 @@ describe('chaos: realtime across a Redis restart', function () {
       { ...deps, databaseUrl: deps.config.databaseUrl },
       { sweepIntervalMs: 200 },
     );
+    // As in the worker process: a direct delivery that fails around the restart is retried
+    // as a `realtime` job.
+    deliveryRetries = startQueueWorkers(deps, ['realtime']);
     node = await startRealtimeNode({ REDIS_URL: redis.url });
   });
   after(async () => {
     socket?.close();
     await node.stop();
     await relay.stop();
+    await Promise.all(deliveryRetries.map((worker) => worker.close()));
     await closeDeps(deps);
     await redis.stop();
   });

@@ -49,21 +49,27 @@ export async function tokenFor(
   return (await signIn(deps, user)).token;
 }
 
-/** The fixtures' admin has this phone; tests making people of their own never use it. */
-export const fixtureAdminPhone = '+77009990000';
+/**
+ * A suite may deactivate or demote the fixtures' admin (the fuzzer does), and its phone then
+ * belongs to an account no fixture can use: each new fixtures admin takes the next phone.
+ */
+let fixtureAdminCount = 0;
+const nextFixtureAdminPhone = () =>
+  `+7700999${String(fixtureAdminCount++ % 10_000).padStart(4, '0')}`;
 
 const admins = new WeakMap<object, Promise<SignedIn>>();
 
 /**
- * The admin every fixture acts as, made once per database state (a reset empties users and
- * sessions; the next call makes it again) by `npm run user:create`'s use case. Calls queue
- * behind each other, so parallel fixtures never race to create it twice.
+ * The admin every fixture acts as, made by `npm run user:create`'s use case once per database
+ * state: after a reset (users and sessions emptied) or a suite's logout, deactivation or
+ * demotion of it, the next call makes another. Calls queue behind each other, so parallel
+ * fixtures never race to create it twice.
  */
 export function fixtureAdmin(deps: AppDeps): Promise<SignedIn> {
   const held = (admins.get(deps.db) ?? Promise.resolve(null)).catch(() => null);
   const admin = held.then(async (signedIn) => {
     if (signedIn && (await stillSignedIn(deps, signedIn.token))) return signedIn;
-    const { user } = await ensureStaffUser(deps, { phone: fixtureAdminPhone, role: 'admin' });
+    const { user } = await ensureStaffUser(deps, { phone: nextFixtureAdminPhone(), role: 'admin' });
     return signIn(deps, { id: user.id, role: 'admin' });
   });
   admins.set(deps.db, admin);
@@ -72,7 +78,7 @@ export function fixtureAdmin(deps: AppDeps): Promise<SignedIn> {
 
 const stillSignedIn = (deps: AppDeps, token: string) =>
   authenticateCaller(deps, { token }).then(
-    () => true,
+    (actor) => actor.role === 'admin',
     () => false,
   );
 

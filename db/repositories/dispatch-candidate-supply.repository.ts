@@ -6,18 +6,13 @@
 import type { TripsTodayRule } from '../../lib/drivers/trips-today.js';
 import type { Db } from '../database.js';
 import { OrderModel } from '../models/models.js';
+import type { DriverVehicleRow } from './dispatch-candidate.repository.js';
 import type { OrderRow } from './order.repository.js';
 
 export const supplyChannel = 'supply_changes';
 
 /** What the supply holds about a driver: the facts the ranking and availability need. */
-export interface SupplyDriverRow {
-  id: number;
-  name: string;
-  region_id: string;
-  car_model: string;
-  capacity: number;
-  wheelchair_accessible: boolean;
+export interface SupplyDriverRow extends DriverVehicleRow {
   is_active: boolean;
   is_online: boolean;
   status: string;

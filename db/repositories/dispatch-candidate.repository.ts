@@ -6,13 +6,17 @@
 import type { TripsTodayRule } from '../../lib/drivers/trips-today.js';
 import type { Db } from '../database.js';
 
-export interface CandidateDriverRow {
+/** Who the driver is and what they drive: what both the SQL search and the supply read. */
+export interface DriverVehicleRow {
   id: number;
   name: string;
   region_id: string;
   car_model: string;
   capacity: number;
   wheelchair_accessible: boolean;
+}
+
+export interface CandidateDriverRow extends DriverVehicleRow {
   is_excluded: boolean;
   trips_today: number;
 }

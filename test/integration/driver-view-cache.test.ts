@@ -136,8 +136,11 @@ describe('the driver view cache behind position reports', function () {
     expect(await flushDriverPositions(deps)).to.equal(1);
     // A later change to another driver is the marker: it must be the first thing heard.
     await other.db.knex('drivers').where({ id: marker }).update({ name: 'Marker' });
+    // (The marker's own creation, online and flushed position went through the use cases and
+    // may still be heard; the flushed driver must not be.) Announcements come in commit order,
+    // so one from the flush would be heard before the rename.
     await heardAll((ids) => ids.includes(marker));
-    expect(heard).to.deep.equal([marker]);
+    expect(heard.filter((id) => id !== marker)).to.deep.equal([]);
     expect(await driverReadsDuring(() => report())).to.equal(0);
   });
 
@@ -148,7 +151,9 @@ describe('the driver view cache behind position reports', function () {
       `SELECT pg_terminate_backend(pid) AS terminated FROM pg_stat_activity
         WHERE datname = current_database() AND query = 'LISTEN driver_views'`,
     );
-    expect(terminated.rows.map((r) => r.terminated)).to.deep.equal([true]);
+    // The fixtures' reports through `other` make its cache listen too: both lose the line.
+    expect(terminated.rows).to.have.length.within(1, 2);
+    expect(terminated.rows.every((r) => r.terminated)).to.equal(true);
     await other.db.knex('drivers').where({ id: driver.id }).update({ car_model: 'Ford Transit' });
     // Listening again (announced as "every driver"): whatever was missed is dropped.
     await heardAll((ids) => ids.includes(null));

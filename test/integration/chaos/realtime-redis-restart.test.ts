@@ -123,12 +123,26 @@ describe('chaos: realtime across a Redis restart', function () {
       10_000,
       're-subscription',
     );
+    // The node's own channel subscription comes back on its own reconnect, which may lag the
+    // socket's: a marker through the channel that reaches the socket shows it is back (a
+    // change published before that would reach no node; the client's snapshot covers it).
+    const markers: string[] = [];
+    socket.on('offer_closed', (payload) => markers.push(payload.order_id));
+    await pollUntil(
+      async () => {
+        const probe = await sendFanoutMarker(deps, [passengerRoom(passenger.id)]);
+        return pollUntil(() => markers.includes(probe), 500, 'probe').then(
+          () => true,
+          () => false,
+        );
+      },
+      10_000,
+      'the fan-out channel back on the node',
+    );
     const { order: after } = await move('cancelled');
     await pollUntil(() => versions.includes(after.version), 15_000, 'the change after');
     const deliveredMs = Date.now() - back;
     // A later marker through the fan-out channel: a duplicate published before it shows by now.
-    const markers: string[] = [];
-    socket.on('offer_closed', (payload) => markers.push(payload.order_id));
     const marker = await sendFanoutMarker(deps, [passengerRoom(passenger.id)]);
     await pollUntil(() => markers.includes(marker), 15_000, 'the marker after the change');
     expect(versions.filter((v) => v === after.version)).to.have.length(1);

@@ -4,6 +4,7 @@
  * time. For tests that drive real processes from the outside.
  */
 import { connectClient, whenConnected, type ClientSocket } from './realtime-node.js';
+import { pollUntil } from './poll-until.js';
 
 export interface ApiReply<T = any> {
   status: number;
@@ -85,16 +86,8 @@ export async function connectRecording(url: string, token: string): Promise<Reco
  * Polls `check` until it holds; the error names what never happened (and what did). The
  * default wait is generous: a CI machine running other suites can be slow to deliver.
  */
-export async function waitFor(
+export const waitFor = (
   check: () => boolean | Promise<boolean>,
   what: string | (() => string),
   timeoutMs = 30_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) {
-      throw new Error(`timed out waiting for ${typeof what === 'string' ? what : what()}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
+): Promise<void> => pollUntil(check, timeoutMs, what);

@@ -13,16 +13,11 @@ import { SmsDeliveryError } from '../../lib/sms/sms-provider.js';
 import { startQueueWorkers } from '../../workers/processors.js';
 import { createTestDeps, closeDeps, resetState } from '../helpers/test-deps.js';
 import { closeTestApp, openTestApp, type TestApp } from '../helpers/test-app.js';
+import { pollFor } from '../helpers/poll-until.js';
 
-async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+/** The SMS work is done by queue jobs: wait for what they leave behind. */
+const waitFor = <T>(probe: () => Promise<T | undefined>, what = 'the SMS job') =>
+  pollFor(probe, 10_000, what);
 
 describe('OTP SMS delivery through the queue to an HTTP gateway', () => {
   let gateway: Server;

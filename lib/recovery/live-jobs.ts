@@ -3,6 +3,7 @@
  * and payload (ids only), so the sweeper can tell whether the work a state owes is queued,
  * whatever job id it was given.
  */
+import { withTimeout } from '../process/with-timeout.js';
 import { splitJobEnvelope } from '../queue/job-envelope.js';
 import type { Queues } from '../queue/queues.js';
 import type { QueueName } from '../queue/queue-names.js';
@@ -21,18 +22,8 @@ export function workKey(name: string, payload: unknown): string {
 /** Redis away: fail the sweep (it runs again) rather than hold its transaction open. */
 const listTimeoutMs = 10_000;
 
-export async function listLiveWork(queues: Queues, queueNames: QueueName[]): Promise<Set<string>> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error('listing live jobs timed out')), listTimeoutMs);
-  });
-  const listing = readLiveWork(queues, queueNames);
-  try {
-    return await Promise.race([listing, timeout]);
-  } finally {
-    clearTimeout(timer);
-    listing.catch(() => undefined);
-  }
+export function listLiveWork(queues: Queues, queueNames: QueueName[]): Promise<Set<string>> {
+  return withTimeout(listTimeoutMs, 'listing live jobs', () => readLiveWork(queues, queueNames));
 }
 
 async function readLiveWork(queues: Queues, queueNames: QueueName[]): Promise<Set<string>> {

@@ -8,6 +8,7 @@ import { offerToCandidate } from '../../lib/dispatch/offer-driver.js';
 import { assignDriverManually } from '../../lib/orders/assign-driver-manually.js';
 import { changeOrderStatus } from '../../lib/orders/change-order-status.js';
 import { createOrder } from '../../lib/orders/create-order.js';
+import { getOrderEvents } from '../../lib/orders/read-orders.js';
 import type { OrderStatus } from '../../lib/orders/order-status.js';
 import { createDriver, createPassenger, fixtureAdmin, signIn } from './factories.js';
 
@@ -67,7 +68,11 @@ export async function createOrderIn(
     idempotencyKey: null,
     locale: 'en',
   });
-  if (order.status !== to) throw new Error(`the order entered ${order.status}, not ${to}`);
+  // The view is read after the commit: a running worker may have moved the order on (an
+  // offer), so what it entered is the history's first step out of `submitted`.
+  const { results } = await getOrderEvents(deps, actor, { orderId: order.id });
+  const entered = results.find((e) => e.from_status === 'submitted')?.to_status;
+  if (entered !== to) throw new Error(`the order entered ${entered}, not ${to}`);
   return order.id;
 }
 

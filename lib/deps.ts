@@ -7,6 +7,7 @@ import { createDatabase, type Database } from '../db/database.js';
 import { createOtpServices, type OtpServices } from './auth/otp-services.js';
 import { createSessionCache, type SessionCache } from './auth/session-cache.js';
 import type { Clock } from './clock/clock.js';
+import { createDriverChanges, type DriverChanges } from './drivers/driver-changes.js';
 import { createDriverViewCache, type DriverViewCache } from './drivers/driver-view-cache.js';
 import { systemClock } from './clock/clock.js';
 import type { Config } from './config/config.js';
@@ -36,6 +37,11 @@ export interface AppDeps {
   otp: OtpServices;
   /** The SMS gateway chosen by SMS_PROVIDER (stateless; tests put a fake one here). */
   smsProvider: SmsProvider;
+  /**
+   * PostgreSQL's driver change announcements: the process's one LISTEN connection, opened
+   * when the driver supply or the driver view cache first needs it.
+   */
+  driverChanges: DriverChanges;
   /** Drivers' candidate facts held in memory for match jobs, kept exact by announcements. */
   driverSupply: DriverSupply;
   /** Drivers' views this process has read, kept exact by PostgreSQL's change announcements. */
@@ -45,6 +51,7 @@ export interface AppDeps {
 export function createDeps(config: Config, logger: Logger, clock: Clock = systemClock): AppDeps {
   const redis = createRedis(config.redis);
   const db = createDatabase(config.databaseUrl, config.databasePoolMax);
+  const driverChanges = createDriverChanges({ databaseUrl: config.databaseUrl, logger });
   return {
     config,
     db,
@@ -65,16 +72,17 @@ export function createDeps(config: Config, logger: Logger, clock: Clock = system
     }),
     otp: createOtpServices(redis, config),
     smsProvider: createSmsProvider(config, logger),
-    // Listens lazily, on the first match job's order load: other processes open nothing.
+    driverChanges,
+    // Follows lazily, on the first match job's order load.
     driverSupply: createDriverSupply({
-      databaseUrl: config.databaseUrl,
+      changes: driverChanges,
       db: () => db.knex,
       rule: tripsTodayRule(config),
       clock,
       logger,
     }),
-    // Listens lazily too, on the first lookup (the position report path).
-    driverViews: createDriverViewCache({ databaseUrl: config.databaseUrl, logger, ttlMs: 60_000 }),
+    // Follows lazily too, on the first lookup (the position report path).
+    driverViews: createDriverViewCache({ changes: driverChanges, ttlMs: 60_000 }),
   };
 }
 
@@ -82,8 +90,9 @@ export async function closeDeps(deps: AppDeps): Promise<void> {
   await closeQueues(deps.queues);
   await deps.positionIndex.close();
   deps.sessionCache.close();
-  await deps.driverSupply.close();
-  await deps.driverViews.close();
+  deps.driverSupply.close();
+  deps.driverViews.close();
+  await deps.driverChanges.close();
   deps.redis.disconnect();
   await deps.db.close();
 }

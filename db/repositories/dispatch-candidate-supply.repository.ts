@@ -1,15 +1,14 @@
 /**
  * The reads behind a dispatch worker's in-memory driver supply (lib/dispatch/supply-follower.ts):
  * the candidate facts of drivers, the orders that count as trips today, the local day, and the
- * order load that announces a barrier on `supply_changes` (migration 20261202000300).
+ * order load that announces a barrier on `driver_changes` (migration 20261202000800).
  */
 import type { TripsTodayRule } from '../../lib/drivers/trips-today.js';
 import type { Db } from '../database.js';
 import { OrderModel } from '../models/models.js';
+import { barrierPayload, driverChangesChannel } from './driver-changes.js';
 import type { DriverVehicleRow } from './dispatch-candidate.repository.js';
 import type { OrderRow } from './order.repository.js';
-
-export const supplyChannel = 'supply_changes';
 
 /** What the supply holds about a driver: the facts the ranking and availability need. */
 export interface SupplyDriverRow extends DriverVehicleRow {
@@ -92,7 +91,7 @@ export interface OrderForSearch {
 
 /**
  * The order, its exclusions and, when `barrier` is given, the barrier announced on
- * `supply_changes` at this statement's commit: ONE round trip. Every change committed before
+ * `driver_changes` at this statement's commit: ONE round trip. Every change committed before
  * the order was read is announced before the barrier (notifications arrive in commit order).
  */
 export async function loadOrderForSearch(
@@ -105,8 +104,8 @@ export async function loadOrderForSearch(
   ];
   const bindings: string[] = [];
   if (barrier !== null) {
-    extras.push(`pg_notify('${supplyChannel}', ?) AS search_barrier`);
-    bindings.push(`b:${barrier}`);
+    extras.push(`pg_notify('${driverChangesChannel}', ?) AS search_barrier`);
+    bindings.push(barrierPayload(barrier));
   }
   const row = await OrderModel.query(db)
     .findById(orderId)

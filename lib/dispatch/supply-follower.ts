@@ -1,8 +1,9 @@
 /**
  * A dispatch worker's in-memory driver supply: the facts the candidate query reads
  * (availability, vehicle, region, trips today; lib/dispatch/supply-facts.ts), loaded once and
- * kept current from PostgreSQL's announcements on `supply_changes` (migration
- * 20261202000300), so a match job's search needs no SQL round trip of its own.
+ * kept current from PostgreSQL's announcements on `driver_changes` (migration
+ * 20261202000800; the process's one listener, lib/drivers/driver-changes.ts, shared with the
+ * driver view cache), so a match job's search needs no SQL round trip of its own.
  *
  * Freshness, exactly: the match job's order load announces a barrier on the same channel
  * (`loadOrderForSearch`, still one round trip). Notifications arrive in commit order, so when
@@ -23,15 +24,11 @@ import {
   loadSupplyDrivers,
   loadSupplyOrders,
   loadTripsOfDay,
-  supplyChannel,
 } from '../../db/repositories/dispatch-candidate-supply.repository.js';
 import type { OrderRow } from '../../db/repositories/order.repository.js';
-import {
-  listenForNotifications,
-  type NotificationListener,
-} from '../../db/repositories/notifications.js';
 import type { Clock } from '../clock/clock.js';
 import type { AppDeps } from '../deps.js';
+import type { DriverChange, DriverChanges } from '../drivers/driver-changes.js';
 import type { TripsTodayRule } from '../drivers/trips-today.js';
 import type { Logger } from '../logger/logger.js';
 import { createSupplyFacts, type SupplyFacts } from './supply-facts.js';
@@ -52,11 +49,12 @@ export interface DriverSupply {
    * null when that cannot be known in time (the caller reads SQL instead).
    */
   factsAfter(barrier: string, nowMs: number): Promise<SupplyFacts | null>;
-  close(): Promise<void>;
+  close(): void;
 }
 
 export interface DriverSupplyOptions {
-  databaseUrl: string;
+  /** The process's driver change announcements (followed from the first barrier). */
+  changes: DriverChanges;
   db: () => Db;
   rule: TripsTodayRule;
   clock: Clock;
@@ -77,7 +75,7 @@ export function createDriverSupply(options: DriverSupplyOptions): DriverSupply {
   const waitMs = options.barrierWaitMs ?? 1000;
   const processTag = randomUUID().slice(0, 12);
   let barriersMade = 0;
-  let listener: Promise<NotificationListener | null> | undefined;
+  let unfollow: (() => void) | undefined;
   let live = false;
   let closed = false;
   let loaded = false;
@@ -97,20 +95,26 @@ export function createDriverSupply(options: DriverSupplyOptions): DriverSupply {
     b.waiters = [];
   }
 
-  function onNotify(payload: string | undefined): void {
-    if (payload === undefined) {
-      // (Re)connected: anything announced while not listening is lost, so load it all.
-      live = true;
-      reloadWanted = true;
-    } else if (payload === 'reload') reloadWanted = true;
-    else if (payload.startsWith('d:')) pendingDrivers.add(Number(payload.slice(2)));
-    else if (payload.startsWith('o:')) pendingOrders.add(payload.slice(2));
-    else if (payload.startsWith('b:')) {
-      const token = payload.slice(2);
-      // Other workers' barriers are theirs to wait for.
-      if (own.has(token)) pendingBarriers.push(token);
-    }
+  /** (Re)connected: anything announced while not listening is lost, so load it all. */
+  function listening(): void {
+    live = true;
+    reloadWanted = true;
     kick();
+  }
+
+  function changed(change: DriverChange): void {
+    if (change.kind === 'everything') reloadWanted = true;
+    else if (change.kind === 'driver') pendingDrivers.add(change.driverId);
+    else if (change.kind === 'order') pendingOrders.add(change.orderId);
+    else if (change.kind === 'barrier') {
+      // Other workers' barriers are theirs to wait for.
+      if (own.has(change.token)) pendingBarriers.push(change.token);
+    } else return; // a view's other columns, a region: not candidate facts
+    kick();
+  }
+
+  function lost(): void {
+    live = false;
   }
 
   function kick(): void {
@@ -186,19 +190,7 @@ export function createDriverSupply(options: DriverSupplyOptions): DriverSupply {
   }
 
   function start(): void {
-    listener ??= listenForNotifications(
-      options.databaseUrl,
-      supplyChannel,
-      onNotify,
-      (e: unknown) => {
-        live = false;
-        options.logger.warn({ err: e }, 'driver supply listener failed; searches read SQL');
-      },
-    ).catch((e: unknown) => {
-      listener = undefined;
-      options.logger.warn({ err: e }, 'driver supply not listening; searches read SQL');
-      return null;
-    });
+    unfollow ??= options.changes.follow({ listening, changed, lost });
   }
 
   return {
@@ -232,7 +224,7 @@ export function createDriverSupply(options: DriverSupplyOptions): DriverSupply {
       return facts;
     },
 
-    async close() {
+    close() {
       closed = true;
       if (retry) clearTimeout(retry);
       for (const token of [...own.keys()]) {
@@ -240,7 +232,7 @@ export function createDriverSupply(options: DriverSupplyOptions): DriverSupply {
         clearTimeout(own.get(token)!.expiry);
       }
       own.clear();
-      await (await listener)?.close();
+      unfollow?.();
     },
   };
 }

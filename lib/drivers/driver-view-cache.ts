@@ -2,9 +2,10 @@
  * Drivers' views (the contract's Driver shape) remembered per process, so a position report —
  * the hottest request there is — answers without a PostgreSQL round trip. Kept exact by
  * PostgreSQL itself: a trigger announces every committed change to what a view shows on
- * `driver_views` (migration notify-driver-view-changes: the driver row but its position, the
+ * `driver_changes` (migration notify-driver-changes: the driver row but its position, the
  * driver's user, any region, a TRUNCATE), whoever made it, and each announcement drops that
- * driver's entry (or all of them).
+ * driver's entry (or all of them). The process's one listener (driver-changes.ts) is shared
+ * with the driver supply; announcements about orders and barriers are not ours.
  *
  * The cache is only used while this process listens: before LISTEN is confirmed, and from the
  * moment the connection drops until it is back, every lookup reads PostgreSQL (an
@@ -17,16 +18,8 @@
  * Redis (the report path does). Entries also expire after `ttlMs`, as a bound on memory and
  * on any announcement lost outside this process's view.
  */
-import {
-  listenForNotifications,
-  type NotificationListener,
-} from '../../db/repositories/notifications.js';
-import type { Logger } from '../logger/logger.js';
+import type { DriverChange, DriverChanges } from './driver-changes.js';
 import type { DriverView } from './driver-view.js';
-
-/** The channel and the "every driver" payload the migration's trigger uses. */
-export const driverViewsChannel = 'driver_views';
-const everyDriver = '*';
 
 export interface DriverViewCache {
   /** The driver's view: cached, or from `load` (which throws when there is no such driver). */
@@ -38,17 +31,15 @@ export interface DriverViewCache {
    * when listening starts or starts again). For tests that wait on one.
    */
   onChange(listener: (driverId: number | null) => void): void;
-  close(): Promise<void>;
+  close(): void;
 }
 
 export interface DriverViewCacheOptions {
-  databaseUrl: string;
-  logger: Logger;
+  /** The process's driver change announcements (followed from the first lookup). */
+  changes: DriverChanges;
   /** 0 turns the cache off: every lookup reads PostgreSQL. */
   ttlMs: number;
   maxEntries?: number;
-  /** Wait before listening again after LISTEN could not be set up. */
-  retryMs?: number;
 }
 
 interface Entry {
@@ -58,7 +49,6 @@ interface Entry {
 
 export function createDriverViewCache(options: DriverViewCacheOptions): DriverViewCache {
   const maxEntries = options.maxEntries ?? 50_000;
-  const retryMs = options.retryMs ?? 5_000;
   const entries = new Map<number, Entry>();
   /** Per driver, the generation of the last announcement; `allChangedAt` for "every driver". */
   const changedAt = new Map<number, number>();
@@ -66,8 +56,7 @@ export function createDriverViewCache(options: DriverViewCacheOptions): DriverVi
   let generation = 0;
   let allChangedAt = 0;
   let listening = false;
-  let starting: Promise<void> | undefined;
-  let listener: NotificationListener | undefined;
+  let unfollow: (() => void) | undefined;
   let closed = false;
   let readyWaiters: (() => void)[] = [];
 
@@ -77,18 +66,21 @@ export function createDriverViewCache(options: DriverViewCacheOptions): DriverVi
     changedAt.clear();
   };
 
-  const announced = (payload: string | undefined) => {
-    // No payload: (re)connected; anything may have changed while we were not listening.
-    if (payload === undefined) {
-      dropAll();
-      listening = !closed;
-      for (const resolve of readyWaiters) resolve();
-      readyWaiters = [];
-      for (const notify of listeners) notify(null);
-      return;
-    }
-    const driverId = payload === everyDriver ? null : Number(payload);
-    if (driverId === null || !Number.isSafeInteger(driverId)) dropAll();
+  /** Listening (again): anything may have changed while we were not listening. */
+  const listeningNow = () => {
+    dropAll();
+    listening = !closed;
+    for (const resolve of readyWaiters) resolve();
+    readyWaiters = [];
+    for (const notify of listeners) notify(null);
+  };
+
+  const changed = (change: DriverChange) => {
+    let driverId: number | null;
+    if (change.kind === 'driver' || change.kind === 'driver-view') driverId = change.driverId;
+    else if (change.kind === 'region' || change.kind === 'everything') driverId = null;
+    else return; // orders and barriers: nothing a view shows
+    if (driverId === null) dropAll();
     else {
       changedAt.set(driverId, ++generation);
       entries.delete(driverId);
@@ -97,25 +89,14 @@ export function createDriverViewCache(options: DriverViewCacheOptions): DriverVi
     for (const notify of listeners) notify(driverId);
   };
 
-  const lost = (e: unknown) => {
-    if (listening)
-      options.logger.warn({ err: e }, 'driver view announcements lost; cache bypassed');
+  const lost = () => {
     listening = false;
     dropAll();
   };
 
   function start(): void {
-    if (starting || closed || options.ttlMs === 0) return;
-    starting = listenForNotifications(options.databaseUrl, driverViewsChannel, announced, lost)
-      .then((started) => {
-        listener = started;
-        if (closed) void started.close();
-      })
-      .catch((e: unknown) => {
-        options.logger.warn({ err: e }, 'driver view announcements not set up; cache bypassed');
-        // Try again on a lookup after a while; until then every lookup reads PostgreSQL.
-        setTimeout(() => (starting = undefined), retryMs).unref();
-      });
+    if (unfollow || closed || options.ttlMs === 0) return;
+    unfollow = options.changes.follow({ listening: listeningNow, changed, lost });
   }
 
   const isStale = (driverId: number, since: number) =>
@@ -152,14 +133,13 @@ export function createDriverViewCache(options: DriverViewCacheOptions): DriverVi
       listeners.push(notify);
     },
 
-    async close() {
+    close() {
       closed = true;
       listening = false;
       entries.clear();
       for (const resolve of readyWaiters) resolve();
       readyWaiters = [];
-      await starting;
-      await listener?.close();
+      unfollow?.();
     },
   };
 }

@@ -70,6 +70,19 @@ export function decodePosition(raw: string): StoredPosition | null {
   return { lat: Number(lat), lon: Number(lon), recordedAtMs: Number(at) };
 }
 
+type StreamEntry = [id: string, fields: string[]];
+
+/**
+ * The head: the stream's newest change, its sequence number (field `s`) and id; 0 and `0-0`
+ * when there is none. The scripts count (INCR) and append (XADD) in one step and trimming
+ * (MAXLEN ~) never drops the newest entry, so this is the counter's value without reading it.
+ */
+function newestChange(entries: StreamEntry[] | undefined): { seq: number; streamId: string } {
+  const [streamId, fields] = entries?.[0] ?? ['0-0', []];
+  const at = fields.indexOf('s');
+  return { seq: at < 0 ? 0 : Number(fields[at + 1]), streamId };
+}
+
 /** Compares stream ids "ms-n" numerically. */
 export function compareStreamIds(a: string, b: string): number {
   const [am = 0, an = 0] = a.split('-').map(Number);
@@ -175,32 +188,22 @@ export function createPositionStore(
     async snapshot() {
       const replies = await redis
         .multi()
-        .get(seqKey)
         .hgetall(positionsKey)
         .xrevrange(streamKey, '+', '-', 'COUNT', 1)
         .exec();
       if (!replies) throw new Error('position snapshot transaction was aborted');
       for (const [error] of replies) if (error) throw error;
-      const seq = Number(replies[0]?.[1] ?? 0);
-      const hash = (replies[1]?.[1] ?? {}) as Record<string, string>;
-      const last = (replies[2]?.[1] ?? []) as [string, string[]][];
+      const hash = (replies[0]?.[1] ?? {}) as Record<string, string>;
       const positions = new Map<number, StoredPosition>();
       for (const [id, raw] of Object.entries(hash)) {
         const position = decodePosition(raw);
         if (position) positions.set(Number(id), position);
       }
-      return { seq, streamId: last[0]?.[0] ?? '0-0', positions };
+      return { ...newestChange(replies[1]?.[1] as StreamEntry[] | undefined), positions };
     },
 
-    async head() {
-      const replies = await redis
-        .multi()
-        .get(seqKey)
-        .xrevrange(streamKey, '+', '-', 'COUNT', 1)
-        .exec();
-      const last = (replies?.[1]?.[1] ?? []) as [string, string[]][];
-      return { seq: Number(replies?.[0]?.[1] ?? 0), streamId: last[0]?.[0] ?? '0-0' };
-    },
+    // One command, no MULTI: the newest entry carries its own sequence number.
+    head: async () => newestChange(await redis.xrevrange(streamKey, '+', '-', 'COUNT', 1)),
 
     async readChanges(client, afterStreamId, blockMs, count) {
       const reply = await client.xread(

@@ -149,7 +149,7 @@ describe('the driver view cache behind position reports', function () {
     heard = [];
     const terminated = await other.db.knex.raw<{ rows: { terminated: boolean }[] }>(
       `SELECT pg_terminate_backend(pid) AS terminated FROM pg_stat_activity
-        WHERE datname = current_database() AND query = 'LISTEN driver_views'`,
+        WHERE datname = current_database() AND query = 'LISTEN driver_changes'`,
     );
     // The fixtures' reports through `other` make its cache listen too: both lose the line.
     expect(terminated.rows).to.have.length.within(1, 2);

@@ -19,7 +19,7 @@ import {
 } from '../helpers/browser.js';
 import { startConsoleStack, type ConsoleStack } from '../helpers/console-stack.js';
 import { pickup, placeDriver } from '../helpers/dispatch-fixtures.js';
-import { createPassenger, createRegion, tokenFor } from '../helpers/factories.js';
+import { createNamedStaff, createPassenger, createRegion, tokenFor } from '../helpers/factories.js';
 import { apiClient, type ApiClient } from '../helpers/ride-client.js';
 import { closeDeps, createTestDeps, resetState } from '../helpers/test-deps.js';
 
@@ -76,16 +76,10 @@ describe('dispatcher console in a real browser', function () {
     });
     regionId = region.id;
     for (const staff of [
-      { ...dispatcher, role: 'dispatcher' },
-      { ...admin, role: 'admin' },
+      { ...dispatcher, role: 'dispatcher' as const },
+      { ...admin, role: 'admin' as const },
     ]) {
-      await deps.db.knex('users').insert({
-        phone: staff.phone,
-        username: staff.phone,
-        role: staff.role,
-        full_name: staff.name,
-        is_active: true,
-      });
+      await createNamedStaff(deps, { phone: staff.phone, role: staff.role, full_name: staff.name });
     }
     const { user } = await createPassenger(deps, regionId, {
       phone: passengerPhone,

@@ -11,6 +11,7 @@ import { matchOrder } from '../../lib/dispatch/match-order.js';
 import { localDayOf } from '../../lib/quality/dispatch-quality.schemas.js';
 import {
   createDriver,
+  createNamedStaff,
   createPassenger,
   createRegion,
   createUser,
@@ -57,13 +58,7 @@ export async function buildHistory(staff: { phone: string; name: string }): Prom
     for (const r of Object.values(regions)) {
       await createRegion(deps, { id: r.id, title: r.title, center_lat: r.lat, center_lon: r.lon });
     }
-    await deps.db.knex('users').insert({
-      phone: staff.phone,
-      username: staff.phone,
-      role: 'dispatcher',
-      full_name: staff.name,
-      is_active: true,
-    });
+    await createNamedStaff(deps, { phone: staff.phone, role: 'dispatcher', full_name: staff.name });
     const dispatcherToken = await tokenFor(deps, await createUser(deps, 'dispatcher'));
     const passengers = {
       atyrau: await createPassenger(deps, regions.atyrau.id),

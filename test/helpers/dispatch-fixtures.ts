@@ -10,6 +10,7 @@ import { changeOrderStatus } from '../../lib/orders/change-order-status.js';
 import { createOrder } from '../../lib/orders/create-order.js';
 import { getOrderEvents } from '../../lib/orders/read-orders.js';
 import type { OrderStatus } from '../../lib/orders/order-status.js';
+import { transitionOrder } from '../../lib/orders/transition-order.js';
 import { createDriver, createPassenger, fixtureAdmin, signIn } from './factories.js';
 
 export const pickup = { lat: 47.1067, lon: 51.9167 };
@@ -89,6 +90,32 @@ export async function assignAndAdvance(
   const { actor: staff } = await fixtureAdmin(deps);
   await assignDriverManually(deps, staff, { orderId, driverId, locale: 'en' });
   await advanceOrder(deps, orderId, steps);
+}
+
+/**
+ * The system moves the order to `to` (assigning `driverId` with it, if given) through
+ * transitionOrder alone, with no use case's checks around it: for realtime tests that need a
+ * version per step, whoever would make it.
+ */
+export async function moveOrder(
+  deps: AppDeps,
+  orderId: string,
+  to: OrderStatus,
+  driverId?: number,
+) {
+  return deps.db.transaction((trx) =>
+    transitionOrder(
+      trx,
+      {
+        orderId,
+        to,
+        actor: systemActor,
+        ...(driverId === undefined ? {} : { patch: { driver_id: driverId } }),
+      },
+      deps.clock.now(),
+      deps.config.dispatch,
+    ),
+  );
 }
 
 /** Staff move the order through `steps` (`changeOrderStatus`, as the console does). */

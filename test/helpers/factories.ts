@@ -17,7 +17,11 @@ import { updateDriverLocation } from '../../lib/drivers/update-driver-location.j
 import * as passengers from '../../lib/passengers/manage-passengers.js';
 import type { CreatePassengerInput } from '../../lib/passengers/passenger.schemas.js';
 import * as regions from '../../lib/regions/manage-regions.js';
-import { deactivateStaffUser, ensureStaffUser } from '../../lib/users/manage-staff-users.js';
+import {
+  createStaffUser,
+  deactivateStaffUser,
+  ensureStaffUser,
+} from '../../lib/users/manage-staff-users.js';
 import { findOrCreatePassengerUser } from '../../db/repositories/login-user.repository.js';
 import { listActiveRegions } from '../../db/repositories/region.repository.js';
 
@@ -137,6 +141,14 @@ export async function createUser(
     await deactivateStaffUser(deps, await asAdmin(deps), { id: user.id });
   }
   return { id: user.id, phone, role };
+}
+
+/** A named staff login, as an admin creates it in the back office (`POST /api/admin/users/`). */
+export async function createNamedStaff(
+  deps: AppDeps,
+  staff: { phone: string; role: 'dispatcher' | 'admin'; full_name: string },
+) {
+  return (await createStaffUser(deps, await asAdmin(deps), staff)).user;
 }
 
 async function anyRegion(deps: AppDeps): Promise<string> {

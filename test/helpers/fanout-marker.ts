@@ -6,7 +6,8 @@
  * it is a marker (`isFanoutMarker`), so tests can leave it out of what they compare.
  */
 import type { AppDeps } from '../../lib/deps.js';
-import { publishFanout } from '../../lib/realtime/fanout-channel.js';
+import { lastEmittedOrderVersion, publishFanout } from '../../lib/realtime/fanout-channel.js';
+import { pollUntil } from './poll-until.js';
 
 let sent = 0;
 
@@ -30,3 +31,39 @@ export async function sendFanoutMarker(
 
 export const isFanoutMarker = (payload: unknown): boolean =>
   String((payload as { order_id?: unknown } | undefined)?.order_id).startsWith('marker-');
+
+/** Until the order's versions up to `version` are published (its gate records it). */
+export const untilEmitted = (
+  deps: Pick<AppDeps, 'redis' | 'config'>,
+  orderId: string,
+  version: number,
+  timeoutMs = 15_000,
+) =>
+  pollUntil(
+    async () =>
+      (await lastEmittedOrderVersion(deps.redis, deps.config.redis.prefix, orderId)) === version,
+    timeoutMs,
+    `version ${version} of ${orderId} to be emitted`,
+  );
+
+/**
+ * Until a connection has joined `room`: a marker published before the join reaches no one,
+ * so markers are sent again until one arrives (`arrived(id)` says whether it did).
+ */
+export const untilInRoom = (
+  deps: Pick<AppDeps, 'redis' | 'config'>,
+  room: string,
+  arrived: (markerId: string) => boolean,
+  timeoutMs = 15_000,
+) =>
+  pollUntil(
+    async () => {
+      const probe = await sendFanoutMarker(deps, [room]);
+      return pollUntil(() => arrived(probe), 500, 'the probe').then(
+        () => true,
+        () => false,
+      );
+    },
+    timeoutMs,
+    `a marker in ${room}`,
+  );

@@ -96,6 +96,15 @@ async function freshOfferToDriverB(world: World): Promise<string> {
   return String(offer.id);
 }
 
+/** `PATCH /api/orders/{id}/status/` to `status`, on a fresh assigned order per caller. */
+const statusChangeRow = (status: OrderStatus, expected: Row['expected']): Row => ({
+  name: `PATCH /api/orders/{id}/status/ ${status}`,
+  method: 'PATCH',
+  prepare: freshAssignedOrder,
+  request: (_w, _caller, id) => ({ path: `/api/orders/${id}/status/`, body: { status } }),
+  expected,
+});
+
 const rows: Row[] = [
   {
     name: 'GET /api/orders/',
@@ -186,42 +195,24 @@ const rows: Row[] = [
       admin: 200,
     },
   },
-  {
-    name: 'PATCH /api/orders/{id}/status/ cancelled',
-    method: 'PATCH',
-    prepare: freshAssignedOrder,
-    request: (_w, _caller, id) => ({
-      path: `/api/orders/${id}/status/`,
-      body: { status: 'cancelled' },
-    }),
-    expected: {
-      anonymous: 401,
-      passengerA: 200,
-      passengerB: 404,
-      driverA: 403,
-      driverB: 404,
-      dispatcher: 200,
-      admin: 200,
-    },
-  },
-  {
-    name: 'PATCH /api/orders/{id}/status/ driver_en_route',
-    method: 'PATCH',
-    prepare: freshAssignedOrder,
-    request: (_w, _caller, id) => ({
-      path: `/api/orders/${id}/status/`,
-      body: { status: 'driver_en_route' },
-    }),
-    expected: {
-      anonymous: 401,
-      passengerA: 403,
-      passengerB: 404,
-      driverA: 200,
-      driverB: 404,
-      dispatcher: 200,
-      admin: 200,
-    },
-  },
+  statusChangeRow('cancelled', {
+    anonymous: 401,
+    passengerA: 200,
+    passengerB: 404,
+    driverA: 403,
+    driverB: 404,
+    dispatcher: 200,
+    admin: 200,
+  }),
+  statusChangeRow('driver_en_route', {
+    anonymous: 401,
+    passengerA: 403,
+    passengerB: 404,
+    driverA: 200,
+    driverB: 404,
+    dispatcher: 200,
+    admin: 200,
+  }),
   {
     name: 'POST /api/orders/{id}/withdraw/',
     method: 'POST',

@@ -398,6 +398,52 @@ for (const policy of ['ranked', 'batch'] as const) {
       if (policy === 'batch') expect(killedMidRound).to.match(/^invariants-w[0-2]$/);
     });
 
+    /**
+     * Books an order per passenger of a fresh fleet (12 drivers, 6 passengers) while no worker
+     * runs, so their dispatch waits, then holds the orders' row locks until `release()`: a
+     * worker's job or round that starts meanwhile stops inside its own transaction.
+     */
+    async function bookedWithRowsHeld() {
+      const { passengerTokens } = await fleetAndPassengers(12, 6);
+      const orderIds = await Promise.all(
+        passengerTokens.map((token) => createOrderViaApi(token, {})),
+      );
+      let releaseRows: () => void = () => undefined;
+      const released = new Promise<void>((resolve) => (releaseRows = resolve));
+      let markLocked: () => void = () => undefined;
+      const locked = new Promise<void>((resolve) => (markLocked = resolve));
+      const holder = deps.db.knex.transaction(async (trx) => {
+        await trx('orders').whereIn('id', orderIds).forUpdate();
+        markLocked();
+        await released;
+      });
+      await locked;
+      const release = async () => {
+        releaseRows();
+        await holder;
+      };
+      return { orderIds, release };
+    }
+
+    /** Every order ends offered, to one driver each, once, with a clean history. */
+    async function expectEachOfferedOnce(orderIds: string[]) {
+      await until(async () => {
+        const rows = await deps.db
+          .knex('orders')
+          .whereIn('id', orderIds)
+          .whereNot({ status: 'offered' });
+        return rows.length === 0;
+      }, 30_000);
+      for (const orderId of orderIds) {
+        const offers = await deps.db.knex('offers').where({ order_id: orderId });
+        expect(offers, orderId).to.have.length(1);
+      }
+      const offeredDrivers = await deps.db.knex('offers').distinct('driver_id');
+      expect(offeredDrivers).to.have.length(orderIds.length);
+      const history = await historyProblems(orderIds);
+      expect(history.problems).to.deep.equal([]);
+    }
+
     /** Waits for a worker to hold a round lock, SIGKILLs it, and returns its name. */
     async function killRoundHolder(running: WorkerProcess[]): Promise<string> {
       let holder: string | undefined;
@@ -413,22 +459,8 @@ for (const policy of ['ranked', 'batch'] as const) {
 
     if (policy === 'ranked')
       it('when a worker is killed with SIGKILL in the middle of jobs, then another worker finishes them once', async () => {
-        const { passengerTokens } = await fleetAndPassengers(12, 6);
-        // Created with no worker running: the owed jobs wait in the outbox.
-        const orderIds = await Promise.all(
-          passengerTokens.map((token) => createOrderViaApi(token, {})),
-        );
-        // Hold the orders' row locks so the first worker's jobs stop inside their transaction.
-        let release: () => void = () => undefined;
-        const released = new Promise<void>((resolve) => (release = resolve));
-        let markLocked: () => void = () => undefined;
-        const locked = new Promise<void>((resolve) => (markLocked = resolve));
-        const holder = deps.db.knex.transaction(async (trx) => {
-          await trx('orders').whereIn('id', orderIds).forUpdate();
-          markLocked();
-          await released;
-        });
-        await locked;
+        // The first worker's jobs will stop inside their transaction, on the held rows.
+        const { orderIds, release } = await bookedWithRowsHeld();
 
         // Offers outlive the test: every order stays offered once, so nothing re-dispatches it.
         const env = { ...workerEnv, DISPATCH_OFFER_TIMEOUT_SECONDS: '600' };
@@ -437,16 +469,9 @@ for (const policy of ['ranked', 'batch'] as const) {
         await until(async () => (await deps.queues.dispatch.getActiveCount()) === orderIds.length);
         await doomed.kill('SIGKILL');
         workers.push(await startWorkerProcess(env));
-        release();
-        await holder;
+        await release();
 
-        await until(async () => {
-          const rows = await deps.db
-            .knex('orders')
-            .whereIn('id', orderIds)
-            .whereNot({ status: 'offered' });
-          return rows.length === 0;
-        }, 30_000);
+        await expectEachOfferedOnce(orderIds);
         const jobIds: string[] = await deps.db
           .knex('outbox_messages')
           .where({ topic: 'dispatch.match-order' })
@@ -456,34 +481,12 @@ for (const policy of ['ranked', 'batch'] as const) {
           const job = await deps.queues.dispatch.getJob(jobId);
           expect(await job?.getState(), jobId).to.equal('completed');
         }
-        for (const orderId of orderIds) {
-          const offers = await deps.db.knex('offers').where({ order_id: orderId });
-          expect(offers, orderId).to.have.length(1);
-        }
-        const offeredDrivers = await deps.db.knex('offers').distinct('driver_id');
-        expect(offeredDrivers).to.have.length(orderIds.length);
-        const history = await historyProblems(orderIds);
-        expect(history.problems).to.deep.equal([]);
       });
 
     if (policy === 'batch')
       it('when a worker is killed with SIGKILL in the middle of a round, then the next tick on another worker takes the round over and offers each order once', async () => {
-        const { passengerTokens } = await fleetAndPassengers(12, 6);
-        // Created with no worker running: the orders wait in matching for a round.
-        const orderIds = await Promise.all(
-          passengerTokens.map((token) => createOrderViaApi(token, {})),
-        );
-        // Hold the orders' row locks so the first worker's round stops inside its first offer.
-        let release: () => void = () => undefined;
-        const released = new Promise<void>((resolve) => (release = resolve));
-        let markLocked: () => void = () => undefined;
-        const locked = new Promise<void>((resolve) => (markLocked = resolve));
-        const holder = deps.db.knex.transaction(async (trx) => {
-          await trx('orders').whereIn('id', orderIds).forUpdate();
-          markLocked();
-          await released;
-        });
-        await locked;
+        // The first worker's round will stop inside its first offer, on the held rows.
+        const { orderIds, release } = await bookedWithRowsHeld();
 
         // Offers outlive the test, and nobody gives up meanwhile: each order is offered once.
         const env = {
@@ -517,24 +520,9 @@ for (const policy of ['ranked', 'batch'] as const) {
             .rows;
           return holders.some((h) => h.name === 'invariants-heir');
         });
-        release();
-        await holder;
+        await release();
 
-        await until(async () => {
-          const rows = await deps.db
-            .knex('orders')
-            .whereIn('id', orderIds)
-            .whereNot({ status: 'offered' });
-          return rows.length === 0;
-        }, 30_000);
-        for (const orderId of orderIds) {
-          const offers = await deps.db.knex('offers').where({ order_id: orderId });
-          expect(offers, orderId).to.have.length(1);
-        }
-        const offeredDrivers = await deps.db.knex('offers').distinct('driver_id');
-        expect(offeredDrivers).to.have.length(orderIds.length);
-        const history = await historyProblems(orderIds);
-        expect(history.problems).to.deep.equal([]);
+        await expectEachOfferedOnce(orderIds);
       });
   });
 }

@@ -75,6 +75,10 @@ describe('driver supply (in-memory candidate facts, kept exact by announcements)
     const orderId = await createOrderIn(deps, passenger);
     const pick = () => drivers[Math.floor(random.next() * drivers.length)]!;
     let otherOrders = 0;
+    // Row changes written directly, on purpose: the supply follows the tables' announcements,
+    // and this fuzz commits states no use case makes (a driver `offered` with no offer, a trip
+    // assigned yesterday under the fixed clock, a finished trip moved to another driver, an
+    // exclusion of a driver in any status), so a use case's checks would refuse most of them.
     for (let step = 0; step < 30; step++) {
       // A few committed changes of every kind the facts depend on, then the order load.
       for (let k = 0; k < 3; k++) {

@@ -1,9 +1,6 @@
 import { expect } from 'chai';
 import type { Worker } from 'bullmq';
-import { ulid } from 'ulid';
-import { systemActor } from '../../lib/auth/actor.js';
 import type { AppDeps } from '../../lib/deps.js';
-import { transitionOrder } from '../../lib/orders/transition-order.js';
 import { startOutboxRelay, type OutboxRelay } from '../../lib/outbox/outbox-relay.js';
 import { closeQueues, createQueues } from '../../lib/queue/queues.js';
 import {
@@ -14,6 +11,7 @@ import {
 import { createRedis } from '../../lib/redis/redis.js';
 import { startQueueWorkers } from '../../workers/processors.js';
 import { insertOutboxMessages } from '../../db/repositories/outbox.repository.js';
+import { createOrderIn } from '../helpers/dispatch-fixtures.js';
 import { createPassenger, createRegion } from '../helpers/factories.js';
 import { closeDeps, createTestDeps, resetState } from '../helpers/test-deps.js';
 import { pollUntil } from '../helpers/poll-until.js';
@@ -151,36 +149,19 @@ describe('outbox relay', () => {
       await subscription?.close();
     });
 
-    /** A submitted order moved once: version 2, with its outbox row. */
+    /**
+     * A passenger books: versions 1 (submitted) and 2 (matching) commit with their outbox rows,
+     * the realtime change's and the owed dispatch job's (queued on the dispatch queue).
+     */
     async function committedChange(): Promise<string> {
       const region = await createRegion(deps);
-      const { user, passenger } = await createPassenger(deps, region.id);
-      const id = `order_${ulid()}`;
-      await deps.db.knex('orders').insert({
-        id,
-        version: 1,
-        passenger_id: passenger.id,
-        region_id: region.id,
-        created_by_user_id: user.id,
-        pickup_title: 'Home',
-        dropoff_title: 'Clinic',
-        pickup_lat: 47.1,
-        pickup_lon: 51.9,
-        dropoff_lat: 47.12,
-        dropoff_lon: 51.95,
-        status: 'submitted',
-        seats_needed: 1,
-      });
-      await deps.db.transaction((trx) =>
-        transitionOrder(
-          trx,
-          { orderId: id, to: 'awaiting_dispatcher_decision', actor: systemActor, reason: 'test' },
-          deps.clock.now(),
-          deps.config.dispatch,
-        ),
-      );
-      return id;
+      const { passenger } = await createPassenger(deps, region.id);
+      return createOrderIn(deps, passenger);
     }
+    const bothVersions = (id: string) => [
+      { orderId: id, version: 1 },
+      { orderId: id, version: 2 },
+    ];
     const queuedRealtimeJobs = async () =>
       Object.values(
         await deps.queues.realtime.getJobCounts('waiting', 'delayed', 'active', 'completed'),
@@ -191,7 +172,7 @@ describe('outbox relay', () => {
       const id = await committedChange();
       await pollUntil(() => published.some((p) => p.orderId === id), 5000, 'the publication');
       await pollUntil(async () => (await unpublished()) === 0, 5000, 'the row marked');
-      expect(published).to.deep.equal([{ orderId: id, version: 2 }]);
+      expect(published).to.deep.equal(bothVersions(id));
       expect(await lastEmittedOrderVersion(deps.redis, deps.config.redis.prefix, id)).to.equal(2);
       expect(await queuedRealtimeJobs()).to.equal(0);
     });
@@ -217,7 +198,7 @@ describe('outbox relay', () => {
           5000,
           'the job completed',
         );
-        expect(published).to.deep.equal([{ orderId: id, version: 2 }]);
+        expect(published).to.deep.equal(bothVersions(id));
       } finally {
         deadRedis.disconnect();
       }

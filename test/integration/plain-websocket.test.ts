@@ -7,13 +7,12 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import jwt from 'jsonwebtoken';
-import { ulid } from 'ulid';
-import { systemActor } from '../../lib/auth/actor.js';
 import type { AppDeps } from '../../lib/deps.js';
 import type { OrderStatus } from '../../lib/orders/order-status.js';
-import { transitionOrder } from '../../lib/orders/transition-order.js';
 import { startOutboxRelay, type OutboxRelay } from '../../lib/outbox/outbox-relay.js';
+import { passengerRoom } from '../../lib/realtime/rooms.js';
 import { revokeSession } from '../../db/repositories/session.repository.js';
+import { createOrderIn, moveOrder } from '../helpers/dispatch-fixtures.js';
 import {
   createDriver,
   createPassenger,
@@ -21,6 +20,7 @@ import {
   createUser,
   tokenFor,
 } from '../helpers/factories.js';
+import { untilInRoom } from '../helpers/fanout-marker.js';
 import { connectPlain, type PlainClient } from '../helpers/plain-ws-client.js';
 import { pollUntil } from '../helpers/poll-until.js';
 import { startRealtimeNode, type RealtimeNode } from '../helpers/realtime-node.js';
@@ -82,40 +82,8 @@ describe('realtime: the original plain WebSocket routes on two real nodes', func
     return { region, alice, bob, driver, otherDriver, staff };
   }
 
-  async function createOrder(passengerId: number, userId: number, regionId: string) {
-    const id = `order_${ulid()}`;
-    await deps.db.knex('orders').insert({
-      id,
-      version: 1,
-      passenger_id: passengerId,
-      region_id: regionId,
-      created_by_user_id: userId,
-      pickup_title: 'Home',
-      dropoff_title: 'Clinic',
-      pickup_lat: 47.1,
-      pickup_lon: 51.9,
-      dropoff_lat: 47.12,
-      dropoff_lon: 51.95,
-      status: 'submitted',
-    });
-    return id;
-  }
-
-  async function move(orderId: string, to: OrderStatus, driverId?: number) {
-    await deps.db.transaction((trx) =>
-      transitionOrder(
-        trx,
-        {
-          orderId,
-          to,
-          actor: systemActor,
-          ...(driverId === undefined ? {} : { patch: { driver_id: driverId } }),
-        },
-        new Date(),
-        deps.config.dispatch,
-      ),
-    );
-  }
+  const move = (orderId: string, to: OrderStatus, driverId?: number) =>
+    moveOrder(deps, orderId, to, driverId);
 
   const statusVersions = (client: PlainClient) =>
     client.of('order_status_changed').map((d: { version: number }) => d.version);
@@ -148,8 +116,8 @@ describe('realtime: the original plain WebSocket routes on two real nodes', func
   });
 
   it('when a caller asks for a stream outside their scope, then it closes with 4003, without revealing existence', async () => {
-    const { region, alice, bob, driver, otherDriver } = await world();
-    const orderId = await createOrder(alice.passenger.id, alice.user.id, region.id);
+    const { alice, bob, driver, otherDriver } = await world();
+    const orderId = await createOrderIn(deps, alice.passenger);
     const bobToken = await tokenFor(deps, bob.user);
     const driverToken = await tokenFor(deps, driver.user);
     const refused = [
@@ -182,18 +150,24 @@ describe('realtime: the original plain WebSocket routes on two real nodes', func
   });
 
   it('when an order moves, then each stream of its parties on both nodes gets each message once, in version order, in the {type, data} envelope', async () => {
-    const { region, alice, bob, driver, otherDriver, staff } = await world();
+    const { alice, bob, driver, otherDriver, staff } = await world();
     const aliceToken = await tokenFor(deps, alice.user);
-    const orderId = await createOrder(alice.passenger.id, alice.user.id, region.id);
-    const orderOnA = await connected(nodeA, `/ws/orders/${orderId}/`, aliceToken);
-    const orderOnB = await connected(nodeB, `/ws/orders/${orderId}/`, aliceToken, {
-      'accept-language': 'ru',
-    });
+    // The passenger's own stream is in its room before the booking (a marker to the room has
+    // reached it), so it gets the booking's versions 1 (submitted) and 2 (matching) too.
     const passengerOnB = await connected(
       nodeB,
       `/ws/passengers/${alice.passenger.id}/`,
       aliceToken,
     );
+    await untilInRoom(deps, passengerRoom(alice.passenger.id), (marker) =>
+      passengerOnB.of('offer_closed').some((d: { order_id: string }) => d.order_id === marker),
+    );
+    passengerOnB.messages.length = 0;
+    const orderId = await createOrderIn(deps, alice.passenger);
+    const orderOnA = await connected(nodeA, `/ws/orders/${orderId}/`, aliceToken);
+    const orderOnB = await connected(nodeB, `/ws/orders/${orderId}/`, aliceToken, {
+      'accept-language': 'ru',
+    });
     const driverOnA = await connected(
       nodeA,
       `/ws/drivers/${driver.driver.id}/`,
@@ -214,13 +188,12 @@ describe('realtime: the original plain WebSocket routes on two real nodes', func
       `/ws/drivers/${otherDriver.driver.id}/`,
       await tokenFor(deps, otherDriver.user),
     );
-    // An order stream starts with the order's current state.
+    // An order stream starts with the order's current state, and nothing older comes after it.
     await waitFor(() => orderOnA.messages.length === 1, 'the snapshot');
     expect(orderOnA.messages[0]).to.deep.include({ type: 'order_update' });
-    expect(orderOnA.messages[0]!.data).to.include({ id: orderId, version: 1, status: 'submitted' });
+    expect(orderOnA.messages[0]!.data).to.include({ id: orderId, version: 2, status: 'matching' });
 
     const steps: [OrderStatus, number | undefined][] = [
-      ['matching', undefined],
       ['assigned', driver.driver.id],
       ['driver_en_route', undefined],
       ['arrived_waiting', undefined],
@@ -236,8 +209,11 @@ describe('realtime: the original plain WebSocket routes on two real nodes', func
       );
     }
 
+    expect(statusVersions(passengerOnB)).to.deep.equal([1, 2, 3, 4, 5, 6, 7]);
+    for (const stream of [orderOnA, orderOnB, staffOrderOnB]) {
+      expect(statusVersions(stream)).to.deep.equal([3, 4, 5, 6, 7]);
+    }
     for (const stream of [orderOnA, orderOnB, passengerOnB, staffOrderOnB]) {
-      expect(statusVersions(stream)).to.deep.equal([2, 3, 4, 5, 6, 7]);
       expect(stream.of('driver_assigned')).to.have.length(1);
       expect(stream.of('driver_arrived')).to.have.length(1);
       // Every message carries a version: they come in ascending order, never going back.
@@ -253,14 +229,20 @@ describe('realtime: the original plain WebSocket routes on two real nodes', func
     expect(driverVersions.filter((v: number) => v >= 3)).to.deep.equal([3, 4, 5, 6, 7]);
     expect(driverVersions).to.deep.equal([...new Set(driverVersions)].sort((a, b) => a - b));
     expect(driverOnA.of('driver_assigned')[0].driver).to.include({ id: driver.driver.id });
-    expect(orderOnB.of('order_status_changed')[1]).to.deep.equal({
+    const statusOf = (stream: PlainClient, version: number) =>
+      stream.of('order_status_changed').find((d: { version: number }) => d.version === version);
+    expect(statusOf(passengerOnB, 2)).to.include({
+      status: 'matching',
+      previous_status: 'submitted',
+    });
+    expect(statusOf(orderOnB, 3)).to.deep.equal({
       order_id: orderId,
       status: 'assigned',
       previous_status: 'matching',
       status_display: 'Водитель назначен',
       version: 3,
     });
-    expect(orderOnA.of('order_status_changed')[1].status_display).to.equal('Driver assigned');
+    expect(statusOf(orderOnA, 3).status_display).to.equal('Driver assigned');
     expect(orderOnA.of('order_update').at(-1)).to.include({ status: 'completed', version: 7 });
     // Same node, same fan-out loop as streams that got everything: nothing came to others.
     expect(bobOnA.messages).to.deep.equal([]);
@@ -268,9 +250,8 @@ describe('realtime: the original plain WebSocket routes on two real nodes', func
   });
 
   it('when a driver is released from an order, then their order stream closes with 4003', async () => {
-    const { region, alice, driver } = await world();
-    const orderId = await createOrder(alice.passenger.id, alice.user.id, region.id);
-    await move(orderId, 'matching');
+    const { alice, driver } = await world();
+    const orderId = await createOrderIn(deps, alice.passenger);
     await move(orderId, 'assigned', driver.driver.id);
     const driverToken = await tokenFor(deps, driver.user);
     const followed = await connected(nodeB, `/ws/orders/${orderId}/`, driverToken);

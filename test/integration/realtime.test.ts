@@ -6,13 +6,9 @@ import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import jwt from 'jsonwebtoken';
 import { io as connectIo } from 'socket.io-client';
-import { ulid } from 'ulid';
-import { systemActor } from '../../lib/auth/actor.js';
 import type { AppDeps } from '../../lib/deps.js';
 import type { OrderStatus } from '../../lib/orders/order-status.js';
-import { transitionOrder } from '../../lib/orders/transition-order.js';
 import { startOutboxRelay, type OutboxRelay } from '../../lib/outbox/outbox-relay.js';
-import { lastEmittedOrderVersion } from '../../lib/realtime/fanout-channel.js';
 import { driverRoom, passengerRoom, staffRoom } from '../../lib/realtime/rooms.js';
 import { insertOutboxMessages } from '../../db/repositories/outbox.repository.js';
 import { closeOffer, insertOffer } from '../../db/repositories/matching.repository.js';
@@ -25,6 +21,7 @@ import {
   signIn,
   tokenFor,
 } from '../helpers/factories.js';
+import { createOrderIn, moveOrder } from '../helpers/dispatch-fixtures.js';
 import {
   connectClient,
   handshakeRefusal,
@@ -35,7 +32,7 @@ import {
 } from '../helpers/realtime-node.js';
 import { closeDeps, createTestDeps, resetState } from '../helpers/test-deps.js';
 import { pollUntil } from '../helpers/poll-until.js';
-import { isFanoutMarker, sendFanoutMarker } from '../helpers/fanout-marker.js';
+import { isFanoutMarker, sendFanoutMarker, untilEmitted } from '../helpers/fanout-marker.js';
 
 interface Received {
   event: string;
@@ -129,40 +126,11 @@ describe('realtime: two real nodes, real clients', function () {
     }
   }
 
-  async function createOrder(passengerId: number, userId: number, regionId: string) {
-    const id = `order_${ulid()}`;
-    await deps.db.knex('orders').insert({
-      id,
-      version: 1,
-      passenger_id: passengerId,
-      region_id: regionId,
-      created_by_user_id: userId,
-      pickup_title: 'Home',
-      dropoff_title: 'Clinic',
-      pickup_lat: 47.1,
-      pickup_lon: 51.9,
-      dropoff_lat: 47.12,
-      dropoff_lon: 51.95,
-      status: 'submitted',
-    });
-    return id;
-  }
-
-  async function move(orderId: string, to: OrderStatus, driverId?: number) {
-    await deps.db.transaction((trx) =>
-      transitionOrder(
-        trx,
-        {
-          orderId,
-          to,
-          actor: systemActor,
-          ...(driverId === undefined ? {} : { patch: { driver_id: driverId } }),
-        },
-        new Date(),
-        deps.config.dispatch,
-      ),
-    );
-  }
+  /** The passenger books (createOrder): versions 1 submitted and 2 matching, announced. */
+  const book = (passenger: { id: number; user_id: number; region_id: string }) =>
+    createOrderIn(deps, passenger);
+  const move = (orderId: string, to: OrderStatus, driverId?: number) =>
+    moveOrder(deps, orderId, to, driverId);
 
   /** The status versions a socket saw, in arrival order. */
   const statusVersions = (socket: ClientSocket) =>
@@ -230,7 +198,7 @@ describe('realtime: two real nodes, real clients', function () {
   });
 
   it('when an order moves, then each event reaches every socket of its parties on both nodes once, and no other socket', async () => {
-    const { region, alice, bob, driver, otherDriver, staff } = await world();
+    const { alice, bob, driver, otherDriver, staff } = await world();
     const aliceToken = await tokenFor(deps, alice.user);
     const aliceOnA = await client(nodeA, aliceToken);
     const aliceOnB = await client(nodeB, aliceToken, 'ru');
@@ -240,16 +208,17 @@ describe('realtime: two real nodes, real clients', function () {
     const staffOnB = await client(nodeB, await tokenFor(deps, staff));
     const staffOnA = await client(nodeA, await tokenFor(deps, staff));
 
-    const orderId = await createOrder(alice.passenger.id, alice.user.id, region.id);
+    // Every socket is up before the booking: its versions 1 (submitted) and 2 (matching) too.
+    const orderId = await book(alice.passenger);
     // In the order's room AND in a personal room that also gets its events: still once each.
     for (const socket of [aliceOnA, staffOnB]) {
       const ack: any = await socket.emitWithAck('subscribe', { order_id: orderId });
       expect(ack.ok).to.equal(true);
-      expect(ack.order).to.include({ id: orderId, version: 1, status: 'submitted' });
+      expect(ack.order).to.include({ id: orderId, version: 2, status: 'matching' });
     }
+    await waitFor(() => statusVersions(staffOnA).includes(2), 'the booking on the staff socket');
 
     const steps: [OrderStatus, number | undefined][] = [
-      ['matching', undefined],
       ['assigned', driver.driver.id],
       ['driver_en_route', undefined],
       ['arrived_waiting', undefined],
@@ -257,7 +226,7 @@ describe('realtime: two real nodes, real clients', function () {
     ];
     for (const [index, [to, driverId]] of steps.entries()) {
       await move(orderId, to, driverId);
-      const version = index + 2;
+      const version = index + 3;
       await waitFor(
         () => statusVersions(staffOnA).includes(version),
         `version ${version} on the staff socket`,
@@ -266,7 +235,7 @@ describe('realtime: two real nodes, real clients', function () {
     await settle(aliceOnA, aliceOnB, staffOnA, staffOnB, driverOnA, bobOnB, otherDriverOnB);
 
     for (const socket of [aliceOnA, aliceOnB, staffOnA, staffOnB]) {
-      expect(statusVersions(socket)).to.deep.equal([2, 3, 4, 5, 6]);
+      expect(statusVersions(socket)).to.deep.equal([1, 2, 3, 4, 5, 6]);
       expect(eventsOf(socket, 'order_update').map((r) => r.payload.version)).to.deep.equal([
         2, 3, 4, 5, 6,
       ]);
@@ -282,7 +251,10 @@ describe('realtime: two real nodes, real clients', function () {
     expect(eventsOf(driverOnA, 'driver_assigned')[0]!.payload.driver).to.include({
       id: driver.driver.id,
     });
-    const changed = eventsOf(aliceOnB, 'order_status_changed')[1]!.payload;
+    const statusOf = (socket: ClientSocket, version: number) =>
+      eventsOf(socket, 'order_status_changed').find((r) => r.payload.version === version)!.payload;
+    expect(statusOf(aliceOnA, 2)).to.include({ status: 'matching', previous_status: 'submitted' });
+    const changed = statusOf(aliceOnB, 3);
     expect(changed).to.deep.equal({
       order_id: orderId,
       status: 'assigned',
@@ -291,21 +263,18 @@ describe('realtime: two real nodes, real clients', function () {
       version: 3,
     });
     // Texts follow each socket's language (the test default is English).
-    expect(eventsOf(aliceOnA, 'order_status_changed')[1]!.payload.status_display).to.equal(
-      'Driver assigned',
-    );
+    expect(statusOf(aliceOnA, 3).status_display).to.equal('Driver assigned');
     expect(eventsOf(aliceOnB, 'order_update').at(-1)!.payload.status_display).to.equal('В пути');
     expect(eventsOf(bobOnB)).to.deep.equal([]);
     expect(eventsOf(otherDriverOnB)).to.deep.equal([]);
   });
 
   it('when changes are committed in a burst, then every socket sees each version once and in order', async () => {
-    const { region, alice, driver, staff } = await world();
+    const { alice, driver, staff } = await world();
     const aliceOnA = await client(nodeA, await tokenFor(deps, alice.user));
     const staffOnB = await client(nodeB, await tokenFor(deps, staff));
-    const orderId = await createOrder(alice.passenger.id, alice.user.id, region.id);
+    const orderId = await book(alice.passenger);
 
-    await move(orderId, 'matching');
     await move(orderId, 'assigned', driver.driver.id);
     await move(orderId, 'driver_en_route');
     await move(orderId, 'matching'); // the driver withdrew
@@ -317,7 +286,7 @@ describe('realtime: two real nodes, real clients', function () {
     }
     await settle(aliceOnA, staffOnB);
     for (const socket of [aliceOnA, staffOnB]) {
-      expect(statusVersions(socket)).to.deep.equal([2, 3, 4, 5, 6, 7]);
+      expect(statusVersions(socket)).to.deep.equal([1, 2, 3, 4, 5, 6, 7]);
       const snapshots = eventsOf(socket, 'order_update').map((r) => r.payload.version as number);
       expect(snapshots.at(-1)).to.equal(7);
       expect(snapshots).to.deep.equal([...new Set(snapshots)].sort((a, b) => a - b));
@@ -329,9 +298,8 @@ describe('realtime: two real nodes, real clients', function () {
   });
 
   it('when a client subscribes outside its scope, then the ack refuses it as not found', async () => {
-    const { region, alice, bob, driver, otherDriver, staff } = await world();
-    const orderId = await createOrder(alice.passenger.id, alice.user.id, region.id);
-    await move(orderId, 'matching');
+    const { alice, bob, driver, otherDriver, staff } = await world();
+    const orderId = await book(alice.passenger);
     await move(orderId, 'assigned', driver.driver.id);
     const bobSocket = await client(nodeA, await tokenFor(deps, bob.user));
     const otherDriverSocket = await client(nodeB, await tokenFor(deps, otherDriver.user));
@@ -361,9 +329,8 @@ describe('realtime: two real nodes, real clients', function () {
   });
 
   it('when a client unsubscribes, then the room of the order no longer reaches it', async () => {
-    const { region, alice, driver } = await world();
-    const orderId = await createOrder(alice.passenger.id, alice.user.id, region.id);
-    await move(orderId, 'matching');
+    const { alice, driver } = await world();
+    const orderId = await book(alice.passenger);
     await insertOffer(deps.db.knex, {
       order_id: orderId,
       driver_id: driver.driver.id,
@@ -389,8 +356,8 @@ describe('realtime: two real nodes, real clients', function () {
   });
 
   it('when a user sends more costly events than the write limit, then the ack says rate_limited', async () => {
-    const { region, alice } = await world();
-    const orderId = await createOrder(alice.passenger.id, alice.user.id, region.id);
+    const { alice } = await world();
+    const orderId = await book(alice.passenger);
     const token = await tokenFor(deps, alice.user);
     // The limit is per user across nodes (20 per minute in this suite).
     const [onA, onB] = [await client(nodeA, token), await client(nodeB, token)];
@@ -405,9 +372,8 @@ describe('realtime: two real nodes, real clients', function () {
   });
 
   it('when an offer is made and then expires, then only its driver gets new_offer and offer_closed, once each', async () => {
-    const { region, alice, driver, otherDriver } = await world();
-    const orderId = await createOrder(alice.passenger.id, alice.user.id, region.id);
-    await move(orderId, 'matching');
+    const { alice, driver, otherDriver } = await world();
+    const orderId = await book(alice.passenger);
     const driverOnA = await client(nodeA, await tokenFor(deps, driver.user));
     const driverOnB = await client(nodeB, await tokenFor(deps, driver.user));
     const otherOnB = await client(nodeB, await tokenFor(deps, otherDriver.user));
@@ -476,18 +442,12 @@ describe('realtime: two real nodes, real clients', function () {
     // No position at creation: a fixture's report would open the driver's throttle window,
     // and the socket's first report, sooner than the window on a fast machine, would be
     // held back (CI failed so).
-    const { region, alice, bob, driver } = await world({ current_lat: null, current_lon: null });
-    const orderId = await createOrder(alice.passenger.id, alice.user.id, region.id);
-    await move(orderId, 'matching');
+    const { alice, bob, driver } = await world({ current_lat: null, current_lon: null });
+    const orderId = await book(alice.passenger);
     await move(orderId, 'assigned', driver.driver.id);
     await move(orderId, 'driver_en_route');
     // The set-up's status events are out before anyone connects (the gate records the last).
-    await pollUntil(
-      async () =>
-        (await lastEmittedOrderVersion(deps.redis, deps.config.redis.prefix, orderId)) === 4,
-      15_000,
-      'the set-up version 4 to be emitted',
-    );
+    await untilEmitted(deps, orderId, 4);
     const driverSocket = await client(nodeA, await tokenFor(deps, driver.user));
     const aliceSocket = await client(nodeB, await tokenFor(deps, alice.user));
     const staffSocket = await client(nodeB, await tokenFor(deps, await createUser(deps, 'admin')));
@@ -560,14 +520,13 @@ describe('realtime: two real nodes, real clients', function () {
   });
 
   it('when a client reconnects and re-subscribes, then it gets the current snapshot', async () => {
-    const { region, alice, driver } = await world();
-    const orderId = await createOrder(alice.passenger.id, alice.user.id, region.id);
+    const { alice, driver } = await world();
+    const orderId = await book(alice.passenger);
     const socket = await client(nodeA, await tokenFor(deps, alice.user));
     const first: any = await socket.emitWithAck('subscribe', { order_id: orderId });
-    expect(first.order.version).to.equal(1);
+    expect(first.order).to.include({ version: 2, status: 'matching' });
 
     socket.disconnect();
-    await move(orderId, 'matching');
     await move(orderId, 'assigned', driver.driver.id);
     socket.connect();
     await whenConnected(socket);
@@ -577,19 +536,21 @@ describe('realtime: two real nodes, real clients', function () {
   });
 
   it('when a realtime node is down, then a committed change still reaches the clients of the node that is up', async () => {
-    const { region, alice, staff } = await world();
-    const orderId = await createOrder(alice.passenger.id, alice.user.id, region.id);
+    const { alice, staff } = await world();
+    const orderId = await book(alice.passenger);
+    // The booking's versions are out before anyone connects: only the next change is counted.
+    await untilEmitted(deps, orderId, 2);
     const aliceOnA = await client(nodeA, await tokenFor(deps, alice.user));
     const aliceOnB = await client(nodeB, await tokenFor(deps, alice.user));
     const staffOnB = await client(nodeB, await tokenFor(deps, staff));
 
     await nodeA.stop();
     await waitFor(() => !aliceOnA.connected, 'the node-A client to drop');
-    await move(orderId, 'matching');
-    await waitFor(() => statusVersions(aliceOnB).includes(2), 'version 2 on node B');
-    await waitFor(() => statusVersions(staffOnB).includes(2), 'version 2 for staff on node B');
+    await move(orderId, 'cancelled');
+    await waitFor(() => statusVersions(aliceOnB).includes(3), 'version 3 on node B');
+    await waitFor(() => statusVersions(staffOnB).includes(3), 'version 3 for staff on node B');
     await settle(aliceOnB, staffOnB);
-    expect(statusVersions(aliceOnB)).to.deep.equal([2]);
+    expect(statusVersions(aliceOnB)).to.deep.equal([3]);
     expect(statusVersions(aliceOnA)).to.deep.equal([]);
   });
 });

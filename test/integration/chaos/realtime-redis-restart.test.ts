@@ -7,14 +7,12 @@
  * Its own redis-server on a spare loopback port; PostgreSQL is the shared test database.
  */
 import { expect } from 'chai';
-import { ulid } from 'ulid';
-import { systemActor } from '../../../lib/auth/actor.js';
 import type { AppDeps } from '../../../lib/deps.js';
-import { transitionOrder } from '../../../lib/orders/transition-order.js';
 import type { OrderStatus } from '../../../lib/orders/order-status.js';
 import type { Worker } from 'bullmq';
 import { startOutboxRelay, type OutboxRelay } from '../../../lib/outbox/outbox-relay.js';
 import { startQueueWorkers } from '../../../workers/processors.js';
+import { createOrderIn, moveOrder } from '../../helpers/dispatch-fixtures.js';
 import { createPassenger, createRegion, tokenFor } from '../../helpers/factories.js';
 import { pollUntil } from '../../helpers/poll-until.js';
 import { privateRedis, type PrivateRedis } from '../../helpers/private-redis.js';
@@ -66,23 +64,9 @@ describe('chaos: realtime across a Redis restart', function () {
   it('when Redis restarts empty, then a re-subscribed client gets the later changes, each once', async () => {
     const region = await createRegion(deps, { id: 'atyrau' });
     const { user, passenger } = await createPassenger(deps, region.id);
-    // Submitted, then moved by hand only: no dispatch job runs beside the changes we make.
-    const orderId = `order_${ulid()}`;
-    await deps.db.knex('orders').insert({
-      id: orderId,
-      version: 1,
-      passenger_id: passenger.id,
-      region_id: region.id,
-      created_by_user_id: user.id,
-      pickup_title: 'Home',
-      dropoff_title: 'Clinic',
-      pickup_lat: 47.1,
-      pickup_lon: 51.9,
-      dropoff_lat: 47.12,
-      dropoff_lon: 51.95,
-      status: 'submitted',
-      seats_needed: 1,
-    });
+    // Booked, then moved by hand only: its dispatch job is queued, but no dispatch worker
+    // runs here, so no change but ours is made beside them.
+    const orderId = await createOrderIn(deps, passenger);
     const versions: number[] = [];
     socket = connectClient(node.url, await tokenFor(deps, user), { reconnection: true });
     socket.on('order_status_changed', (payload) => versions.push(payload.version));
@@ -94,15 +78,7 @@ describe('chaos: realtime across a Redis restart', function () {
       expect(ack.ok).to.equal(true);
     };
     await subscribe();
-    const move = (to: OrderStatus) =>
-      deps.db.transaction((trx) =>
-        transitionOrder(
-          trx,
-          { orderId, to, actor: systemActor, reason: 'chaos' },
-          deps.clock.now(),
-          deps.config.dispatch,
-        ),
-      );
+    const move = (to: OrderStatus) => moveOrder(deps, orderId, to);
     const { order: before } = await move('awaiting_dispatcher_decision');
     await pollUntil(() => versions.includes(before.version), 10_000, 'the change before');
 

@@ -7,11 +7,8 @@
  * order to `offered` → owe the expiry job and the realtime fan-out (outbox, same
  * transaction). Lock order is order → driver, as everywhere else.
  */
-import {
-  insertOffer,
-  reserveDriver,
-  type OfferRow,
-} from '../../db/repositories/matching.repository.js';
+import { reserveDriver } from '../../db/repositories/matching.repository.js';
+import { insertOffer, type OfferRow } from '../../db/repositories/offer.repository.js';
 import { lockOrder, type OrderRow } from '../../db/repositories/order.repository.js';
 import { systemActor } from '../auth/actor.js';
 import type { AppDeps } from '../deps.js';

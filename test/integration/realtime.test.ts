@@ -15,7 +15,7 @@ import { startOutboxRelay, type OutboxRelay } from '../../lib/outbox/outbox-rela
 import { lastEmittedOrderVersion } from '../../lib/realtime/fanout-channel.js';
 import { driverRoom, passengerRoom, staffRoom } from '../../lib/realtime/rooms.js';
 import { insertOutboxMessages } from '../../db/repositories/outbox.repository.js';
-import { closeOffer, insertOffer } from '../../db/repositories/matching.repository.js';
+import { closeOffer, insertOffer } from '../../db/repositories/offer.repository.js';
 import { revokeSession } from '../../db/repositories/session.repository.js';
 import {
   createDriver,

@@ -118,7 +118,7 @@ export async function runBatchRounds(
 /** One round of one region group, under the group's round lock (skipped while another runs). */
 export async function runRound(
   deps: RoundDeps,
-  _actor: SystemActor,
+  actor: SystemActor,
   input: { group: RegionGroup; signal?: AbortSignal },
 ): Promise<RoundSummary> {
   const { group, signal } = input;
@@ -145,10 +145,9 @@ export async function runRound(
       signal?.throwIfAborted();
       const order = orderById.get(pair.order_id);
       if (!order) return false;
-      const attempt = await offerToCandidate(
-        deps,
+      const attempt = await offerToCandidate(deps, actor, {
         order,
-        {
+        candidate: {
           driver_id: pair.driver_id,
           distance_m: pair.cost.pickup_m,
           // The pair's cost in metres is the batch engine's score (lower is better).
@@ -157,7 +156,7 @@ export async function runRound(
           trips_today: tripsToday.get(pair.driver_id) ?? 0,
         },
         signal,
-      );
+      });
       return typeof attempt !== 'string';
     });
     const offered = attempts.filter(Boolean).length;

@@ -20,7 +20,7 @@ import type { AppDeps } from '../deps.js';
 import { AppError } from '../errors/app-error.js';
 import { announceSessionsRevoked } from '../realtime/session-revocations.js';
 import { toPageWindow, type PageRequest } from '../pagination/paginate.js';
-import { toUserView, type UserView } from '../passengers/passenger-view.js';
+import { toUserView, type UserView } from './user-view.js';
 import { claimUserForRole } from './claim-user.js';
 import type { CreateStaffUserInput, UpdateStaffUserInput } from './user.schemas.js';
 

@@ -27,11 +27,8 @@ import { assignBatch, type BatchSettings } from './assign-batch.js';
 import { searchContinuesFrom } from './dispatch-policy.js';
 import { rankingSettings } from './find-candidates.js';
 import { offerToCandidate } from './offer-driver.js';
-import { regionGroups, type RegionGroup } from './region-group.js';
+import { maxOrdersPerRound, regionGroups, type RegionGroup } from './region-group.js';
 import { roundCandidates } from './round-candidates.js';
-
-/** Orders one round takes at most; the rest (newest) wait for the next round. */
-export const maxOrdersPerRound = 500;
 
 export interface RoundSummary {
   group: string;

@@ -2,7 +2,7 @@
  * The handshake: the access token (auth.token or ?token=) and its session must hold, so
  * expired, forged and revoked tokens never connect. The refusal's message is the error code.
  */
-import { authenticateCaller } from '../../lib/auth/authenticate-caller.js';
+import { authenticateWithStoredSession } from '../../lib/auth/authenticate-caller.js';
 import type { AppDeps } from '../../lib/deps.js';
 import { isAppError } from '../../lib/errors/app-error.js';
 import { pickLocale, type Locale } from '../../lib/i18n/messages.js';
@@ -32,7 +32,7 @@ export function authenticateSocket(deps: AppDeps) {
       next(refusal('unauthorized'));
       return;
     }
-    authenticateCaller(deps, { token }).then(
+    authenticateWithStoredSession(deps, { token }).then(
       (actor) => {
         socket.data.actor = actor;
         socket.data.locale = handshakeLocale(socket, deps.config.defaultLocale);

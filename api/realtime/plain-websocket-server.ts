@@ -9,7 +9,7 @@ import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { randomUUID } from 'node:crypto';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { authenticateCaller } from '../../lib/auth/authenticate-caller.js';
+import { authenticateWithStoredSession } from '../../lib/auth/authenticate-caller.js';
 import type { UserActor } from '../../lib/auth/actor.js';
 import type { AppDeps } from '../../lib/deps.js';
 import { isAppError } from '../../lib/errors/app-error.js';
@@ -111,7 +111,7 @@ export function createPlainWebSocketServer(
     if (!token) return ws.close(plainCloseCodes.unauthorized, 'unauthorized');
     let actor: UserActor;
     try {
-      actor = await authenticateCaller(deps, { token });
+      actor = await authenticateWithStoredSession(deps, { token });
     } catch (e: unknown) {
       if (isAppError(e)) return ws.close(plainCloseCodes.unauthorized, e.code);
       deps.logger.error({ err: e }, 'plain websocket handshake failed');

@@ -31,31 +31,14 @@ export class UserModel extends Model {
   updated_at!: Date;
 }
 
-/** A profile (passenger or driver) belongs to one login user and one home region. */
-function userAndRegionRelations(table: string): RelationMappings {
-  return {
-    user: {
-      relation: Model.BelongsToOneRelation,
-      modelClass: UserModel,
-      join: { from: `${table}.user_id`, to: 'users.id' },
-    },
-    region: {
-      relation: Model.BelongsToOneRelation,
-      modelClass: RegionModel,
-      join: { from: `${table}.region_id`, to: 'regions.id' },
-    },
-  };
-}
-
-export class PassengerModel extends Model {
-  static override tableName = 'passengers';
+/**
+ * A profile (passenger or driver): belongs to one login user and one home region, and is
+ * deactivated rather than deleted. The relations join on the subclass's own table.
+ */
+abstract class ProfileModel extends Model {
   id!: number;
   user_id!: number;
-  full_name!: string;
   region_id!: string;
-  disability_category!: string;
-  allowed_companion!: boolean;
-  mobility_aid!: string;
   is_active!: boolean;
   created_at!: Date;
   updated_at!: Date;
@@ -63,16 +46,33 @@ export class PassengerModel extends Model {
   region?: RegionModel;
 
   static override get relationMappings(): RelationMappings {
-    return userAndRegionRelations('passengers');
+    const table = this.tableName;
+    return {
+      user: {
+        relation: Model.BelongsToOneRelation,
+        modelClass: UserModel,
+        join: { from: `${table}.user_id`, to: 'users.id' },
+      },
+      region: {
+        relation: Model.BelongsToOneRelation,
+        modelClass: RegionModel,
+        join: { from: `${table}.region_id`, to: 'regions.id' },
+      },
+    };
   }
 }
 
-export class DriverModel extends Model {
+export class PassengerModel extends ProfileModel {
+  static override tableName = 'passengers';
+  full_name!: string;
+  disability_category!: string;
+  allowed_companion!: boolean;
+  mobility_aid!: string;
+}
+
+export class DriverModel extends ProfileModel {
   static override tableName = 'drivers';
-  id!: number;
-  user_id!: number;
   name!: string;
-  region_id!: string;
   car_model!: string;
   plate_number!: string;
   capacity!: number;
@@ -86,15 +86,6 @@ export class DriverModel extends Model {
   accuracy!: number | null;
   last_location_update!: Date | null;
   rating!: number;
-  is_active!: boolean;
-  created_at!: Date;
-  updated_at!: Date;
-  user?: UserModel;
-  region?: RegionModel;
-
-  static override get relationMappings(): RelationMappings {
-    return userAndRegionRelations('drivers');
-  }
 }
 
 export class OrderModel extends Model {

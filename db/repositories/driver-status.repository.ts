@@ -1,7 +1,7 @@
 /** Driver status writes that follow order transitions. */
 import type { Db } from '../database.js';
 import { DriverModel } from '../models/models.js';
-import type { DriverStatus } from '../../lib/orders/order-status.js';
+import type { DriverStatus } from '../../lib/drivers/driver-status.js';
 
 /**
  * Sets the driver's status; `free` becomes online_idle when the driver is online, else

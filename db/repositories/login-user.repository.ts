@@ -1,6 +1,6 @@
 /** Users as login sees them: found or created by phone, with their active profiles. */
 import type { Db } from '../database.js';
-import { DriverModel, PassengerModel, RegionModel, UserModel } from '../models/models.js';
+import { DriverModel, PassengerModel, UserModel } from '../models/models.js';
 
 export async function findUserByPhone(db: Db, phone: string): Promise<UserModel | undefined> {
   return UserModel.query(db).findOne({ phone });
@@ -48,10 +48,6 @@ export async function hasPassengerRow(db: Db, userId: number): Promise<boolean> 
     .where({ user_id: userId })
     .first<{ id: number } | undefined>('id');
   return row !== undefined;
-}
-
-export async function findActiveRegionById(db: Db, id: string): Promise<RegionModel | undefined> {
-  return RegionModel.query(db).findOne({ id, is_active: true });
 }
 
 export async function insertPassengerProfile(

@@ -5,6 +5,9 @@
  * change between the subquery and the delete, the condition is checked again on the delete.
  * `key = any(array(subquery))` rather than `key in (subquery)`: the planner then fetches the
  * picked rows by primary key instead of hashing a scan of the whole table.
+ *
+ * One verb each: a query here (and deletePublishedOutboxRows in outbox.repository.ts) is a
+ * `delete…`; `prune` is the housekeeping run that repeats them all (lib/maintenance/prune.ts).
  */
 import type { Db, Knex } from '../database.js';
 

@@ -1,13 +1,12 @@
 /**
- * The persistence side of the matching engine: driver reservation, offers and the drivers an
- * order must not be offered to again. Every write here runs inside the caller's transaction.
+ * The persistence side of the matching engine apart from the offer rows (offer.repository.ts):
+ * reserving and freeing a driver, the drivers an order must not be offered to again, when the
+ * order's search began and what the ranking saw. Every write here runs inside the caller's
+ * transaction.
  */
 import type { OrderStatus } from '../../lib/orders/order-status.js';
 import type { Db } from '../database.js';
-import { OfferModel } from '../models/models.js';
 
-export type OfferRow = OfferModel;
-export type OfferStatus = OfferModel['status'];
 /** Why a driver must not be offered an order again (order_excluded_drivers.reason). */
 export type OrderExclusionReason = 'declined' | 'expired' | 'withdrew';
 
@@ -19,54 +18,6 @@ export async function reserveDriver(db: Db, driverId: number): Promise<boolean> 
   const count = await db('drivers')
     .where({ id: driverId, status: 'online_idle', is_online: true, is_active: true })
     .update({ status: 'offered', updated_at: db.fn.now() });
-  return count === 1;
-}
-
-export interface OfferInsert {
-  order_id: string;
-  driver_id: number;
-  expires_at: Date;
-  distance_m: number | null;
-  score: number | null;
-  rank: number | null;
-  /** The service clock's time of the offer (the database's own clock when absent). */
-  created_at?: Date;
-}
-
-export async function insertOffer(db: Db, offer: OfferInsert): Promise<OfferRow> {
-  // INSERT … RETURNING: one round trip, where insertAndFetch makes two.
-  return OfferModel.query(db)
-    .insert({ ...offer, status: 'pending' })
-    .returning('*');
-}
-
-/** Reads the offer and locks its row until the transaction ends. */
-export async function lockOffer(db: Db, id: number): Promise<OfferRow | undefined> {
-  return OfferModel.query(db).findById(id).forUpdate();
-}
-
-/** The offer with its order and the order's passenger, as the Offer view needs. */
-export async function findOfferWithOrder(db: Db, id: number): Promise<OfferRow | undefined> {
-  return OfferModel.query(db).findById(id).withGraphFetched('order.passenger');
-}
-
-export async function listPendingOffersWithOrder(db: Db, driverId: number): Promise<OfferRow[]> {
-  return OfferModel.query(db)
-    .where({ driver_id: driverId, status: 'pending' })
-    .orderBy('id')
-    .withGraphFetched('order.passenger');
-}
-
-/** Closes a pending offer; returns false when it was no longer pending. */
-export async function closeOffer(
-  db: Db,
-  id: number,
-  status: Exclude<OfferStatus, 'pending'>,
-  reason: string | null,
-): Promise<boolean> {
-  const count = await db('offers')
-    .where({ id, status: 'pending' })
-    .update({ status, reason, responded_at: db.fn.now() });
   return count === 1;
 }
 

@@ -134,7 +134,11 @@ export async function replayDeadLetteredOutbox(db: Db, id: number): Promise<bool
  * primary key, where old rows sit at the start; `= any(array(…))` fetches them by key, not by
  * a scan). Call again until it returns less than `limit`.
  */
-export async function pruneOutbox(db: Db, publishedBefore: Date, limit: number): Promise<number> {
+export async function deletePublishedOutboxRows(
+  db: Db,
+  publishedBefore: Date,
+  limit: number,
+): Promise<number> {
   return db('outbox_messages')
     .whereRaw('?? = any(array(?))', [
       'id',

@@ -2,6 +2,7 @@
  * What the recovery sweeper reads from PostgreSQL, the source of truth: every state that owes
  * future work, and the outbox rows still waiting to be published.
  */
+import type { OrderStatus } from '../../lib/orders/order-status.js';
 import type { Db } from '../database.js';
 
 /** Only one sweeper at a time across all workers (held until the transaction ends). */
@@ -19,22 +20,25 @@ export async function tryLockRecoverySweep(trx: Db, wait: boolean): Promise<bool
   return result.rows[0]?.locked === true;
 }
 
-export interface OpenOrderRow {
+export interface OrderOwingDispatchRow {
   id: string;
-  status: 'matching' | 'active_queue';
+  status: OrderStatus;
   version: number;
   desired_pickup_time: Date | null;
 }
 
-/** Orders that owe a match job: searching, or pre-booked and waiting for their lead time. */
+/**
+ * Orders that owe a match job: those in `statuses` (the caller's rule, statusesOwingDispatch
+ * in lib/dispatch/dispatch-owed.ts) unchanged since `changedBefore`.
+ */
 export async function listOrdersOwingDispatch(
   db: Db,
-  changedBefore: Date,
-): Promise<OpenOrderRow[]> {
+  query: { statuses: readonly OrderStatus[]; changedBefore: Date },
+): Promise<OrderOwingDispatchRow[]> {
   return db('orders')
     .select('id', 'status', 'version', 'desired_pickup_time')
-    .whereIn('status', ['matching', 'active_queue'])
-    .where('updated_at', '<', changedBefore) as Promise<OpenOrderRow[]>;
+    .whereIn('status', query.statuses)
+    .where('updated_at', '<', query.changedBefore) as Promise<OrderOwingDispatchRow[]>;
 }
 
 export interface PendingOfferRow {

@@ -1,4 +1,4 @@
-/** Regions: reads for the region endpoints and for locating a pickup. */
+/** Regions: reads for the region endpoints, locating a pickup and a passenger registering. */
 import type { Db } from '../database.js';
 import { RegionModel } from '../models/models.js';
 
@@ -17,6 +17,11 @@ export interface RegionWrite {
   polygon_coordinates?: number[][] | null;
   service_radius_meters?: number | null;
   is_active?: boolean;
+}
+
+/** An active region by id (a passenger registering picks one). */
+export async function findActiveRegionById(db: Db, id: string): Promise<RegionRow | undefined> {
+  return RegionModel.query(db).findOne({ id, is_active: true });
 }
 
 /** A region by id, active or not; the caller decides who may see a deactivated one. */

@@ -1,16 +1,12 @@
 /**
- * Access tokens: short JWTs naming the user, their role and their login session. Every
- * check also checks the session, so logout and refresh-token reuse revoke them at once: the
- * API through the process's session cache (lib/auth/session-cache.ts, emptied by every
- * revocation announcement), the other callers straight from PostgreSQL.
+ * Access tokens: short JWTs naming the user, their role and their login session. Signing
+ * and checking the signature only; who is calling (the token and its session) is
+ * authenticate-caller.ts.
  */
 import { createSecretKey, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
-import { findActiveSessionActor } from '../../db/repositories/session.repository.js';
-import type { Db } from '../../db/database.js';
-import type { AppDeps } from '../deps.js';
 import { AppError } from '../errors/app-error.js';
-import type { UserActor, UserRole } from './actor.js';
+import type { UserRole } from './actor.js';
 
 export interface AccessClaims {
   sub: string;
@@ -74,18 +70,6 @@ export function verifyAccessClaims(settings: JwtSettings, token: string): Access
   throw new AppError('invalid_token');
 }
 
-/** Verifies the token and its session; returns who is calling. */
-export async function authenticateAccessToken(
-  db: Db,
-  settings: JwtSettings,
-  token: string,
-): Promise<UserActor> {
-  const claims = verifyAccessClaims(settings, token);
-  const actor = await findActiveSessionActor(db, claims.sid, Number(claims.sub));
-  if (!actor) throw new AppError('token_revoked');
-  return actor;
-}
-
 /**
  * Tokens this process has verified, so a device sending the same token every few seconds is
  * not HMAC-checked and parsed each time. Only good tokens, held until their own expiry (and
@@ -94,7 +78,8 @@ export async function authenticateAccessToken(
 const verified = new Map<string, { secret: string; claims: AccessClaims & { exp: number } }>();
 const maxVerified = 50_000;
 
-function verifiedClaims(settings: JwtSettings, token: string): AccessClaims {
+/** verifyAccessClaims, remembering the good tokens it has seen (see `verified`). */
+export function verifyAccessClaimsMemoised(settings: JwtSettings, token: string): AccessClaims {
   const hit = verified.get(token);
   if (hit && hit.secret === settings.secret && hit.claims.exp * 1000 > Date.now()) {
     return hit.claims;
@@ -103,21 +88,4 @@ function verifiedClaims(settings: JwtSettings, token: string): AccessClaims {
   if (verified.size >= maxVerified) verified.clear();
   verified.set(token, { secret: settings.secret, claims });
   return claims;
-}
-
-/**
- * The API's check of a bearer token: the signature here, the session from this process's
- * cache when it holds it (no PostgreSQL round trip), else from PostgreSQL.
- */
-export async function authenticateBearer(
-  deps: Pick<AppDeps, 'db' | 'config' | 'sessionCache'>,
-  token: string,
-): Promise<UserActor> {
-  const claims = verifiedClaims(deps.config.jwt, token);
-  const userId = Number(claims.sub);
-  const actor = await deps.sessionCache.lookup(claims.sid, userId, () =>
-    findActiveSessionActor(deps.db.knex, claims.sid, userId),
-  );
-  if (!actor) throw new AppError('token_revoked');
-  return actor;
 }

@@ -3,10 +3,10 @@
  * user (also enforced by a unique key, so a race ends in 409, not a second profile).
  */
 import {
-  findActiveRegionById,
   hasPassengerRow,
   insertPassengerProfile,
 } from '../../db/repositories/login-user.repository.js';
+import { findActiveRegionById } from '../../db/repositories/region.repository.js';
 import { AppError } from '../errors/app-error.js';
 import { toPassengerView, type PassengerView } from '../passengers/passenger-view.js';
 import type { AppDeps } from '../deps.js';

@@ -16,12 +16,8 @@ import {
 } from '../../db/repositories/login-user.repository.js';
 import { toDriverView, type DriverView } from '../drivers/driver-view.js';
 import { AppError } from '../errors/app-error.js';
-import {
-  toPassengerView,
-  toUserView,
-  type PassengerView,
-  type UserView,
-} from '../passengers/passenger-view.js';
+import { toPassengerView, type PassengerView } from '../passengers/passenger-view.js';
+import { toUserView, type UserView } from '../users/user-view.js';
 import type { AppDeps } from '../deps.js';
 import { isStaffRole, type UserActor } from './actor.js';
 import { checkOtpCode, isSameCode, type OtpCheck } from './otp-code.js';

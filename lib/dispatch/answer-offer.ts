@@ -6,15 +6,17 @@
  */
 import type { Db } from '../../db/database.js';
 import {
-  closeOffer,
   excludeDriver,
   findOfferedTripsToday,
-  lockOffer,
   releaseOfferedDriver,
   type OrderExclusionReason,
+} from '../../db/repositories/matching.repository.js';
+import {
+  closeOffer,
+  lockOffer,
   type OfferRow,
   type OfferStatus,
-} from '../../db/repositories/matching.repository.js';
+} from '../../db/repositories/offer.repository.js';
 import { listPendingOffers } from '../../db/repositories/recovery.repository.js';
 import { lockOrder } from '../../db/repositories/order.repository.js';
 import { oweAll } from '../jobs/owe.js';

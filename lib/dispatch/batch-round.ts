@@ -27,11 +27,8 @@ import { assignBatch, type BatchSettings } from './assign-batch.js';
 import { searchContinuesFrom } from './dispatch-policy.js';
 import { rankingSettings } from './find-candidates.js';
 import { offerToCandidate } from './offer-driver.js';
-import { regionGroups, type RegionGroup } from './region-group.js';
+import { maxOrdersPerRound, regionGroups, type RegionGroup } from './region-group.js';
 import { roundCandidates } from './round-candidates.js';
-
-/** Orders one round takes at most; the rest (newest) wait for the next round. */
-export const maxOrdersPerRound = 500;
 
 export interface RoundSummary {
   group: string;
@@ -118,7 +115,7 @@ export async function runBatchRounds(
 /** One round of one region group, under the group's round lock (skipped while another runs). */
 export async function runRound(
   deps: RoundDeps,
-  _actor: SystemActor,
+  actor: SystemActor,
   input: { group: RegionGroup; signal?: AbortSignal },
 ): Promise<RoundSummary> {
   const { group, signal } = input;
@@ -145,10 +142,9 @@ export async function runRound(
       signal?.throwIfAborted();
       const order = orderById.get(pair.order_id);
       if (!order) return false;
-      const attempt = await offerToCandidate(
-        deps,
+      const attempt = await offerToCandidate(deps, actor, {
         order,
-        {
+        candidate: {
           driver_id: pair.driver_id,
           distance_m: pair.cost.pickup_m,
           // The pair's cost in metres is the batch engine's score (lower is better).
@@ -157,7 +153,7 @@ export async function runRound(
           trips_today: tripsToday.get(pair.driver_id) ?? 0,
         },
         signal,
-      );
+      });
       return typeof attempt !== 'string';
     });
     const offered = attempts.filter(Boolean).length;

@@ -9,6 +9,7 @@ import type { SystemActor } from '../auth/actor.js';
 import type { AppDeps } from '../deps.js';
 import { matchOrderJob } from '../jobs/match-order.job.js';
 import { owedJob, type OwedJob } from '../jobs/owe.js';
+import { isOrderStatus, type OrderStatus } from '../orders/order-status.js';
 
 export interface DispatchTiming {
   leadMinutes: number;
@@ -28,26 +29,49 @@ export function dispatchStartsAt(
   return startsAt > now ? startsAt : now;
 }
 
+type DueAt = (desiredPickupTime: Date | null, now: Date, timing: DispatchTiming) => Date;
+
+/**
+ * The statuses that owe a match job, and when it is due: searching owes one now, pre-booked
+ * one at its lead time before pickup. The one statement of the rule: transitionOrder owes the
+ * job on entry, the recovery sweep asks PostgreSQL for orders in these statuses.
+ */
+const dispatchDue: Partial<Record<OrderStatus, DueAt>> = {
+  matching: (_pickup, now) => now,
+  active_queue: dispatchStartsAt,
+};
+
+export const statusesOwingDispatch = Object.keys(dispatchDue) as OrderStatus[];
+
+/** When an order in this status owes its match run; null when the status owes none. */
+export function dispatchDueAt(
+  order: { status: string; desired_pickup_time: Date | null },
+  now: Date,
+  timing: DispatchTiming,
+): Date | null {
+  const due = isOrderStatus(order.status) ? dispatchDue[order.status] : undefined;
+  return due ? due(order.desired_pickup_time, now, timing) : null;
+}
+
 export function owedDispatch(orderId: string, version: number, availableAt: Date): OwedJob {
   return owedJob(matchOrderJob, { order_id: orderId }, { version, availableAt });
 }
 
 /**
- * The match runs PostgreSQL says are owed (the recovery sweep's question): an order searching
- * owes one now, a pre-booked one at its lead time before pickup; each under its version.
+ * The match runs PostgreSQL says are owed (the recovery sweep's question): every order in a
+ * status owing dispatch, due as dispatchDueAt says, under its version.
  */
 export async function listOwedDispatches(
   deps: Pick<AppDeps, 'db' | 'config'>,
   _actor: SystemActor,
   input: { now: Date; changedBefore: Date },
 ): Promise<{ orderId: string; version: number; dueAt: Date }[]> {
-  const orders = await listOrdersOwingDispatch(deps.db.knex, input.changedBefore);
-  return orders.map((order) => ({
-    orderId: order.id,
-    version: order.version,
-    dueAt:
-      order.status === 'matching'
-        ? input.now
-        : dispatchStartsAt(order.desired_pickup_time, input.now, deps.config.dispatch),
-  }));
+  const orders = await listOrdersOwingDispatch(deps.db.knex, {
+    statuses: statusesOwingDispatch,
+    changedBefore: input.changedBefore,
+  });
+  return orders.flatMap((order) => {
+    const dueAt = dispatchDueAt(order, input.now, deps.config.dispatch);
+    return dueAt ? [{ orderId: order.id, version: order.version, dueAt }] : [];
+  });
 }

@@ -89,7 +89,11 @@ export async function matchOrder(
     }
     for (const candidate of candidatesToTry(found.candidates)) {
       input.signal?.throwIfAborted();
-      const result = await offerToCandidate(deps, order, candidate, input.signal);
+      const result = await offerToCandidate(deps, actor, {
+        order,
+        candidate,
+        signal: input.signal,
+      });
       if (result === 'order_moved_on') return { kind: 'skipped', status: null };
       if (result !== 'driver_taken') {
         return {

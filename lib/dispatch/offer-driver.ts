@@ -7,13 +7,10 @@
  * order to `offered` → owe the expiry job and the realtime fan-out (outbox, same
  * transaction). Lock order is order → driver, as everywhere else.
  */
-import {
-  insertOffer,
-  reserveDriver,
-  type OfferRow,
-} from '../../db/repositories/matching.repository.js';
+import { reserveDriver } from '../../db/repositories/matching.repository.js';
+import { insertOffer, type OfferRow } from '../../db/repositories/offer.repository.js';
 import { lockOrder, type OrderRow } from '../../db/repositories/order.repository.js';
-import { systemActor } from '../auth/actor.js';
+import type { SystemActor } from '../auth/actor.js';
 import type { AppDeps } from '../deps.js';
 import { expireOfferJob } from '../jobs/expire-offer.job.js';
 import { owedJob } from '../jobs/owe.js';
@@ -32,12 +29,16 @@ export type OfferAttempt = OfferRow | 'driver_taken' | 'order_moved_on';
 
 const isUniqueViolation = (e: unknown) => (e as { code?: string }).code === '23505';
 
+/**
+ * Only the engine makes offers, so the actor is the system's (recorded on the `offered`
+ * event); the caller passes the one it acts as.
+ */
 export async function offerToCandidate(
   deps: Pick<AppDeps, 'db' | 'clock' | 'config'>,
-  order: OrderRow,
-  candidate: OfferCandidate,
-  signal: AbortSignal | undefined,
+  actor: SystemActor,
+  input: { order: OrderRow; candidate: OfferCandidate; signal?: AbortSignal },
 ): Promise<OfferAttempt> {
+  const { order, candidate, signal } = input;
   try {
     return await deps.db.transaction(async (trx): Promise<OfferAttempt> => {
       // Order first, then driver: the same lock order as answering an offer.
@@ -60,7 +61,7 @@ export async function offerToCandidate(
         {
           orderId: order.id,
           to: 'offered',
-          actor: systemActor,
+          actor,
           expectedStatuses: ['matching'],
           eventData: {
             offer_id: offer.id,

@@ -8,7 +8,7 @@ import {
   findOfferWithOrder,
   listPendingOffersWithOrder,
   type OfferRow,
-} from '../../db/repositories/matching.repository.js';
+} from '../../db/repositories/offer.repository.js';
 import type { UserActor } from '../auth/actor.js';
 import type { AppDeps } from '../deps.js';
 

@@ -10,7 +10,7 @@
  * - `hard` region mode: a driver serves only their own region, so each region is its own
  *   group (`region:<id>`), and rounds of different regions run independently.
  *
- * Pure: the round tick, the docs and the tests share it.
+ * Pure: the round tick, the replay simulator, the docs and the tests share it.
  */
 export interface RegionGroup {
   /** Names the group's round lock; stable across workers and restarts. */
@@ -20,6 +20,12 @@ export interface RegionGroup {
 }
 
 export const allRegionsGroupKey = 'all';
+
+/**
+ * Orders one round takes at most, the group's longest-waiting; the rest (newest) wait for
+ * the next round. Bounds the assignment's matrix and so the round's time.
+ */
+export const maxOrdersPerRound = 500;
 
 export function regionGroups(
   regionsWithWaitingOrders: readonly string[],

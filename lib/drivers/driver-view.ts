@@ -1,6 +1,6 @@
 /** The contract's Driver shape. */
 import type { DriverModel } from '../../db/models/models.js';
-import { toUserView, type UserView } from '../passengers/passenger-view.js';
+import { toUserView, type UserView } from '../users/user-view.js';
 import { toRegionView, type RegionView } from '../regions/region-view.js';
 
 export interface DriverView {

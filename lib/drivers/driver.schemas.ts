@@ -3,15 +3,7 @@ import * as yup from 'yup';
 import { listQuery } from '../pagination/paginate.js';
 import { bodyObject } from '../validation/parse-input.js';
 import { emailField } from '../validation/fields.js';
-
-export const driverStatuses = [
-  'offline',
-  'online_idle',
-  'offered',
-  'enroute_to_pickup',
-  'on_trip',
-  'paused',
-] as const;
+import { driverStatuses } from './driver-status.js';
 
 /** `is_online` must be a JSON boolean: `"false"` is a 400, never read as true. */
 export const onlineStatusSchema = bodyObject({ is_online: yup.boolean().required() });

@@ -12,30 +12,20 @@ import {
   updateDriverById,
   type DriverRow,
 } from '../../db/repositories/driver.repository.js';
-import {
-  revokeSessionsOfUser,
-  updateUserById,
-} from '../../db/repositories/user-account.repository.js';
+import { updateUserById } from '../../db/repositories/user-account.repository.js';
 import type { Actor } from '../auth/actor.js';
 import { normalizePhone } from '../auth/phone.js';
 import { recordAudit } from '../audit/audit-trail.js';
 import type { AppDeps } from '../deps.js';
 import { AppError } from '../errors/app-error.js';
 import { driverHoldingStatuses } from '../orders/order-status.js';
-import { announceSessionsRevoked } from '../realtime/session-revocations.js';
 import { requireActiveRegion } from '../regions/require-active-region.js';
 import { changeUserContact, claimUserForRole } from '../users/claim-user.js';
+import { announceActorsChanged, closeLoginOfDeactivated } from '../users/login-access.js';
 import type { CreateDriverInput, UpdateDriverInput } from './driver.schemas.js';
 import { toStaffDriverView, type StaffDriverView } from './read-drivers.js';
 
 type PeopleDeps = Pick<AppDeps, 'db' | 'config' | 'positionIndex' | 'redis'>;
-
-/**
- * A profile edit can change what a session's actor is (role, profile id, active): every
- * process's session cache (lib/auth/session-cache.ts) drops its entries after the commit.
- */
-const announceChange = (deps: PeopleDeps) =>
-  announceSessionsRevoked(deps.redis, deps.config.redis.prefix);
 
 async function requireDriver(trx: Db, id: number): Promise<DriverRow> {
   const driver = await findDriverWithGraph(trx, id);
@@ -72,7 +62,7 @@ export async function createDriver(
     await recordAudit(trx, actor, 'create', 'driver', id, { ...vehicle, user_id: user.id });
     return toStaffDriverView(await requireDriver(trx, id));
   });
-  await announceChange(deps);
+  await announceActorsChanged(deps);
   return result;
 }
 
@@ -100,7 +90,7 @@ export async function updateDriver(
     await recordAudit(trx, actor, 'update', 'driver', id, { ...vehicle, ...contact, is_active });
     return toStaffDriverView(await requireDriver(trx, id));
   });
-  await announceChange(deps);
+  await announceActorsChanged(deps);
   return result;
 }
 
@@ -121,13 +111,11 @@ export async function deactivateDriver(
       });
     }
     await updateDriverById(trx, id, { is_active: false, is_online: false, status: 'offline' });
-    await updateUserById(trx, driver.user_id, { is_active: false });
-    await revokeSessionsOfUser(trx, driver.user_id);
-    await recordAudit(trx, actor, 'deactivate', 'driver', id, { is_active: false });
+    await closeLoginOfDeactivated(trx, actor, { entity: 'driver', id, userId: driver.user_id });
     return true;
   });
   if (!changed) return;
   await deps.positionIndex.remove(id);
   // Every process drops its cached sessions; the driver's next request is refused at once.
-  await announceChange(deps);
+  await announceActorsChanged(deps);
 }

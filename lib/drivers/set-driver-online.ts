@@ -13,13 +13,11 @@ import type { UserActor } from '../auth/actor.js';
 import type { AppDeps } from '../deps.js';
 import { AppError } from '../errors/app-error.js';
 import { driverHoldingStatuses } from '../orders/order-status.js';
+import { busyDriverStatuses } from './driver-status.js';
 import type { DriverView } from './driver-view.js';
 import { loadDriverView } from './read-drivers.js';
 
 type OnlineDeps = Pick<AppDeps, 'db' | 'positionIndex'>;
-
-/** Statuses that mean the driver is busy with an order or an offer. */
-const busyStatuses = ['offered', 'enroute_to_pickup', 'on_trip'];
 
 export async function setDriverOnline(
   deps: OnlineDeps,
@@ -42,7 +40,7 @@ export async function setDriverOnline(
     if (
       commitments.activeOrder ||
       commitments.pendingOffer ||
-      busyStatuses.includes(driver.status)
+      (busyDriverStatuses as readonly string[]).includes(driver.status)
     ) {
       throw new AppError('conflict', {
         extra: { reason: commitments.activeOrder ? 'active_order' : 'pending_offer' },

@@ -3,13 +3,16 @@ import * as yup from 'yup';
 import { fanOutOrderChange } from '../realtime/fan-out-order-change.js';
 import { queueNames } from '../queue/queue-names.js';
 import { defineJob } from './job-definition.js';
-import { orderIdField, positiveIdField } from './payload-fields.js';
+import { orderIdField, orderVersionField } from './payload-fields.js';
 import { realtimeDeliveryRetry } from './realtime-delivery.js';
 
 export const orderChangedJob = defineJob({
   name: 'realtime.order-changed',
   queue: queueNames.realtime,
-  schema: yup.object({ order_id: orderIdField(), version: positiveIdField() }).noUnknown().strict(),
+  schema: yup
+    .object({ order_id: orderIdField(), version: orderVersionField() })
+    .noUnknown()
+    .strict(),
   jobId: null,
   retry: realtimeDeliveryRetry,
   timeoutMs: (config) => config.realtime.jobTimeoutMs,

@@ -10,7 +10,7 @@ import {
   deleteExpiredRefreshTokens,
   deleteFinishedSmsMessages,
 } from '../../db/repositories/maintenance.repository.js';
-import { pruneOutbox } from '../../db/repositories/outbox.repository.js';
+import { deletePublishedOutboxRows } from '../../db/repositories/outbox.repository.js';
 import type { SystemActor } from '../auth/actor.js';
 import type { AppDeps } from '../deps.js';
 
@@ -53,7 +53,11 @@ export async function pruneRowsPastRetention(
   const authCutoff = before(config.jwt.accessTtlSeconds * 1000);
   const steps: Record<PrunedTable, (limit: number) => Promise<number>> = {
     outbox_messages: (limit) =>
-      pruneOutbox(db.knex, before(config.maintenance.outboxRetentionHours * hourMs), limit),
+      deletePublishedOutboxRows(
+        db.knex,
+        before(config.maintenance.outboxRetentionHours * hourMs),
+        limit,
+      ),
     sms_messages: (limit) =>
       deleteFinishedSmsMessages(
         db.knex,

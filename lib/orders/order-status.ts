@@ -3,6 +3,7 @@
  * means for the driver's own status. Pure: no I/O, table-tested.
  */
 import type { UserRole } from '../auth/actor.js';
+import type { DriverStatus } from '../drivers/driver-status.js';
 
 export const orderStatuses = [
   'draft',
@@ -102,9 +103,6 @@ export function roleMayRequest(role: UserRole, from: OrderStatus, to: OrderStatu
       return driverSettable.includes(to);
   }
 }
-
-export type DriverStatus =
-  'offline' | 'online_idle' | 'offered' | 'enroute_to_pickup' | 'on_trip' | 'paused';
 
 /**
  * The driver's status once the order reaches `to`: `free` means online_idle (or offline if

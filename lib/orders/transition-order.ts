@@ -20,7 +20,7 @@ import { setDriverStatus } from '../../db/repositories/driver-status.repository.
 import { orderChangedJob } from '../jobs/order-changed.job.js';
 import { owedJob, oweAll, type OwedJob } from '../jobs/owe.js';
 import { actorUserId, type Actor } from '../auth/actor.js';
-import { dispatchStartsAt, owedDispatch, type DispatchTiming } from '../dispatch/dispatch-owed.js';
+import { dispatchDueAt, owedDispatch, type DispatchTiming } from '../dispatch/dispatch-owed.js';
 import { AppError } from '../errors/app-error.js';
 import {
   driverStatusFor,
@@ -83,14 +83,10 @@ function statusPatch(to: OrderStatus, reason: string | null, now: Date): OrderPa
   }
 }
 
-/** A match job is owed on entering matching (now) or active_queue (lead time before pickup). */
+/** The match job owed on entering a status that owes one (dispatchDueAt), else none. */
 function owedDispatchFor(order: OrderRow, now: Date, timing: DispatchTiming): OwedJob[] {
-  if (order.status === 'matching') return [owedDispatch(order.id, order.version, now)];
-  if (order.status === 'active_queue') {
-    const startsAt = dispatchStartsAt(order.desired_pickup_time, now, timing);
-    return [owedDispatch(order.id, order.version, startsAt)];
-  }
-  return [];
+  const dueAt = dispatchDueAt(order, now, timing);
+  return dueAt ? [owedDispatch(order.id, order.version, dueAt)] : [];
 }
 
 /**

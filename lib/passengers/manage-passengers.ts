@@ -12,19 +12,16 @@ import {
   updatePassengerById,
   type PassengerRow,
 } from '../../db/repositories/passenger.repository.js';
-import {
-  revokeSessionsOfUser,
-  updateUserById,
-} from '../../db/repositories/user-account.repository.js';
+import { updateUserById } from '../../db/repositories/user-account.repository.js';
 import type { Actor, UserActor } from '../auth/actor.js';
 import { normalizePhone } from '../auth/phone.js';
 import { recordAudit } from '../audit/audit-trail.js';
 import type { AppDeps } from '../deps.js';
 import { AppError } from '../errors/app-error.js';
-import { announceSessionsRevoked } from '../realtime/session-revocations.js';
 import { terminalStatuses } from '../orders/order-status.js';
 import { requireActiveRegion } from '../regions/require-active-region.js';
 import { changeUserContact, claimUserForRole } from '../users/claim-user.js';
+import { announceActorsChanged, closeLoginOfDeactivated } from '../users/login-access.js';
 import type {
   CreatePassengerInput,
   UpdateOwnPassengerInput,
@@ -34,13 +31,6 @@ import { toStaffPassengerView, type StaffPassengerView } from './read-passengers
 import { toPassengerView, type PassengerView } from './passenger-view.js';
 
 type PeopleDeps = Pick<AppDeps, 'db' | 'config' | 'redis'>;
-
-/**
- * A profile edit can change what a session's actor is (role, profile id, active): every
- * process's session cache (lib/auth/session-cache.ts) drops its entries after the commit.
- */
-const announceChange = (deps: PeopleDeps) =>
-  announceSessionsRevoked(deps.redis, deps.config.redis.prefix);
 
 async function requirePassenger(trx: Db, id: number): Promise<PassengerRow> {
   const passenger = await findPassengerWithGraph(trx, id);
@@ -95,7 +85,7 @@ export async function createPassenger(
     await recordAudit(trx, actor, 'create', 'passenger', id, row);
     return toStaffPassengerView(await requirePassenger(trx, id));
   });
-  await announceChange(deps);
+  await announceActorsChanged(deps);
   return result;
 }
 
@@ -121,7 +111,7 @@ export async function updatePassenger(
     await recordAudit(trx, actor, 'update', 'passenger', id, { ...profile, ...contact, is_active });
     return toStaffPassengerView(await requirePassenger(trx, id));
   });
-  await announceChange(deps);
+  await announceActorsChanged(deps);
   return result;
 }
 
@@ -142,9 +132,11 @@ export async function deactivatePassenger(
       throw new AppError('conflict', { extra: { reason: 'open_order' } });
     }
     await updatePassengerById(trx, id, { is_active: false });
-    await updateUserById(trx, existing.user_id, { is_active: false });
-    await revokeSessionsOfUser(trx, existing.user_id);
-    await recordAudit(trx, actor, 'deactivate', 'passenger', id, { is_active: false });
+    await closeLoginOfDeactivated(trx, actor, {
+      entity: 'passenger',
+      id,
+      userId: existing.user_id,
+    });
   });
-  await announceChange(deps);
+  await announceActorsChanged(deps);
 }

@@ -1,22 +1,7 @@
-/** The contract's Passenger and User shapes. */
-import type { PassengerModel, UserModel } from '../../db/models/models.js';
+/** The contract's Passenger shape. */
+import type { PassengerModel } from '../../db/models/models.js';
 import { toRegionView, type RegionView } from '../regions/region-view.js';
-
-export interface UserView {
-  id: number;
-  username: string;
-  phone: string;
-  role: string;
-  email: string | null;
-}
-
-export const toUserView = (user: UserModel): UserView => ({
-  id: user.id,
-  username: user.username,
-  phone: user.phone,
-  role: user.role,
-  email: user.email,
-});
+import { toUserView, type UserView } from '../users/user-view.js';
 
 export interface PassengerView {
   id: number;

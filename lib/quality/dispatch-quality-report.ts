@@ -13,12 +13,8 @@ import type { AppDeps } from '../deps.js';
 import { tripStatuses } from '../drivers/trips-today.js';
 import { AppError } from '../errors/app-error.js';
 import { summariseQualityDay, type DispatchQualityDay } from './dispatch-quality-figures.js';
-import {
-  daysBetween,
-  localDayOf,
-  resolveReportDays,
-  type DispatchQualityQuery,
-} from './dispatch-quality.schemas.js';
+import { daysBetween, localDayOf } from '../clock/calendar-days.js';
+import { resolveReportDays, type DispatchQualityQuery } from './dispatch-quality.schemas.js';
 
 export interface DispatchQualityReport {
   from: string;

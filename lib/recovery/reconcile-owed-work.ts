@@ -17,7 +17,8 @@ import { jobDefinition, jobNames, type JobName } from '../jobs/registry.js';
 import type { QueueName } from '../queue/queue-names.js';
 import { listLiveWork, workKey } from './live-jobs.js';
 
-export type SweepResult =
+/** Whether this worker held the sweep lock, and how many jobs of each kind it re-owed. */
+export type RecoverySweepOutcome =
   { swept: false } | { swept: true; reowed: Partial<Record<JobName, number>> };
 
 type SweepDeps = Pick<AppDeps, 'db' | 'queues' | 'clock' | 'config'>;
@@ -25,7 +26,7 @@ type SweepDeps = Pick<AppDeps, 'db' | 'queues' | 'clock' | 'config'>;
 const reconciledJobs = (): JobName[] =>
   jobNames.filter((name) => jobDefinition(name).owedWork !== undefined);
 
-export interface SweepOptions {
+export interface RecoverySweepOptions {
   /**
    * Queue behind a sweep in progress instead of skipping (after a Redis wipe, a sweep that
    * started before it may have looked too early).
@@ -71,8 +72,8 @@ async function findMissingWork(
 /** Re-owes missing work. */
 export async function reconcileOwedWork(
   deps: SweepDeps,
-  options: SweepOptions = {},
-): Promise<SweepResult> {
+  options: RecoverySweepOptions = {},
+): Promise<RecoverySweepOutcome> {
   return deps.db.transaction(async (trx) => {
     if (!(await tryLockRecoverySweep(trx, options.waitForLock ?? false))) return { swept: false };
     const sweepId = deps.clock.now().getTime().toString(36);

@@ -7,12 +7,12 @@
 import type { AppDeps } from '../deps.js';
 import { scheduleRepeatableJobs } from '../jobs/schedules.js';
 import { rebuildPositionIndex } from './rebuild-position-index.js';
-import { reconcileOwedWork, type SweepOptions } from './reconcile-owed-work.js';
+import { reconcileOwedWork, type RecoverySweepOptions } from './reconcile-owed-work.js';
 import { watchRedisEpoch } from './redis-epoch.js';
 
 export interface RecoveryLoop {
   /** Runs a sweep now (tests, and the loop itself). */
-  sweep(options?: SweepOptions): Promise<void>;
+  sweep(options?: RecoverySweepOptions): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -29,7 +29,7 @@ export function startRecoveryLoop(deps: AppDeps): RecoveryLoop {
     return work;
   };
 
-  const sweep = (options: SweepOptions = {}) =>
+  const sweep = (options: RecoverySweepOptions = {}) =>
     serial(async () => {
       if (stopped) return;
       const started = Date.now();

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { PolicyReport } from './report.js';
-import type { SweepResult } from './sweep.js';
+import type { SettingsSweepReport } from './sweep.js';
 
 const chartJsSource = () =>
   readFileSync(
@@ -55,7 +55,10 @@ function policyTable(policies: readonly PolicyReport[]): string {
   return `<table>${head}${rows.join('')}</table>`;
 }
 
-function chartsScript(policies: readonly PolicyReport[], sweep: SweepResult | undefined): string {
+function chartsScript(
+  policies: readonly PolicyReport[],
+  sweep: SettingsSweepReport | undefined,
+): string {
   const data = {
     colours,
     policies: policies.map((p) => ({ name: p.policy, charts: p.charts })),
@@ -108,7 +111,7 @@ if (data.sweep.length) {
 
 export function renderReportHtml(report: Record<string, unknown>): string {
   const policies = (report.policies ?? []) as PolicyReport[];
-  const sweep = report.sweep as SweepResult | undefined;
+  const sweep = report.sweep as SettingsSweepReport | undefined;
   const sweepRows = sweep ? sweep.runs.flatMap((r) => r.policies) : [];
   const canvas = (id: string, title: string) =>
     `<h2>${title}</h2><canvas id="${id}" width="860" height="360"></canvas>`;

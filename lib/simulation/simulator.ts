@@ -22,7 +22,6 @@
  */
 import { createPrng } from '../../db/seeds/atyrau-demo.js';
 import { assignBatch, type BatchOrder } from '../dispatch/assign-batch.js';
-import { maxOrdersPerRound } from '../dispatch/batch-round.js';
 import { dispatchStartsAt } from '../dispatch/dispatch-owed.js';
 import {
   afterNoOffer,
@@ -34,7 +33,7 @@ import {
 } from '../dispatch/dispatch-policy.js';
 import type { FreeDriver } from '../dispatch/candidate-pool.js';
 import type { OrderNeeds } from '../dispatch/rank-candidates.js';
-import { regionGroups } from '../dispatch/region-group.js';
+import { maxOrdersPerRound, regionGroups } from '../dispatch/region-group.js';
 import type { NearbyDriver } from '../geo/driver-position-index.js';
 import { haversineMeters } from '../geo/haversine.js';
 import type { OrderStatus } from '../orders/order-status.js';

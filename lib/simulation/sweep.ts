@@ -23,7 +23,8 @@ export interface SweepRun {
   policies: (PolicyReport & { on_frontier: boolean })[];
 }
 
-export interface SweepResult {
+/** The replay report of every settings combination, each policy marked on or off the frontier. */
+export interface SettingsSweepReport {
   axes: SweepAxis[];
   runs: SweepRun[];
 }
@@ -61,7 +62,7 @@ export function runSweep(
   overrides: Record<string, string>,
   axes: readonly SweepAxis[],
   progress: (label: string) => ProgressFn,
-): SweepResult {
+): SettingsSweepReport {
   const combos = combinations(axes);
   const raw = combos.map((settings, i) => {
     const label = `[${i + 1}/${combos.length}] `;
@@ -82,7 +83,7 @@ export function runSweep(
 const fmt = (v: number | null, digits: number) => (v === null ? '-' : v.toFixed(digits));
 
 /** The sweep as a plain-text table, frontier runs starred. */
-export function frontierTable(result: SweepResult): string {
+export function frontierTable(result: SettingsSweepReport): string {
   const lines = [
     'settings | policy | pickup km mean | gini | served ≤15 min | wav ≤15 min | frontier',
   ];

@@ -9,7 +9,6 @@ import {
   findUserById,
   findUserRowByPhone,
   pageStaffUsers,
-  revokeSessionsOfUser,
   updateUserById,
   type UserRow,
 } from '../../db/repositories/user-account.repository.js';
@@ -18,10 +17,10 @@ import { normalizePhone } from '../auth/phone.js';
 import { recordAudit } from '../audit/audit-trail.js';
 import type { AppDeps } from '../deps.js';
 import { AppError } from '../errors/app-error.js';
-import { announceSessionsRevoked } from '../realtime/session-revocations.js';
 import { toPageWindow, type PageRequest } from '../pagination/paginate.js';
-import { toUserView, type UserView } from '../passengers/passenger-view.js';
+import { toUserView, type UserView } from './user-view.js';
 import { claimUserForRole } from './claim-user.js';
+import { announceActorsChanged, closeLoginOfDeactivated } from './login-access.js';
 import type { CreateStaffUserInput, UpdateStaffUserInput } from './user.schemas.js';
 
 export type StaffUserView = UserView & {
@@ -31,10 +30,6 @@ export type StaffUserView = UserView & {
 };
 
 type PeopleDeps = Pick<AppDeps, 'db' | 'config' | 'redis'>;
-
-/** Sessions' cached actors (role, active) are stale after these: every process drops them. */
-const announce = (deps: PeopleDeps) =>
-  announceSessionsRevoked(deps.redis, deps.config.redis.prefix);
 
 const toStaffUserView = (user: UserRow): StaffUserView => ({
   ...toUserView(user),
@@ -109,7 +104,7 @@ export async function createStaffUser(
     return { user: toStaffUserView(user), created: claimed.created };
   });
   // A promoted login has a new role in every session it has open.
-  if (!result.created) await announce(deps);
+  if (!result.created) await announceActorsChanged(deps);
   return result;
 }
 
@@ -127,7 +122,7 @@ export async function updateStaffUser(
     return toStaffUserView(user);
   });
   // Edits are rare; a role or activity change must reach cached sessions at once.
-  await announce(deps);
+  await announceActorsChanged(deps);
   return user;
 }
 
@@ -140,12 +135,10 @@ export async function deactivateStaffUser(
   await deps.db.transaction(async (trx) => {
     const existing = await requireStaffRow(trx, id);
     if (!existing.is_active) return;
-    await updateUserById(trx, id, { is_active: false });
+    await closeLoginOfDeactivated(trx, actor, { entity: 'user', id, userId: id });
     await ensureAnAdminRemains(trx);
-    await revokeSessionsOfUser(trx, id);
-    await recordAudit(trx, actor, 'deactivate', 'user', id, { is_active: false });
   });
-  await announce(deps);
+  await announceActorsChanged(deps);
 }
 
 export type EnsureOutcome = 'created' | 'promoted' | 'role_changed' | 'unchanged';
@@ -178,6 +171,7 @@ export async function ensureStaffUser(
       outcome: claimed.created ? ('created' as const) : ('promoted' as const),
     };
   });
-  if (result.outcome === 'role_changed' || result.outcome === 'promoted') await announce(deps);
+  if (result.outcome === 'role_changed' || result.outcome === 'promoted')
+    await announceActorsChanged(deps);
   return result;
 }

@@ -8,7 +8,7 @@ import { expect } from 'chai';
 import { systemActor } from '../../lib/auth/actor.js';
 import type { Clock } from '../../lib/clock/clock.js';
 import { matchOrder } from '../../lib/dispatch/match-order.js';
-import { localDayOf } from '../../lib/quality/dispatch-quality.schemas.js';
+import { localDayOf } from '../../lib/clock/calendar-days.js';
 import {
   createDriver,
   createNamedStaff,

@@ -161,7 +161,7 @@ export async function offerTo(deps: AppDeps, orderId: string, driverId: number) 
   const order = await findOrderById(deps.db.knex, orderId);
   if (!order) throw new Error(`no order ${orderId}`);
   const candidate = { driver_id: driverId, distance_m: 100, score: 1, rank: 1, trips_today: 0 };
-  const offer = await offerToCandidate(deps, order, candidate, undefined);
+  const offer = await offerToCandidate(deps, systemActor, { order, candidate });
   if (typeof offer === 'string') throw new Error(`no offer: ${offer}`);
   return offer;
 }

@@ -7,7 +7,7 @@
  */
 import type { AppDeps } from '../../lib/deps.js';
 import type { UserActor, UserRole } from '../../lib/auth/actor.js';
-import { authenticateCaller } from '../../lib/auth/authenticate-caller.js';
+import { authenticateWithStoredSession } from '../../lib/auth/authenticate-caller.js';
 import { openSession } from '../../lib/auth/session-tokens.js';
 import * as drivers from '../../lib/drivers/manage-drivers.js';
 import { flushDriverPositions } from '../../lib/drivers/position-writer.js';
@@ -42,7 +42,7 @@ export async function signIn(
   user: { id: number; role: UserRole },
 ): Promise<SignedIn> {
   const { access } = await openSession(deps, undefined, { user });
-  return { token: access, actor: await authenticateCaller(deps, { token: access }) };
+  return { token: access, actor: await authenticateWithStoredSession(deps, { token: access }) };
 }
 
 /** An access token for a fresh session of this user, as a login would issue. */
@@ -81,7 +81,7 @@ export function fixtureAdmin(deps: AppDeps): Promise<SignedIn> {
 }
 
 const stillSignedIn = (deps: AppDeps, token: string) =>
-  authenticateCaller(deps, { token }).then(
+  authenticateWithStoredSession(deps, { token }).then(
     (actor) => actor.role === 'admin',
     () => false,
   );

@@ -11,7 +11,7 @@ import type { OrderStatus } from '../../lib/orders/order-status.js';
 import { startOutboxRelay, type OutboxRelay } from '../../lib/outbox/outbox-relay.js';
 import { driverRoom, passengerRoom, staffRoom } from '../../lib/realtime/rooms.js';
 import { insertOutboxMessages } from '../../db/repositories/outbox.repository.js';
-import { closeOffer, insertOffer } from '../../db/repositories/matching.repository.js';
+import { closeOffer, insertOffer } from '../../db/repositories/offer.repository.js';
 import { revokeSession } from '../../db/repositories/session.repository.js';
 import {
   createDriver,

@@ -1,11 +1,7 @@
 import { expect } from 'chai';
 import { summariseQualityDay } from '../../lib/quality/dispatch-quality-figures.js';
-import {
-  daysBetween,
-  isCalendarDay,
-  localDayOf,
-  resolveReportDays,
-} from '../../lib/quality/dispatch-quality.schemas.js';
+import { daysBetween, isCalendarDay, localDayOf } from '../../lib/clock/calendar-days.js';
+import { resolveReportDays } from '../../lib/quality/dispatch-quality.schemas.js';
 
 describe('quality report: days and figures', () => {
   const calendarDays: [string, boolean][] = [

@@ -5,7 +5,7 @@ import { toOfferView } from '../../lib/dispatch/offer-view.js';
 import { testConfig } from '../helpers/test-env.js';
 import { matchOrderJob } from '../../lib/jobs/match-order.job.js';
 import { jobRetryOptions } from '../../lib/jobs/registry.js';
-import type { OfferRow } from '../../db/repositories/matching.repository.js';
+import type { OfferRow } from '../../db/repositories/offer.repository.js';
 import {
   checkOrderChain,
   driverHoldsOf,

@@ -1,6 +1,6 @@
 /** Reads `Authorization: Bearer <access>` and puts the caller in ctx.state.actor. */
 import type { Middleware } from 'koa';
-import { authenticateBearer } from '../../../lib/auth/access-token.js';
+import { authenticateWithCachedSession } from '../../../lib/auth/authenticate-caller.js';
 import type { UserActor, UserRole } from '../../../lib/auth/actor.js';
 import { AppError } from '../../../lib/errors/app-error.js';
 import type { AppDeps } from '../../../lib/deps.js';
@@ -19,7 +19,7 @@ export function authenticate(deps: AppDeps): Middleware<AppState> {
     if (header) {
       const token = bearerToken(header);
       if (!token) throw new AppError('invalid_token');
-      ctx.state.actor = await authenticateBearer(deps, token);
+      ctx.state.actor = await authenticateWithCachedSession(deps, { token });
     }
     await next();
   };

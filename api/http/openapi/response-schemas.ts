@@ -4,6 +4,7 @@
  * test/integration/openapi-responses.test.ts validates real responses against them, so they
  * cannot drift from what the API sends.
  */
+import { driverStatuses } from '../../../lib/drivers/driver-status.js';
 import { dispatchQualityReportSchema } from './quality-report-schema.js';
 import type { JsonSchema } from './yup-to-json-schema.js';
 
@@ -67,9 +68,7 @@ export const responseSchemas: Record<string, JsonSchema> = {
     capacity: int,
     wheelchair_accessible: bool,
     is_online: bool,
-    status: {
-      enum: ['offline', 'online_idle', 'offered', 'enroute_to_pickup', 'on_trip', 'paused'],
-    },
+    status: { enum: [...driverStatuses] },
     current_lat: nullable(num),
     current_lon: nullable(num),
     current_position: nullable(point),

@@ -10,7 +10,7 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { KoaAdapter } from '@bull-board/koa';
 import type { Middleware } from 'koa';
-import { authenticateCaller } from '../../../lib/auth/authenticate-caller.js';
+import { authenticateWithStoredSession } from '../../../lib/auth/authenticate-caller.js';
 import { isStaff, type UserActor } from '../../../lib/auth/actor.js';
 import type { AppDeps } from '../../../lib/deps.js';
 import { AppError } from '../../../lib/errors/app-error.js';
@@ -111,7 +111,7 @@ async function staffFrom(deps: AppDeps, ctx: AppContext): Promise<UserActor | nu
   const token = ctx.cookies.get(adminCookieName);
   if (!token) return null;
   try {
-    return await authenticateCaller(deps, { token });
+    return await authenticateWithStoredSession(deps, { token });
   } catch (e: unknown) {
     if (!(e instanceof AppError)) throw e;
     ctx.append('Set-Cookie', cookie('', 0, deps.config.isProduction));
@@ -146,7 +146,7 @@ export function adminPages(deps: AppDeps): Middleware<AppState> {
       const token = (await readFormBody(ctx.req, 8 * 1024)).get('token')?.trim() ?? '';
       let actor: UserActor | null = null;
       try {
-        actor = token ? await authenticateCaller(deps, { token }) : null;
+        actor = token ? await authenticateWithStoredSession(deps, { token }) : null;
       } catch (e: unknown) {
         if (!(e instanceof AppError)) throw e;
       }

@@ -2,17 +2,19 @@
 import { useEffect, useState } from 'preact/hooks';
 import { get } from '../api.js';
 import { useConsole } from '../context.js';
-import { fill } from '../i18n.js';
 import type { AuditEntryView, Page } from '../types.js';
+import { listPageCount, listPageSize, Pager } from './pager.js';
 
 export function AuditTrail() {
   const { t } = useConsole();
   const [page, setPage] = useState(1);
   const [data, setData] = useState<Page<AuditEntryView> | null>(null);
   useEffect(() => {
-    void get<Page<AuditEntryView>>(`/api/audit/?page=${page}&page_size=20`).then(setData);
+    void get<Page<AuditEntryView>>(`/api/audit/?page=${page}&page_size=${listPageSize}`).then(
+      setData,
+    );
   }, [page]);
-  const pages = data ? Math.max(1, Math.ceil(data.count / 20)) : 1;
+  const pages = listPageCount(data?.count);
   return (
     <section aria-label={t.tabAudit}>
       <h2>{t.tabAudit}</h2>
@@ -45,15 +47,7 @@ export function AuditTrail() {
           </tbody>
         </table>
       )}
-      <div class="pager">
-        <button type="button" disabled={page <= 1} onClick={() => setPage(page - 1)}>
-          {t.previousPage}
-        </button>
-        <span>{fill(t.pageOf, { page, pages })}</span>
-        <button type="button" disabled={page >= pages} onClick={() => setPage(page + 1)}>
-          {t.nextPage}
-        </button>
-      </div>
+      <Pager page={page} pages={pages} onPage={setPage} />
     </section>
   );
 }

@@ -2,13 +2,12 @@
 import { useEffect, useState } from 'preact/hooks';
 import { call, get } from '../api.js';
 import { useConsole } from '../context.js';
-import { fill } from '../i18n.js';
 import { refusalOf, type Outcome } from '../outcome.js';
 import type { Page } from '../types.js';
 import type { Entity, Field } from './entities.js';
+import { listPageCount, listPageSize, Pager } from './pager.js';
 
 type Row = Record<string, unknown>;
-const pageSize = 20;
 
 function valueOf(row: Row | null, field: Field): string | boolean {
   const raw =
@@ -114,7 +113,7 @@ export function EntityTable({ entity, title }: { entity: Entity; title: string }
 
   useEffect(() => {
     const join = entity.path.includes('?') ? '&' : '?';
-    void get<Page<Row> | Row[]>(`${entity.path}${join}page=${page}&page_size=${pageSize}`).then(
+    void get<Page<Row> | Row[]>(`${entity.path}${join}page=${page}&page_size=${listPageSize}`).then(
       (body) =>
         setData(
           Array.isArray(body)
@@ -137,7 +136,7 @@ export function EntityTable({ entity, title }: { entity: Entity; title: string }
       setOutcome(refusalOf(t, e));
     }
   };
-  const pages = data ? Math.max(1, Math.ceil(data.count / pageSize)) : 1;
+  const pages = listPageCount(data?.count);
 
   return (
     <section aria-label={title}>
@@ -186,15 +185,7 @@ export function EntityTable({ entity, title }: { entity: Entity; title: string }
           </tbody>
         </table>
       )}
-      <div class="pager">
-        <button type="button" disabled={page <= 1} onClick={() => setPage(page - 1)}>
-          {t.previousPage}
-        </button>
-        <span>{fill(t.pageOf, { page, pages })}</span>
-        <button type="button" disabled={page >= pages} onClick={() => setPage(page + 1)}>
-          {t.nextPage}
-        </button>
-      </div>
+      <Pager page={page} pages={pages} onPage={setPage} />
     </section>
   );
 }

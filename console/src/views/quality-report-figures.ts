@@ -3,6 +3,7 @@
  * each chart's table columns, the series' looks (a colour, a marker and a fill per region, so
  * regions differ without colour too), locale formatting, and the API's refusals as sentences.
  */
+import { daysApart, utcMidnightOf } from '../../../lib/clock/calendar-days.js';
 import { ApiError } from '../api.js';
 import { fill, type Messages } from '../i18n.js';
 import { refusalOf } from '../outcome.js';
@@ -199,8 +200,6 @@ export function reportFormat(t: Messages) {
     year: 'numeric',
     timeZone: 'UTC',
   });
-  // A `YYYY-MM-DD` local day of the service, shown as that calendar day wherever the browser is.
-  const dayDate = (day: string) => new Date(`${day}T00:00:00Z`);
   return {
     value(value: number | null, format: Figure['format']): string {
       if (value === null) return t.reportNoData;
@@ -208,8 +207,9 @@ export function reportFormat(t: Messages) {
       if (format === 'percent') return share.format(value / 100);
       return decimal.format(value);
     },
-    shortDay: (day: string) => shortDay.format(dayDate(day)),
-    longDay: (day: string) => longDay.format(dayDate(day)),
+    // A local day of the service, shown as that calendar day wherever the browser is.
+    shortDay: (day: string) => shortDay.format(utcMidnightOf(day)),
+    longDay: (day: string) => longDay.format(utcMidnightOf(day)),
   };
 }
 
@@ -227,9 +227,6 @@ export function reportPath(range: ReportRange): string {
   const search = query.toString();
   return `/api/reports/dispatch-quality/${search ? `?${search}` : ''}`;
 }
-
-const daysApart = (from: string, to: string) =>
-  (Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000;
 
 /** The API's refusal of a report request as a sentence in the chosen language. */
 export function reportRefusal(t: Messages, e: unknown, asked: ReportRange, maxDays: number) {

@@ -51,7 +51,12 @@ export async function setDriverOnline(
   const view = await loadDriverView(deps.db.knex, driverId);
   if (!isOnline) {
     await deps.positionIndex.remove(driverId);
-  } else if (view.current_lat !== null && view.current_lon !== null && view.last_location_update) {
+    return view;
+  }
+  // Lifted even with no known position: else a driver who went offline before their first
+  // report would stay out of the index whatever they report next.
+  await deps.positionIndex.allowReports(driverId);
+  if (view.current_lat !== null && view.current_lon !== null && view.last_location_update) {
     // Searchable again at the last known point; the index's freshness cut-off still applies.
     await deps.positionIndex.upsert({
       driverId,

@@ -54,6 +54,11 @@ export interface DriverPositionIndex {
   removeIfNotNewer(driverId: number, recordedAt: Date): Promise<void>;
   /** The driver went offline (or away): out, and their reports stay out until an upsert. */
   remove(driverId: number): Promise<void>;
+  /**
+   * The driver is online again: their reports enter the index from now on (what `remove`
+   * barred), whether or not a position is known to upsert.
+   */
+  allowReports(driverId: number): Promise<void>;
   /** Drivers within the radius with a fresh position, nearest first (ties by id). */
   nearby(query: NearbyQuery): Promise<NearbyDriver[]>;
   /**
@@ -228,6 +233,10 @@ export function createRedisDriverPositionIndex(
 
     async remove(driverId) {
       noteOwnWrite((await store.remove(driverId, undefined, { markOffline: true })).streamId);
+    },
+
+    async allowReports(driverId) {
+      await store.clearOfflineMark(driverId);
     },
 
     async report(driverId, position) {

@@ -125,6 +125,8 @@ export interface PositionStore {
     ifRecordedAtOrBeforeMs?: number,
     options?: { markOffline?: boolean },
   ): Promise<WriteResult>;
+  /** Lifts the driver's offline mark, so their next report enters the index. */
+  clearOfflineMark(driverId: number): Promise<void>;
   snapshot(): Promise<PositionSnapshot>;
   /** The latest sequence number and its stream id, to check a mirror is caught up. */
   head(): Promise<{ seq: number; streamId: string }>;
@@ -184,6 +186,10 @@ export function createPositionStore(
         maxLength,
         removeOptions.markOffline ? '1' : '',
       ]),
+
+    async clearOfflineMark(driverId) {
+      await redis.srem(offlineKey, String(driverId));
+    },
 
     async snapshot() {
       const replies = await redis

@@ -267,6 +267,27 @@ describe('drivers', () => {
       expect(near.map((d) => d.driverId)).to.include(alpha.id);
     });
 
+    it('when a driver with no position yet goes offline and online again, then their next report is searchable', async () => {
+      const fresh = await createDriver(deps, 'atyrau_center', {
+        current_lat: null,
+        current_lon: null,
+      });
+      const token = await tokenFor(deps, fresh.user);
+      expect((await setOnline(token, fresh.driver.id, { is_online: false })).status).to.equal(200);
+      expect((await setOnline(token, fresh.driver.id, { is_online: true })).status).to.equal(200);
+      const report = await app.request('PATCH', `/api/drivers/${fresh.driver.id}/location/`, {
+        token,
+        body: center,
+      });
+      expect(report.status).to.equal(200);
+      const near = await deps.positionIndex.nearby({
+        ...center,
+        radiusMeters: 100,
+        freshSince: new Date(0),
+      });
+      expect(near.map((d) => d.driverId)).to.include(fresh.driver.id);
+    });
+
     it('when a free driver goes offline, then offline and out of the index', async () => {
       await app.request('PATCH', `/api/drivers/${beta.id}/location/`, {
         token: beta.token,

@@ -181,9 +181,7 @@ for (const policy of ['ranked', 'batch'] as const) {
     /**
      * A trip today, done before the story starts: the offline driver goes online without a
      * position (so no search finds them), the dispatcher assigns them the passenger's booking
-     * and staff drive it to completed. The driver stays online: going offline without a known
-     * position would leave them marked offline in the position index with no upsert to clear
-     * it, so their shift's reports would stay out of it (a lib/ gap, reported, not for here).
+     * and staff drive it to completed. The driver stays online for their shift.
      * Its last version is out on the fan-out channel before anyone of the story connects.
      */
     async function earlierTrip(

@@ -26,14 +26,14 @@ import {
 } from '../../db/repositories/outbox.repository.js';
 import { listenForNotifications } from '../../db/repositories/notifications.js';
 import type { Logger } from '../logger/logger.js';
-import { isJobName, jobDefinition } from '../jobs/registry.js';
+import { isJobName, jobDefinition, type JobName } from '../jobs/registry.js';
 import { withRequestId } from '../queue/job-envelope.js';
 import type { Queues } from '../queue/queues.js';
 import type { Clock } from '../clock/clock.js';
 import type { Config } from '../config/config.js';
 import { withTimeout } from '../process/with-timeout.js';
 import type { Redis } from '../redis/redis.js';
-import { directDelivery } from './direct-delivery.js';
+import { isDirectTopic, startDirectDeliveries } from './direct-delivery.js';
 
 export interface OutboxRelayOptions {
   batchSize?: number;
@@ -68,8 +68,8 @@ const publishTimeoutMs = 3000;
 /** A row no job definition accepts: publishing it again can never succeed. */
 class UnpublishableRowError extends Error {}
 
-async function publishRow(deps: RelayDeps, row: OutboxRow, now: Date): Promise<void> {
-  const { queues, config } = deps;
+/** The row's job, checked; throws UnpublishableRowError for a row no job accepts. */
+function checkedJob(row: OutboxRow) {
   if (!isJobName(row.topic)) throw new UnpublishableRowError(`unknown outbox topic ${row.topic}`);
   const job = jobDefinition(row.topic);
   try {
@@ -77,13 +77,29 @@ async function publishRow(deps: RelayDeps, row: OutboxRow, now: Date): Promise<v
   } catch (e: unknown) {
     throw new UnpublishableRowError(`bad payload: ${(e as Error).message}`);
   }
-  const delay = Math.max(0, new Date(row.available_at).getTime() - now.getTime());
-  const deliver = delay === 0 ? directDelivery(row.topic) : null;
-  if (deliver) {
+  return job;
+}
+
+const delayOf = (row: OutboxRow, now: Date) =>
+  Math.max(0, new Date(row.available_at).getTime() - now.getTime());
+
+/** Whether the relay delivers the row itself now (a realtime fan-out due now). */
+const deliversDirectly = (row: OutboxRow, now: Date): boolean =>
+  isJobName(row.topic) && isDirectTopic(row.topic) && delayOf(row, now) === 0;
+
+async function publishRow(
+  deps: RelayDeps,
+  row: OutboxRow,
+  now: Date,
+  delivery: Promise<unknown> | null,
+): Promise<void> {
+  const { queues, config } = deps;
+  const job = checkedJob(row);
+  if (delivery) {
     // Delivered here, inside the claim: the row is marked published only after the gated
     // PUBLISH. On any failure the topic's job takes over (its retries never give up).
     try {
-      await withTimeout(publishTimeoutMs, 'direct delivery', () => deliver(deps, row.payload));
+      await withTimeout(publishTimeoutMs, 'direct delivery', () => delivery);
       return;
     } catch (e: unknown) {
       const err = e instanceof Error ? e.message : String(e);
@@ -98,9 +114,37 @@ async function publishRow(deps: RelayDeps, row: OutboxRow, now: Date): Promise<v
     queues[job.queue].add(row.topic, data, {
       ...job.retry(config),
       jobId: outboxJobId(row),
-      delay,
+      delay: delayOf(row, now),
     }),
   );
+}
+
+/**
+ * The direct deliveries of a batch, started together (their reads shared): one per row, null
+ * for a row that goes through its queue (or is unpublishable: publishRow says so).
+ */
+function startBatchDeliveries(
+  deps: RelayDeps,
+  rows: OutboxRow[],
+  now: Date,
+): (Promise<unknown> | null)[] {
+  const direct = rows.flatMap((row, i) => {
+    if (!deliversDirectly(row, now)) return [];
+    try {
+      checkedJob(row);
+    } catch {
+      return [];
+    }
+    return [{ i, row: { topic: row.topic as JobName, payload: row.payload } }];
+  });
+  const started = startDirectDeliveries(
+    deps,
+    direct.map((d) => d.row),
+  );
+  // Settled by publishRow; until then a failure must not count as unhandled.
+  for (const delivery of started) delivery.catch(() => undefined);
+  const byRow = new Map(direct.map((d, k) => [d.i, started[k]!]));
+  return rows.map((_, i) => byRow.get(i) ?? null);
 }
 
 /** Whether Redis answers at all: tells a row's own fault from an outage. */
@@ -123,7 +167,10 @@ async function publishBatch(
     // All adds (and direct deliveries) are issued at once and travel pipelined on the Redis
     // connections, in row order: one round trip's wait per batch instead of one per row.
     const now = deps.clock.now();
-    const results = await Promise.allSettled(rows.map((row) => publishRow(deps, row, now)));
+    const deliveries = startBatchDeliveries(deps, rows, now);
+    const results = await Promise.allSettled(
+      rows.map((row, i) => publishRow(deps, row, now, deliveries[i] ?? null)),
+    );
     const published = rows.filter((_, i) => results[i]!.status === 'fulfilled').map((r) => r.id);
     const failures = rows.flatMap((row, i) => {
       const result = results[i]!;

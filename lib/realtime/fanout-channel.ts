@@ -93,6 +93,18 @@ export async function lastEmittedOrderVersion(
   return raw === null ? null : Number(raw);
 }
 
+/** The last version emitted for each order (null where none is recorded), in one MGET. */
+export async function lastEmittedOrderVersions(
+  redis: Redis,
+  prefix: string,
+  orderIds: readonly string[],
+): Promise<(number | null)[]> {
+  if (orderIds.length === 0) return [];
+  // One hash-tag group: a single slot on a cluster too.
+  const raws = await redis.mget(...orderIds.map((id) => orderGateKey(prefix, id)));
+  return raws.map((raw) => (raw === null ? null : Number(raw)));
+}
+
 /** The scripts' text, with the deployment's publish command (`PUBLISH` or `SPUBLISH`). */
 const gatedPublishScript = (publish: string) => `
 local last = tonumber(redis.call('GET', KEYS[1]) or ARGV[1])

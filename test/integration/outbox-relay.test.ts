@@ -196,6 +196,32 @@ describe('outbox relay', () => {
       expect(await queuedRealtimeJobs()).to.equal(0);
     });
 
+    it('when one batch holds changes of several orders, one moved twice, then each version is published once, in order', async () => {
+      // Committed before any relay runs: the first claim takes them all as one batch.
+      const ids = [await committedChange(), await committedChange(), await committedChange()];
+      await deps.db.transaction((trx) =>
+        transitionOrder(
+          trx,
+          { orderId: ids[1]!, to: 'cancelled', actor: systemActor, reason: 'test' },
+          deps.clock.now(),
+          deps.config.dispatch,
+        ),
+      );
+      expect(await unpublished()).to.equal(4);
+      await start();
+      await pollUntil(async () => (await unpublished()) === 0, 5000, 'the rows marked');
+      await pollUntil(() => published.length >= 4, 5000, 'the publications');
+      const of = (id: string) => published.filter((p) => p.orderId === id).map((p) => p.version);
+      expect(of(ids[0]!)).to.deep.equal([2]);
+      expect(of(ids[1]!)).to.deep.equal([2, 3]);
+      expect(of(ids[2]!)).to.deep.equal([2]);
+      // A later change through the same path: a duplicate of the batch would have shown by now.
+      const later = await committedChange();
+      await pollUntil(() => published.some((p) => p.orderId === later), 5000, 'the later one');
+      expect(published).to.have.length(5);
+      expect(await queuedRealtimeJobs()).to.equal(0);
+    });
+
     it('when the direct delivery fails, then the change goes to the realtime queue and its job delivers it once', async () => {
       // The relay's own Redis client is dead while BullMQ's answers: the delivery fails, the add works.
       const deadRedis = createRedis({

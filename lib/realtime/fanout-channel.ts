@@ -63,14 +63,23 @@ export async function publishFanout(
 
 /**
  * Listens to the fan-out channel on a connection of its own (re-subscribed by itself after a
- * reconnect or a failover); `onMessage` gets each raw message in Redis' order.
+ * reconnect or a failover); `onMessage` gets each raw message in Redis' order, and
+ * `onResubscribed` is called when the channel is live again after a reconnect (what was
+ * published meanwhile never reached this subscriber).
  */
 export function subscribeFanout(
   settings: RedisSettings,
   onMessage: (raw: string) => void,
   onError?: (e: unknown) => void,
+  onResubscribed?: () => void,
 ): ChannelSubscription {
-  return subscribeChannel(settings, fanoutChannel(settings.prefix), onMessage, onError);
+  return subscribeChannel(
+    settings,
+    fanoutChannel(settings.prefix),
+    onMessage,
+    onError,
+    onResubscribed,
+  );
 }
 
 export function parseFanoutMessage(raw: string): FanoutMessage | null {

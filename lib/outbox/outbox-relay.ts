@@ -11,6 +11,10 @@
  * order: no job depends on another's order (each stands alone), and realtime deliveries are
  * put in version order by their gate, whatever order they run in.
  *
+ * Each lane claims on a PostgreSQL connection of its own, outside the pool
+ * (db/repositories/outbox-claims.ts): a claim never queues behind the deliveries' reads or
+ * other jobs for a pooled connection, and BEGIN and COMMIT ride with the claim and the mark.
+ *
  * A row that cannot be published never blocks the rows behind it: each row of a batch stands
  * alone. A failure while Redis answers is the row's own and uses one of its attempts; after
  * OUTBOX_MAX_ATTEMPTS (or at once, for a row no job definition accepts) it is dead-lettered:
@@ -19,21 +23,19 @@
  */
 import type { Database } from '../../db/database.js';
 import {
-  claimUnpublishedOutbox,
-  markOutboxPublished,
-  recordOutboxFailure,
-  type OutboxRow,
-} from '../../db/repositories/outbox.repository.js';
+  openOutboxClaimConnection,
+  type OutboxClaimConnection,
+} from '../../db/repositories/outbox-claims.js';
 import { listenForNotifications } from '../../db/repositories/notifications.js';
 import type { Logger } from '../logger/logger.js';
-import { isJobName, jobDefinition, type JobName } from '../jobs/registry.js';
-import { withRequestId } from '../queue/job-envelope.js';
 import type { Queues } from '../queue/queues.js';
 import type { Clock } from '../clock/clock.js';
 import type { Config } from '../config/config.js';
 import { withTimeout } from '../process/with-timeout.js';
 import type { Redis } from '../redis/redis.js';
-import { isDirectTopic, startDirectDeliveries } from './direct-delivery.js';
+import { publishRow, startBatchDeliveries, UnpublishableRowError } from './publish-row.js';
+
+export { outboxJobId } from './publish-row.js';
 
 export interface OutboxRelayOptions {
   batchSize?: number;
@@ -60,93 +62,6 @@ interface RelayDeps {
   redis: Redis;
 }
 
-export const outboxJobId = (row: Pick<OutboxRow, 'id' | 'job_id'>): string =>
-  row.job_id ?? `outbox-${row.id}`;
-
-const publishTimeoutMs = 3000;
-
-/** A row no job definition accepts: publishing it again can never succeed. */
-class UnpublishableRowError extends Error {}
-
-/** The row's job, checked; throws UnpublishableRowError for a row no job accepts. */
-function checkedJob(row: OutboxRow) {
-  if (!isJobName(row.topic)) throw new UnpublishableRowError(`unknown outbox topic ${row.topic}`);
-  const job = jobDefinition(row.topic);
-  try {
-    job.schema.validateSync(row.payload);
-  } catch (e: unknown) {
-    throw new UnpublishableRowError(`bad payload: ${(e as Error).message}`);
-  }
-  return job;
-}
-
-const delayOf = (row: OutboxRow, now: Date) =>
-  Math.max(0, new Date(row.available_at).getTime() - now.getTime());
-
-/** Whether the relay delivers the row itself now (a realtime fan-out due now). */
-const deliversDirectly = (row: OutboxRow, now: Date): boolean =>
-  isJobName(row.topic) && isDirectTopic(row.topic) && delayOf(row, now) === 0;
-
-async function publishRow(
-  deps: RelayDeps,
-  row: OutboxRow,
-  now: Date,
-  delivery: Promise<unknown> | null,
-): Promise<void> {
-  const { queues, config } = deps;
-  const job = checkedJob(row);
-  if (delivery) {
-    // Delivered here, inside the claim: the row is marked published only after the gated
-    // PUBLISH. On any failure the topic's job takes over (its retries never give up).
-    try {
-      await withTimeout(publishTimeoutMs, 'direct delivery', () => delivery);
-      return;
-    } catch (e: unknown) {
-      const err = e instanceof Error ? e.message : String(e);
-      deps.logger.warn({ outboxId: row.id, topic: row.topic, err }, 'direct delivery failed');
-    }
-  }
-  // The causing request's id rides along as the job envelope's `request_id` (logs only).
-  const data = withRequestId(row.payload, row.request_id);
-  // Redis down: do not hold the row locks while BullMQ waits to reconnect. A late add that
-  // still lands is deduplicated by its job id when the row is published again.
-  await withTimeout(publishTimeoutMs, 'queue add', () =>
-    queues[job.queue].add(row.topic, data, {
-      ...job.retry(config),
-      jobId: outboxJobId(row),
-      delay: delayOf(row, now),
-    }),
-  );
-}
-
-/**
- * The direct deliveries of a batch, started together (their reads shared): one per row, null
- * for a row that goes through its queue (or is unpublishable: publishRow says so).
- */
-function startBatchDeliveries(
-  deps: RelayDeps,
-  rows: OutboxRow[],
-  now: Date,
-): (Promise<unknown> | null)[] {
-  const direct = rows.flatMap((row, i) => {
-    if (!deliversDirectly(row, now)) return [];
-    try {
-      checkedJob(row);
-    } catch {
-      return [];
-    }
-    return [{ i, row: { topic: row.topic as JobName, payload: row.payload } }];
-  });
-  const started = startDirectDeliveries(
-    deps,
-    direct.map((d) => d.row),
-  );
-  // Settled by publishRow; until then a failure must not count as unhandled.
-  for (const delivery of started) delivery.catch(() => undefined);
-  const byRow = new Map(direct.map((d, k) => [d.i, started[k]!]));
-  return rows.map((_, i) => byRow.get(i) ?? null);
-}
-
 /** Whether Redis answers at all: tells a row's own fault from an outage. */
 async function redisAnswers(queues: Queues): Promise<boolean> {
   try {
@@ -157,13 +72,15 @@ async function redisAnswers(queues: Queues): Promise<boolean> {
   }
 }
 
-/** Publishes one batch inside a transaction: how many rows it claimed and published. */
+/** Publishes one batch inside a claim transaction: how many rows it claimed and published. */
 async function publishBatch(
   deps: RelayDeps,
+  connection: OutboxClaimConnection,
   batchSize: number,
 ): Promise<{ claimed: number; published: number }> {
-  return deps.db.transaction(async (trx) => {
-    const rows = await claimUnpublishedOutbox(trx, batchSize);
+  const batch = await connection.claim(batchSize);
+  try {
+    const rows = batch.rows;
     // All adds (and direct deliveries) are issued at once and travel pipelined on the Redis
     // connections, in row order: one round trip's wait per batch instead of one per row.
     const now = deps.clock.now();
@@ -181,7 +98,7 @@ async function publishBatch(
       for (const { row, error } of failures) {
         const message = error instanceof Error ? error.message : String(error);
         const deadNow = error instanceof UnpublishableRowError;
-        const { deadLettered } = await recordOutboxFailure(trx, row.id, message, {
+        const deadLettered = await batch.recordFailure(row.id, message, {
           counts: redisUp || deadNow,
           maxAttempts: deps.config.outbox.maxAttempts,
           deadNow,
@@ -191,9 +108,12 @@ async function publishBatch(
         else deps.logger.warn({ ...fields, redisUp }, 'outbox publish failed');
       }
     }
-    await markOutboxPublished(trx, published);
+    await batch.commit(published);
     return { claimed: rows.length, published: published.length };
-  });
+  } catch (e: unknown) {
+    await batch.rollback();
+    throw e;
+  }
 }
 
 export async function startOutboxRelay(
@@ -204,20 +124,31 @@ export async function startOutboxRelay(
   const sweepIntervalMs = options.sweepIntervalMs ?? 2000;
   // Batches claimed at once (SKIP LOCKED keeps them disjoint): a notification that arrives
   // while a batch is still delivering starts the next batch at once instead of queueing
-  // behind it. Each lane holds a connection for its claim; the deliveries need the others.
+  // behind it. Each lane claims on a connection of its own (outside the pool); a batch's
+  // deliveries read with 2 pooled connections, so the pool bounds the lanes.
   const lanes =
     options.lanes ?? Math.max(1, Math.min(4, Math.floor(deps.config.databasePoolMax / 3)));
+  const idleConnections: OutboxClaimConnection[] = [];
+  const allConnections: OutboxClaimConnection[] = [];
+  const takeConnection = () => {
+    const idle = idleConnections.pop();
+    if (idle) return idle;
+    const opened = openOutboxClaimConnection(deps.db.knex, deps.databaseUrl);
+    allConnections.push(opened);
+    return opened;
+  };
   let stopped = false;
   const running = new Set<Promise<number>>();
   let again = false;
 
   const runLane = (): Promise<number> => {
+    const connection = takeConnection();
     const lane = (async () => {
       let total = 0;
       do {
         again = false;
         for (;;) {
-          const batch = await publishBatch(deps, batchSize);
+          const batch = await publishBatch(deps, connection, batchSize);
           total += batch.published;
           // A short batch is the end; one that published nothing means Redis is away (the
           // sweep tries again), never a row stuck in front of the others.
@@ -226,6 +157,7 @@ export async function startOutboxRelay(
       } while (again && !stopped);
       return total;
     })().finally(() => {
+      idleConnections.push(connection);
       running.delete(lane);
     });
     running.add(lane);
@@ -263,6 +195,7 @@ export async function startOutboxRelay(
       clearInterval(sweep);
       await listener.close();
       await Promise.all([...running].map((lane) => lane.catch(() => 0)));
+      await Promise.all(allConnections.map((connection) => connection.close()));
     },
   };
 }

@@ -74,6 +74,8 @@ function applyAction(io: RealtimeIo, action: FanoutAction): void {
 /** Other connections of this node that take the same actions (the plain WebSocket routes). */
 export interface FanoutTarget {
   apply(action: FanoutAction): void;
+  /** The channel is back after a loss: bring the connections up to date by themselves. */
+  resync(): void;
 }
 
 export async function startFanoutSubscriber(
@@ -81,7 +83,7 @@ export async function startFanoutSubscriber(
   deps: Pick<AppDeps, 'config' | 'logger'>,
   others: FanoutTarget[] = [],
 ): Promise<FanoutSubscriber> {
-  const subscription = subscribeFanout(deps.config.redis, (raw: string) => {
+  const onMessage = (raw: string) => {
     const message = parseFanoutMessage(raw);
     if (!message) {
       deps.logger.warn('unreadable realtime fan-out message ignored');
@@ -91,7 +93,16 @@ export async function startFanoutSubscriber(
       applyAction(io, action);
       for (const target of others) target.apply(action);
     }
-  });
+  };
+  // Back after a loss (a Redis restart): whatever was published meanwhile reached none of
+  // this node's connections, and the version gate will not send it again. Sockets are told
+  // to re-subscribe (the snapshot covers the gap); plain connections are re-sent theirs.
+  const onResubscribed = () => {
+    deps.logger.warn("fan-out channel back after a loss; telling this node's clients to resync");
+    io.local.emit('resync', { reason: 'fanout_reconnected' });
+    for (const target of others) target.resync();
+  };
+  const subscription = subscribeFanout(deps.config.redis, onMessage, undefined, onResubscribed);
   await subscription.ready;
   return { close: () => subscription.close() };
 }

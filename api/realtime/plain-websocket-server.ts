@@ -45,6 +45,11 @@ interface PlainConnection {
 export interface PlainWebSocketServer {
   /** Runs one fan-out action on this node's connections. */
   apply(action: FanoutAction): void;
+  /**
+   * The fan-out channel is back after a loss: each order stream is re-sent the order's
+   * snapshot when it is newer than what the stream holds (a party stream has none to send).
+   */
+  resync(): void;
   /** The connections as the session sweep checks them. */
   list(): ConnectedSocket[];
   /** Closes the given connections: their login no longer holds. */
@@ -207,8 +212,24 @@ export function createPlainWebSocketServer(
     }
   };
 
+  const resync = () => {
+    for (const connection of connections.values()) {
+      // A connection still sending its first snapshot reads the order after this anyway.
+      if (connection.route.kind !== 'orders' || connection.backlog) continue;
+      const { actor, route, locale } = connection;
+      followPlainRoute(deps, actor, { route, locale, join: () => undefined })
+        .then((snapshot) => {
+          if (!snapshot || !connection.gate.admit('order_update', snapshot)) return;
+          connection.gate.holdSnapshot(snapshot.id, snapshot.version);
+          send(connection, 'order_update', snapshot);
+        })
+        .catch((e: unknown) => deps.logger.debug({ err: e }, 'plain websocket resync skipped'));
+    }
+  };
+
   return {
     apply,
+    resync,
     list: () =>
       [...connections.values()].map((c) => ({ id: c.id, token: c.token, actor: c.actor })),
     drop: (ids) => {

@@ -78,6 +78,14 @@ export async function findOrderWithParties(db: Db, id: string): Promise<OrderRow
   return OrderModel.query(db).findById(id).withGraphJoined(orderGraph);
 }
 
+/** The orders with their parties (as findOrderWithParties), in one query; missing ids omitted. */
+export async function findOrdersWithParties(db: Db, ids: readonly string[]): Promise<OrderRow[]> {
+  if (ids.length === 0) return [];
+  return OrderModel.query(db)
+    .whereIn('orders.id', [...new Set(ids)])
+    .withGraphJoined(orderGraph);
+}
+
 export type OrderInsert = Pick<
   OrderModel,
   | 'id'

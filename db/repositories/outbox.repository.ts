@@ -38,43 +38,63 @@ export async function insertOutboxMessages(db: Db, messages: OutboxInsert[]): Pr
   );
 }
 
-/** Locks a batch of owed rows for this relay; others skip them (SKIP LOCKED). */
-export async function claimUnpublishedOutbox(db: Db, limit: number): Promise<OutboxRow[]> {
-  return db('outbox_messages')
+/** The claim of a batch of owed rows (locked for this relay; others skip them). */
+export const claimOutboxQuery = (db: Db, limit: number) =>
+  db('outbox_messages')
     .select('id', 'topic', 'payload', 'job_id', 'available_at', 'attempts', 'request_id')
     .whereNull('published_at')
     .whereNull('dead_lettered_at')
     .orderBy('id')
     .limit(limit)
     .forUpdate()
-    .skipLocked() as Promise<OutboxRow[]>;
+    .skipLocked();
+
+/** Locks a batch of owed rows for this relay; others skip them (SKIP LOCKED). */
+export async function claimUnpublishedOutbox(db: Db, limit: number): Promise<OutboxRow[]> {
+  return claimOutboxQuery(db, limit) as Promise<OutboxRow[]>;
 }
+
+export const markPublishedQuery = (db: Db, ids: number[]) =>
+  db('outbox_messages').whereIn('id', ids).update({ published_at: db.fn.now() });
 
 export async function markOutboxPublished(db: Db, ids: number[]): Promise<void> {
   if (ids.length === 0) return;
-  await db('outbox_messages').whereIn('id', ids).update({ published_at: db.fn.now() });
+  await markPublishedQuery(db, ids);
 }
 
 /**
  * Records a failed publication. `counts`: the failure was the row's own (Redis answered), so
  * it uses an attempt; at `maxAttempts`, or when `deadNow`, the row is dead-lettered.
  */
-export async function recordOutboxFailure(
-  db: Db,
-  id: number,
-  error: string,
-  rule: { counts: boolean; maxAttempts: number; deadNow?: boolean },
-): Promise<{ deadLettered: boolean }> {
+export interface OutboxFailureRule {
+  counts: boolean;
+  maxAttempts: number;
+  deadNow?: boolean;
+}
+
+/** The UPDATE behind recordOutboxFailure (returns `dead_lettered_at`). */
+export function outboxFailureQuery(db: Db, id: number, error: string, rule: OutboxFailureRule) {
   const attempts = rule.counts ? db.raw('attempts + 1') : db.raw('attempts');
   const dies = rule.deadNow
     ? db.raw('now()')
     : rule.counts
       ? db.raw('CASE WHEN attempts + 1 >= ? THEN now() END', [rule.maxAttempts])
       : null;
-  const rows: { dead_lettered_at: Date | null }[] = await db('outbox_messages')
+  return db('outbox_messages')
     .where({ id })
     .update({ attempts, last_error: error.slice(0, 500), dead_lettered_at: dies })
     .returning('dead_lettered_at');
+}
+
+export async function recordOutboxFailure(
+  db: Db,
+  id: number,
+  error: string,
+  rule: OutboxFailureRule,
+): Promise<{ deadLettered: boolean }> {
+  const rows = (await outboxFailureQuery(db, id, error, rule)) as {
+    dead_lettered_at: Date | null;
+  }[];
   return { deadLettered: Boolean(rows[0]?.dead_lettered_at) };
 }
 

@@ -36,6 +36,17 @@ export async function listOrderEventsBetween(
     .orderBy('version');
 }
 
+/** Every event of these orders, in one query: by order, oldest first. */
+export async function listEventsOfOrders(
+  db: Db,
+  orderIds: readonly string[],
+): Promise<OrderEventRow[]> {
+  if (orderIds.length === 0) return [];
+  return OrderEventModel.query(db)
+    .whereIn('order_id', [...new Set(orderIds)])
+    .orderBy(['order_id', 'version']);
+}
+
 export interface DriverActiveOrder {
   id: string;
   passenger_id: number;

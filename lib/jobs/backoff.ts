@@ -1,12 +1,12 @@
 /** Backoff types our job definitions may name beyond BullMQ's own (fixed, exponential). */
 import type { BackoffStrategy } from 'bullmq';
-import { cappedExponential } from './realtime-delivery.js';
+import { cappedExponentialRetryBackoff } from './realtime-delivery.js';
 
-/** Longest wait between two tries of a capped-exponential job. */
+/** Longest wait between two tries of a job with the capped exponential retry backoff. */
 export const backoffCapMs = 2000;
 
 export const jobBackoffStrategy: BackoffStrategy = (attemptsMade, type, _err, job) => {
-  if (type !== cappedExponential) return 0;
+  if (type !== cappedExponentialRetryBackoff) return 0;
   const base =
     typeof job?.opts.backoff === 'object'
       ? (job.opts.backoff.delay ?? 200)

@@ -6,10 +6,14 @@
  */
 import type { JobRetryPolicy } from './job-definition.js';
 
-/** BullMQ backoff type handled by the workers' backoff strategy (lib/jobs/backoff.ts). */
-export const cappedExponential = 'capped-exponential';
+/**
+ * The BullMQ backoff type of a retry backoff that doubles from the job's `delay` up to a cap
+ * (computed by the workers' backoff strategy, lib/jobs/backoff.ts). The string is stored in
+ * queued jobs' options: keep it as it is.
+ */
+export const cappedExponentialRetryBackoff = 'capped-exponential';
 
 export const realtimeDeliveryRetry = (): JobRetryPolicy => ({
   attempts: 1_000_000,
-  backoff: { type: cappedExponential, delay: 200 },
+  backoff: { type: cappedExponentialRetryBackoff, delay: 200 },
 });

@@ -5,6 +5,9 @@
  * published only once the gated PUBLISH is done. A crash in between leaves the row owed and
  * the next claim publishes nothing twice.
  *
+ * A claimed batch is delivered together: its order changes share one round of reads
+ * (lib/realtime/fan-out-order-change.ts), so a batch of n rows costs 2 pooled queries, not 2n.
+ *
  * When a direct delivery fails (a slow read, a timeout) the relay hands the row to the
  * `realtime` queue as the topic's job instead, whose retry policy (lib/jobs/realtime-delivery.ts)
  * keeps trying practically for ever; the worker process consumes that queue. With Redis away
@@ -13,18 +16,43 @@
 import type { AppDeps } from '../deps.js';
 import { parseJobPayload, type JobName } from '../jobs/registry.js';
 import { fanOutOfferChange } from '../realtime/fan-out-offer-change.js';
-import { fanOutOrderChange } from '../realtime/fan-out-order-change.js';
+import { fanOutOrderChanges } from '../realtime/fan-out-order-change.js';
 
 export type DeliveryDeps = Pick<AppDeps, 'db' | 'redis' | 'config' | 'clock'>;
 
-type Delivery = (deps: DeliveryDeps, payload: unknown) => Promise<unknown>;
+/** A row's payload (validated by the relay against its topic's schema). */
+export interface DirectRow {
+  topic: JobName;
+  payload: unknown;
+}
 
-const deliveries: Partial<Record<JobName, Delivery>> = {
-  'realtime.order-changed': (deps, payload) =>
-    fanOutOrderChange(deps, parseJobPayload('realtime.order-changed', payload)),
-  'realtime.offer-changed': (deps, payload) =>
-    fanOutOfferChange(deps, parseJobPayload('realtime.offer-changed', payload)),
-};
+/** Whether the relay delivers this topic itself (rather than through its queue). */
+export const isDirectTopic = (topic: JobName): boolean =>
+  topic === 'realtime.order-changed' || topic === 'realtime.offer-changed';
 
-/** The relay's own delivery of this topic, or null when it goes through its queue. */
-export const directDelivery = (topic: JobName): Delivery | null => deliveries[topic] ?? null;
+/**
+ * Starts the deliveries of these rows (each of a direct topic) together: one promise per row,
+ * in row order, each settling on its own.
+ */
+export function startDirectDeliveries(deps: DeliveryDeps, rows: DirectRow[]): Promise<unknown>[] {
+  const orderRows = rows.flatMap((row, i) =>
+    row.topic === 'realtime.order-changed'
+      ? [{ i, change: parseJobPayload('realtime.order-changed', row.payload) }]
+      : [],
+  );
+  const orderDeliveries = fanOutOrderChanges(
+    deps,
+    orderRows.map((r) => r.change),
+  );
+  const byRow = new Map<number, Promise<unknown>>(
+    orderRows.map((r, k) => [r.i, orderDeliveries[k]!]),
+  );
+  return rows.map((row, i) => {
+    const order = byRow.get(i);
+    if (order) return order;
+    if (row.topic === 'realtime.offer-changed') {
+      return fanOutOfferChange(deps, parseJobPayload('realtime.offer-changed', row.payload));
+    }
+    return Promise.reject(new Error(`${row.topic} is not delivered directly`));
+  });
+}

@@ -11,6 +11,10 @@
  * order: no job depends on another's order (each stands alone), and realtime deliveries are
  * put in version order by their gate, whatever order they run in.
  *
+ * Each lane claims on a PostgreSQL connection of its own, outside the pool
+ * (db/repositories/outbox-claims.ts): a claim never queues behind the deliveries' reads or
+ * other jobs for a pooled connection, and BEGIN and COMMIT ride with the claim and the mark.
+ *
  * A row that cannot be published never blocks the rows behind it: each row of a batch stands
  * alone. A failure while Redis answers is the row's own and uses one of its attempts; after
  * OUTBOX_MAX_ATTEMPTS (or at once, for a row no job definition accepts) it is dead-lettered:
@@ -19,21 +23,19 @@
  */
 import type { Database } from '../../db/database.js';
 import {
-  claimUnpublishedOutbox,
-  markOutboxPublished,
-  recordOutboxFailure,
-  type OutboxRow,
-} from '../../db/repositories/outbox.repository.js';
+  openOutboxClaimConnection,
+  type OutboxClaimConnection,
+} from '../../db/repositories/outbox-claims.js';
 import { listenForNotifications } from '../../db/repositories/notifications.js';
 import type { Logger } from '../logger/logger.js';
-import { isJobName, jobDefinition } from '../jobs/registry.js';
-import { withRequestId } from '../queue/job-envelope.js';
 import type { Queues } from '../queue/queues.js';
 import type { Clock } from '../clock/clock.js';
 import type { Config } from '../config/config.js';
 import { withTimeout } from '../process/with-timeout.js';
 import type { Redis } from '../redis/redis.js';
-import { directDelivery } from './direct-delivery.js';
+import { publishRow, startBatchDeliveries, UnpublishableRowError } from './publish-row.js';
+
+export { outboxJobId } from './publish-row.js';
 
 export interface OutboxRelayOptions {
   batchSize?: number;
@@ -60,49 +62,6 @@ interface RelayDeps {
   redis: Redis;
 }
 
-export const outboxJobId = (row: Pick<OutboxRow, 'id' | 'job_id'>): string =>
-  row.job_id ?? `outbox-${row.id}`;
-
-const publishTimeoutMs = 3000;
-
-/** A row no job definition accepts: publishing it again can never succeed. */
-class UnpublishableRowError extends Error {}
-
-async function publishRow(deps: RelayDeps, row: OutboxRow, now: Date): Promise<void> {
-  const { queues, config } = deps;
-  if (!isJobName(row.topic)) throw new UnpublishableRowError(`unknown outbox topic ${row.topic}`);
-  const job = jobDefinition(row.topic);
-  try {
-    job.schema.validateSync(row.payload);
-  } catch (e: unknown) {
-    throw new UnpublishableRowError(`bad payload: ${(e as Error).message}`);
-  }
-  const delay = Math.max(0, new Date(row.available_at).getTime() - now.getTime());
-  const deliver = delay === 0 ? directDelivery(row.topic) : null;
-  if (deliver) {
-    // Delivered here, inside the claim: the row is marked published only after the gated
-    // PUBLISH. On any failure the topic's job takes over (its retries never give up).
-    try {
-      await withTimeout(publishTimeoutMs, 'direct delivery', () => deliver(deps, row.payload));
-      return;
-    } catch (e: unknown) {
-      const err = e instanceof Error ? e.message : String(e);
-      deps.logger.warn({ outboxId: row.id, topic: row.topic, err }, 'direct delivery failed');
-    }
-  }
-  // The causing request's id rides along as the job envelope's `request_id` (logs only).
-  const data = withRequestId(row.payload, row.request_id);
-  // Redis down: do not hold the row locks while BullMQ waits to reconnect. A late add that
-  // still lands is deduplicated by its job id when the row is published again.
-  await withTimeout(publishTimeoutMs, 'queue add', () =>
-    queues[job.queue].add(row.topic, data, {
-      ...job.retry(config),
-      jobId: outboxJobId(row),
-      delay,
-    }),
-  );
-}
-
 /** Whether Redis answers at all: tells a row's own fault from an outage. */
 async function redisAnswers(queues: Queues): Promise<boolean> {
   try {
@@ -113,17 +72,22 @@ async function redisAnswers(queues: Queues): Promise<boolean> {
   }
 }
 
-/** Publishes one batch inside a transaction: how many rows it claimed and published. */
+/** Publishes one batch inside a claim transaction: how many rows it claimed and published. */
 async function publishBatch(
   deps: RelayDeps,
+  connection: OutboxClaimConnection,
   batchSize: number,
 ): Promise<{ claimed: number; published: number }> {
-  return deps.db.transaction(async (trx) => {
-    const rows = await claimUnpublishedOutbox(trx, batchSize);
+  const batch = await connection.claim(batchSize);
+  try {
+    const rows = batch.rows;
     // All adds (and direct deliveries) are issued at once and travel pipelined on the Redis
     // connections, in row order: one round trip's wait per batch instead of one per row.
     const now = deps.clock.now();
-    const results = await Promise.allSettled(rows.map((row) => publishRow(deps, row, now)));
+    const deliveries = startBatchDeliveries(deps, rows, now);
+    const results = await Promise.allSettled(
+      rows.map((row, i) => publishRow(deps, row, now, deliveries[i] ?? null)),
+    );
     const published = rows.filter((_, i) => results[i]!.status === 'fulfilled').map((r) => r.id);
     const failures = rows.flatMap((row, i) => {
       const result = results[i]!;
@@ -134,7 +98,7 @@ async function publishBatch(
       for (const { row, error } of failures) {
         const message = error instanceof Error ? error.message : String(error);
         const deadNow = error instanceof UnpublishableRowError;
-        const { deadLettered } = await recordOutboxFailure(trx, row.id, message, {
+        const deadLettered = await batch.recordFailure(row.id, message, {
           counts: redisUp || deadNow,
           maxAttempts: deps.config.outbox.maxAttempts,
           deadNow,
@@ -144,9 +108,12 @@ async function publishBatch(
         else deps.logger.warn({ ...fields, redisUp }, 'outbox publish failed');
       }
     }
-    await markOutboxPublished(trx, published);
+    await batch.commit(published);
     return { claimed: rows.length, published: published.length };
-  });
+  } catch (e: unknown) {
+    await batch.rollback();
+    throw e;
+  }
 }
 
 export async function startOutboxRelay(
@@ -157,20 +124,31 @@ export async function startOutboxRelay(
   const sweepIntervalMs = options.sweepIntervalMs ?? 2000;
   // Batches claimed at once (SKIP LOCKED keeps them disjoint): a notification that arrives
   // while a batch is still delivering starts the next batch at once instead of queueing
-  // behind it. Each lane holds a connection for its claim; the deliveries need the others.
+  // behind it. Each lane claims on a connection of its own (outside the pool); a batch's
+  // deliveries read with 2 pooled connections, so the pool bounds the lanes.
   const lanes =
     options.lanes ?? Math.max(1, Math.min(4, Math.floor(deps.config.databasePoolMax / 3)));
+  const idleConnections: OutboxClaimConnection[] = [];
+  const allConnections: OutboxClaimConnection[] = [];
+  const takeConnection = () => {
+    const idle = idleConnections.pop();
+    if (idle) return idle;
+    const opened = openOutboxClaimConnection(deps.db.knex, deps.databaseUrl);
+    allConnections.push(opened);
+    return opened;
+  };
   let stopped = false;
   const running = new Set<Promise<number>>();
   let again = false;
 
   const runLane = (): Promise<number> => {
+    const connection = takeConnection();
     const lane = (async () => {
       let total = 0;
       do {
         again = false;
         for (;;) {
-          const batch = await publishBatch(deps, batchSize);
+          const batch = await publishBatch(deps, connection, batchSize);
           total += batch.published;
           // A short batch is the end; one that published nothing means Redis is away (the
           // sweep tries again), never a row stuck in front of the others.
@@ -179,6 +157,7 @@ export async function startOutboxRelay(
       } while (again && !stopped);
       return total;
     })().finally(() => {
+      idleConnections.push(connection);
       running.delete(lane);
     });
     running.add(lane);
@@ -216,6 +195,7 @@ export async function startOutboxRelay(
       clearInterval(sweep);
       await listener.close();
       await Promise.all([...running].map((lane) => lane.catch(() => 0)));
+      await Promise.all(allConnections.map((connection) => connection.close()));
     },
   };
 }

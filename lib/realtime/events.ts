@@ -57,6 +57,15 @@ export interface DriverPositionPayload {
   recorded_at: string;
 }
 
+/**
+ * Sent to every socket of a node whose fan-out subscription came back after a loss (a Redis
+ * restart): changes published meanwhile never reached it, so `subscribe` again to each order
+ * on screen and take the snapshot.
+ */
+export interface ResyncPayload {
+  reason: 'fanout_reconnected';
+}
+
 /** Server → client. */
 export interface ServerToClientEvents {
   order_update: (order: OrderView) => void;
@@ -67,6 +76,7 @@ export interface ServerToClientEvents {
   offer_closed: (payload: OfferClosedPayload) => void;
   driver_location: (payload: DriverLocationPayload) => void;
   driver_position: (payload: DriverPositionPayload) => void;
+  resync: (payload: ResyncPayload) => void;
 }
 
 export type ServerEventName = keyof ServerToClientEvents;

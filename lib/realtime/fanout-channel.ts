@@ -63,14 +63,23 @@ export async function publishFanout(
 
 /**
  * Listens to the fan-out channel on a connection of its own (re-subscribed by itself after a
- * reconnect or a failover); `onMessage` gets each raw message in Redis' order.
+ * reconnect or a failover); `onMessage` gets each raw message in Redis' order, and
+ * `onResubscribed` is called when the channel is live again after a reconnect (what was
+ * published meanwhile never reached this subscriber).
  */
 export function subscribeFanout(
   settings: RedisSettings,
   onMessage: (raw: string) => void,
   onError?: (e: unknown) => void,
+  onResubscribed?: () => void,
 ): ChannelSubscription {
-  return subscribeChannel(settings, fanoutChannel(settings.prefix), onMessage, onError);
+  return subscribeChannel(
+    settings,
+    fanoutChannel(settings.prefix),
+    onMessage,
+    onError,
+    onResubscribed,
+  );
 }
 
 export function parseFanoutMessage(raw: string): FanoutMessage | null {
@@ -91,6 +100,18 @@ export async function lastEmittedOrderVersion(
 ): Promise<number | null> {
   const raw = await redis.get(orderGateKey(prefix, orderId));
   return raw === null ? null : Number(raw);
+}
+
+/** The last version emitted for each order (null where none is recorded), in one MGET. */
+export async function lastEmittedOrderVersions(
+  redis: Redis,
+  prefix: string,
+  orderIds: readonly string[],
+): Promise<(number | null)[]> {
+  if (orderIds.length === 0) return [];
+  // One hash-tag group: a single slot on a cluster too.
+  const raws = await redis.mget(...orderIds.map((id) => orderGateKey(prefix, id)));
+  return raws.map((raw) => (raw === null ? null : Number(raw)));
 }
 
 /** The scripts' text, with the deployment's publish command (`PUBLISH` or `SPUBLISH`). */

@@ -35,15 +35,31 @@ export interface ChannelSubscription {
  * Listens to `channel` on a connection of its own, calling `onMessage` for each message in
  * the order Redis delivered them. The connection subscribes again by itself after a reconnect
  * (a Redis restart) or, on a cluster, after the channel's slot moved to another master.
+ *
+ * Messages published while the connection was away are lost to it: `onResubscribed` is called
+ * once Redis has confirmed the subscription again after each reconnect (not after the first
+ * connect), so the caller can tell whoever relies on those messages to catch up.
  */
 export function subscribeChannel(
   settings: RedisSettings,
   channel: string,
   onMessage: (message: string) => void,
   onError: (e: unknown) => void = () => undefined,
+  onResubscribed: () => void = () => undefined,
 ): ChannelSubscription {
   const sub = createSubscriberRedis(settings);
   sub.on('error', onError);
+  let connectedBefore = false;
+  sub.on('ready', () => {
+    if (!connectedBefore) {
+      connectedBefore = true;
+      return;
+    }
+    // ioredis has re-sent the subscription on this reconnect; asking again is harmless and
+    // its reply comes after that one, so the channel is live again when it resolves.
+    const again = sub instanceof Cluster ? sub.ssubscribe(channel) : sub.subscribe(channel);
+    again.then(onResubscribed, onError);
+  });
   const deliver = (from: string, message: string) => {
     if (from === channel) onMessage(message);
   };

@@ -11,7 +11,7 @@ import {
 import { createRedis } from '../../lib/redis/redis.js';
 import { startQueueWorkers } from '../../workers/processors.js';
 import { insertOutboxMessages } from '../../db/repositories/outbox.repository.js';
-import { createOrderIn } from '../helpers/dispatch-fixtures.js';
+import { createOrderIn, moveOrder } from '../helpers/dispatch-fixtures.js';
 import { createPassenger, createRegion } from '../helpers/factories.js';
 import { closeDeps, createTestDeps, resetState } from '../helpers/test-deps.js';
 import { pollUntil } from '../helpers/poll-until.js';
@@ -174,6 +174,27 @@ describe('outbox relay', () => {
       await pollUntil(async () => (await unpublished()) === 0, 5000, 'the row marked');
       expect(published).to.deep.equal(bothVersions(id));
       expect(await lastEmittedOrderVersion(deps.redis, deps.config.redis.prefix, id)).to.equal(2);
+      expect(await queuedRealtimeJobs()).to.equal(0);
+    });
+
+    it('when one batch holds changes of several orders, one moved twice, then each version is published once, in order', async () => {
+      // Committed before any relay runs: the first claim takes them all as one batch.
+      const ids = [await committedChange(), await committedChange(), await committedChange()];
+      await moveOrder(deps, ids[1]!, 'cancelled');
+      // Each booking is versions 1 and 2; the cancel is version 3 of the second.
+      expect(await unpublished()).to.equal(7);
+      await start();
+      await pollUntil(async () => (await unpublished()) === 0, 5000, 'the rows marked');
+      await pollUntil(() => published.length >= 7, 5000, 'the publications');
+      const of = (id: string) => published.filter((p) => p.orderId === id).map((p) => p.version);
+      expect(of(ids[0]!)).to.deep.equal([1, 2]);
+      expect(of(ids[1]!)).to.deep.equal([1, 2, 3]);
+      expect(of(ids[2]!)).to.deep.equal([1, 2]);
+      // A later change through the same path: a duplicate of the batch would have shown by now.
+      const later = await committedChange();
+      await pollUntil(() => of(later).length >= 2, 5000, 'the later one');
+      expect(of(later)).to.deep.equal([1, 2]);
+      expect(published).to.have.length(9);
       expect(await queuedRealtimeJobs()).to.equal(0);
     });
 

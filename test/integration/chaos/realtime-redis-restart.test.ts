@@ -1,8 +1,10 @@
 /**
  * Chaos: a passenger's socket is connected to a real realtime node when Redis is killed and
- * comes back empty. After re-subscribing, the client still gets every later change of its
- * order, each version once (the relay's Redis client, the realtime queue and the fan-out
- * channel all reconnect on their own).
+ * comes back empty. The node reaches Redis through a proxy that keeps it cut off a while
+ * longer, and a change is published in that gap (which reaches no socket of the node): when
+ * the node's fan-out subscription is back it sends `resync`, the client re-subscribes and
+ * the snapshot holds the missed change; later changes arrive each once (the relay's Redis
+ * client, the realtime queue and the fan-out channel all reconnect on their own).
  *
  * Its own redis-server on a spare loopback port; PostgreSQL is the shared test database.
  */
@@ -25,7 +27,11 @@ import {
 } from '../../helpers/realtime-node.js';
 import { closeDeps, createTestDeps, resetState } from '../../helpers/test-deps.js';
 import { sendFanoutMarker } from '../../helpers/fanout-marker.js';
+import { startTcpProxy, type TcpProxy } from '../../helpers/tcp-proxy.js';
+import { connectPlain, type PlainClient } from '../../helpers/plain-ws-client.js';
 import { passengerRoom } from '../../../lib/realtime/rooms.js';
+import { lastEmittedOrderVersion } from '../../../lib/realtime/fanout-channel.js';
+import type { OrderView } from '../../../lib/orders/order-view.js';
 
 const port = Number(process.env.CHAOS_REDIS_PORT_REALTIME ?? 7413);
 
@@ -36,7 +42,11 @@ describe('chaos: realtime across a Redis restart', function () {
   let relay: OutboxRelay;
   let deliveryRetries: Worker[];
   let node: RealtimeNode;
+  /** Between the node and Redis: the node alone can be kept away from Redis. */
+  let nodeLink: TcpProxy;
   let socket: ClientSocket | undefined;
+  /** An original app's plain order stream on the same node: re-sent its snapshot instead. */
+  let plain: PlainClient | undefined;
 
   before(async () => {
     redis = privateRedis(port);
@@ -50,18 +60,21 @@ describe('chaos: realtime across a Redis restart', function () {
     // As in the worker process: a direct delivery that fails around the restart is retried
     // as a `realtime` job.
     deliveryRetries = startQueueWorkers(deps, ['realtime']);
-    node = await startRealtimeNode({ REDIS_URL: redis.url });
+    nodeLink = await startTcpProxy(redis.port);
+    node = await startRealtimeNode({ REDIS_URL: `redis://127.0.0.1:${nodeLink.port}` });
   });
   after(async () => {
     socket?.close();
+    plain?.ws.close();
     await node.stop();
+    await nodeLink.close();
     await relay.stop();
     await Promise.all(deliveryRetries.map((worker) => worker.close()));
     await closeDeps(deps);
     await redis.stop();
   });
 
-  it('when Redis restarts empty, then a re-subscribed client gets the later changes, each once', async () => {
+  it('when Redis restarts empty and a change is published before the node listens again, then the resync recovers it and later changes come once', async () => {
     const region = await createRegion(deps, { id: 'atyrau' });
     const { user, passenger } = await createPassenger(deps, region.id);
     // Booked, then moved by hand only: its dispatch job is queued, but no dispatch worker
@@ -71,50 +84,60 @@ describe('chaos: realtime across a Redis restart', function () {
     socket = connectClient(node.url, await tokenFor(deps, user), { reconnection: true });
     socket.on('order_status_changed', (payload) => versions.push(payload.version));
     await whenConnected(socket);
+    const snapshots: OrderView[] = [];
     const subscribe = async () => {
-      const ack = (await socket!.timeout(3000).emitWithAck('subscribe', { order_id: orderId })) as {
-        ok: boolean;
-      };
+      const ack = (await socket!.timeout(3000).emitWithAck('subscribe', { order_id: orderId })) as
+        { ok: true; order: OrderView } | { ok: false };
       expect(ack.ok).to.equal(true);
+      if (ack.ok) snapshots.push(ack.order);
     };
+    // As a client should: on `resync`, re-subscribe to the order on screen.
+    let resyncs = 0;
+    socket.on('resync', () => {
+      resyncs += 1;
+      void subscribe();
+    });
     await subscribe();
+    plain = connectPlain(node.url, `/ws/orders/${orderId}/`, await tokenFor(deps, user));
+    await plain.opened;
+    const plainVersions = () => plain!.of('order_update').map((o: OrderView) => o.version);
+    await pollUntil(() => plainVersions().length > 0, 10_000, 'the plain stream snapshot');
     const move = (to: OrderStatus) => moveOrder(deps, orderId, to);
     const { order: before } = await move('awaiting_dispatcher_decision');
     await pollUntil(() => versions.includes(before.version), 10_000, 'the change before');
 
+    nodeLink.cut();
     await redis.kill();
     await redis.start();
     const back = Date.now();
-    // The client re-subscribes (as apps do on any doubt); the socket itself may have stayed up.
+    // Redis is back for the relay, not yet for the node: this change reaches none of its sockets.
+    const { order: missed } = await move('matching');
     await pollUntil(
-      async () => {
-        try {
-          await whenConnected(socket!);
-          await subscribe();
-          return true;
-        } catch {
-          return false;
-        }
-      },
-      10_000,
-      're-subscription',
+      async () =>
+        (await lastEmittedOrderVersion(deps.redis, deps.config.redis.prefix, orderId)) ===
+        missed.version,
+      15_000,
+      'the missed change published',
     );
-    // The node's own channel subscription comes back on its own reconnect, which may lag the
-    // socket's: a marker through the channel that reaches the socket shows it is back (a
-    // change published before that would reach no node; the client's snapshot covers it).
+    nodeLink.restore();
+    // The node's subscription is back: it tells the socket (which never dropped) to resync,
+    // and the re-subscribe's snapshot holds what the socket missed.
+    await pollUntil(
+      () => snapshots.some((order) => order.version === missed.version),
+      15_000,
+      'the resync and its snapshot',
+    );
+    expect(resyncs).to.equal(1);
+    expect(snapshots.at(-1)).to.deep.include({ status: 'matching', version: missed.version });
+    await pollUntil(
+      () => plainVersions().includes(missed.version),
+      15_000,
+      'the plain stream re-sent its snapshot',
+    );
+    // Published before the node listened again: never emitted to the socket.
+    expect(versions).to.not.include(missed.version);
     const markers: string[] = [];
     socket.on('offer_closed', (payload) => markers.push(payload.order_id));
-    await pollUntil(
-      async () => {
-        const probe = await sendFanoutMarker(deps, [passengerRoom(passenger.id)]);
-        return pollUntil(() => markers.includes(probe), 500, 'probe').then(
-          () => true,
-          () => false,
-        );
-      },
-      10_000,
-      'the fan-out channel back on the node',
-    );
     const { order: after } = await move('cancelled');
     await pollUntil(() => versions.includes(after.version), 15_000, 'the change after');
     const deliveredMs = Date.now() - back;
@@ -123,8 +146,10 @@ describe('chaos: realtime across a Redis restart', function () {
     await pollUntil(() => markers.includes(marker), 15_000, 'the marker after the change');
     expect(versions.filter((v) => v === after.version)).to.have.length(1);
     expect(versions.filter((v) => v === before.version)).to.have.length(1);
+    expect(versions).to.not.include(missed.version);
+    expect(resyncs).to.equal(1);
     console.log(
-      `      redis restarted empty: the next change reached the client ${deliveredMs} ms after Redis returned`,
+      `      redis restarted empty: the missed change reached the client by resync, the next one ${deliveredMs} ms after Redis returned`,
     );
   });
 });

@@ -9,18 +9,18 @@
  * One verb each: a query here (and deletePublishedOutboxRows in outbox.repository.ts) is a
  * `delete…`; `prune` is the housekeeping run that repeats them all (lib/maintenance/prune.ts).
  */
+import type { SmsStatus } from '../../lib/sms/sms-status.js';
 import type { Db, Knex } from '../database.js';
 
-/** SMS statuses after which a message is never touched again. */
-const finishedSmsStatuses = ['sent', 'failed', 'expired'];
-
+/** `finishedStatuses`: after which a message is never touched again (lib/sms/sms-status.ts). */
 export async function deleteFinishedSmsMessages(
   db: Db,
+  finishedStatuses: readonly SmsStatus[],
   createdBefore: Date,
   limit: number,
 ): Promise<number> {
   const finished = (query: Knex.QueryBuilder): void => {
-    query.whereIn('status', finishedSmsStatuses).where('created_at', '<', createdBefore);
+    query.whereIn('status', finishedStatuses).where('created_at', '<', createdBefore);
   };
   return db('sms_messages')
     .whereRaw('?? = any(array(?))', [

@@ -34,13 +34,16 @@ export async function excludeDriver(
     .ignore();
 }
 
-/** Frees a driver held by an offer (online_idle, or offline if they went offline meanwhile). */
-export async function releaseOfferedDriver(db: Db, driverId: number): Promise<void> {
+/**
+ * Frees a driver held by an offer (online_idle, or offline if they went offline meanwhile):
+ * the one rule, for an answered or expired offer and for an order cancelled under its offer.
+ */
+export async function releaseOfferedDriver(db: Db, driverId: number, at?: Date): Promise<void> {
   await db('drivers')
     .where({ id: driverId, status: 'offered' })
     .update({
       status: db.raw(`CASE WHEN is_online THEN 'online_idle' ELSE 'offline' END`),
-      updated_at: db.fn.now(),
+      updated_at: at ?? db.fn.now(),
     });
 }
 

@@ -5,6 +5,7 @@
  * the caller's transaction.
  */
 import type { Db } from '../database.js';
+import { releaseOfferedDriver } from './matching.repository.js';
 import { OfferModel } from '../models/models.js';
 
 export type OfferRow = OfferModel;
@@ -80,11 +81,6 @@ export async function cancelPendingOfferOfOrder(
     .returning(['id', 'driver_id']);
   const closed = rows[0];
   if (!closed) return null;
-  await db('drivers')
-    .where({ id: closed.driver_id, status: 'offered' })
-    .update({
-      status: db.raw(`CASE WHEN is_online THEN 'online_idle' ELSE 'offline' END`),
-      updated_at: now,
-    });
+  await releaseOfferedDriver(db, closed.driver_id, now);
   return { offerId: closed.id, driverId: closed.driver_id };
 }

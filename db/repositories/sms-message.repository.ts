@@ -1,7 +1,7 @@
 /** Outgoing SMS messages; the payload column holds only sealed (encrypted) text. */
 import type { Db } from '../database.js';
 
-export type SmsStatus = 'pending' | 'sent' | 'failed' | 'expired';
+import type { SmsStatus } from '../../lib/sms/sms-status.js';
 
 export interface SmsMessageRow {
   id: number;

@@ -13,6 +13,7 @@ import {
 import { deletePublishedOutboxRows } from '../../db/repositories/outbox.repository.js';
 import type { SystemActor } from '../auth/actor.js';
 import type { AppDeps } from '../deps.js';
+import { finishedSmsStatuses } from '../sms/sms-status.js';
 
 export const prunedTables = [
   'outbox_messages',
@@ -61,6 +62,7 @@ export async function pruneRowsPastRetention(
     sms_messages: (limit) =>
       deleteFinishedSmsMessages(
         db.knex,
+        finishedSmsStatuses,
         before(config.maintenance.smsRetentionDays * 24 * hourMs),
         limit,
       ),

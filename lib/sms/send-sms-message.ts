@@ -9,10 +9,10 @@ import {
   markSmsExpired,
   markSmsSent,
   recordSmsFailure,
-  type SmsStatus,
 } from '../../db/repositories/sms-message.repository.js';
 import { listUnsentSms } from '../../db/repositories/recovery.repository.js';
 import type { SystemActor } from '../auth/actor.js';
+import type { SmsStatus } from './sms-status.js';
 import type { AppDeps } from '../deps.js';
 import { openSmsPayload } from './sms-crypto.js';
 import { SmsDeliveryError } from './sms-provider.js';

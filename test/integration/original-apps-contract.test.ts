@@ -27,6 +27,7 @@ import { apiClient, waitFor, type ApiClient } from '../helpers/ride-client.js';
 import { startServiceProcess, type ServiceProcess } from '../helpers/service-process.js';
 import { closeDeps, createTestDeps, resetState } from '../helpers/test-deps.js';
 import { startWorkerProcess } from '../helpers/worker-processes.js';
+import { pollFor } from '../helpers/poll-until.js';
 
 const passengerPhone = '+77015552001';
 const driverPhone = '+77015552002';
@@ -234,11 +235,20 @@ describe('contract: the original Invo Taxi apps against the real processes', fun
     };
     await setStatus('driver_en_route');
     await call('PATCH', '/api/mobile/drivers/location/', metresNorth(30), driverAccess);
-    const active = await call(
-      'GET',
-      '/api/mobile/passengers/active-order/',
-      undefined,
-      passengerAccess,
+    // The order's driver position is PostgreSQL's, which the position writer updates within
+    // POSITION_FLUSH_INTERVAL_MS of the report (docs/operations.md): ask until it is there.
+    const active = await pollFor(
+      async () => {
+        const body = await call(
+          'GET',
+          '/api/mobile/passengers/active-order/',
+          undefined,
+          passengerAccess,
+        );
+        return body.driver_position ? body : undefined;
+      },
+      10_000,
+      'the driver position on the active order',
     );
     expectAppCanRead('passengers/active-order/', active, {
       ...orderReads,

@@ -9,13 +9,12 @@ import { expect } from 'chai';
 import type { AppDeps } from '../../lib/deps.js';
 import type { DriverChange } from '../../lib/drivers/driver-changes.js';
 import { loadDriverView } from '../../lib/drivers/read-drivers.js';
-import { findRankedCandidates } from '../../lib/dispatch/find-candidates.js';
-import { loadOrderForSearch } from '../../lib/dispatch/supply-follower.js';
 import { flushDriverPositions } from '../../lib/drivers/position-writer.js';
 import { createOrderIn, placeDriver } from '../helpers/dispatch-fixtures.js';
 import { createPassenger, createRegion } from '../helpers/factories.js';
 import { closeDeps, createTestDeps, resetState } from '../helpers/test-deps.js';
 import { testEnv } from '../helpers/test-env.js';
+import { searchBothWays } from '../helpers/supply-search.js';
 
 /** This suite's processes, told apart in pg_stat_activity. */
 const applicationName = 'driver-changes-test';
@@ -26,16 +25,12 @@ describe('driver change announcements (one channel, one listener per process)', 
   let heard: DriverChange[] = [];
   let wake: (() => void) | null = null;
   let markers = 0;
-  let candidateQueries = 0;
   let unfollow: () => void;
 
   before(() => {
     const url = new URL(testEnv.DATABASE_URL!);
     url.searchParams.set('application_name', applicationName);
     deps = createTestDeps({ DATABASE_URL: url.toString() });
-    deps.db.knex.on('query', (q: { sql: string }) => {
-      if (q.sql.includes('trips_today')) candidateQueries++;
-    });
     unfollow = deps.driverChanges.follow({
       listening: () => {
         heard.push({ kind: 'everything' });
@@ -152,16 +147,8 @@ describe('driver change announcements (one channel, one listener per process)', 
 
     /** The supply's search for the order (its barrier) next to the SQL search. */
     const bothWays = async () => {
-      let loaded = await loadOrderForSearch(deps, orderId);
-      for (let i = 0; i < 100 && loaded?.supply.barrier === null; i++) {
-        await new Promise((resolve) => setImmediate(resolve));
-        loaded = await loadOrderForSearch(deps, orderId);
-      }
-      expect(loaded?.supply.barrier, 'a supply barrier').to.be.a('string');
-      const before = candidateQueries;
-      const viaSupply = await findRankedCandidates(deps, loaded!.order, { supply: loaded!.supply });
-      expect(candidateQueries - before, 'candidate queries of the supply search').to.equal(0);
-      const viaSql = await findRankedCandidates(deps, loaded!.order);
+      const { viaSupply, viaSql, supplyQueries } = await searchBothWays(deps, orderId);
+      expect(supplyQueries, 'candidate queries of the supply search').to.equal(0);
       return { viaSupply: viaSupply.candidates, viaSql: viaSql.candidates };
     };
 

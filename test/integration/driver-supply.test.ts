@@ -7,13 +7,13 @@
 import { expect } from 'chai';
 import type { AppDeps } from '../../lib/deps.js';
 import { systemActor } from '../../lib/auth/actor.js';
-import { findRankedCandidates, type CandidateSearch } from '../../lib/dispatch/find-candidates.js';
+import type { CandidateSearch } from '../../lib/dispatch/find-candidates.js';
 import { matchOrder } from '../../lib/dispatch/match-order.js';
-import { loadOrderForSearch } from '../../lib/dispatch/supply-follower.js';
 import { closeDeps, createTestDeps, resetState } from '../helpers/test-deps.js';
 import { createPassenger, createRegion } from '../helpers/factories.js';
 import { createOrderIn, placeDriver } from '../helpers/dispatch-fixtures.js';
 import { seededRandom } from '../helpers/seeded-random.js';
+import { searchBothWays } from '../helpers/supply-search.js';
 
 // 10:00 UTC is 15:00 in Atyrau (UTC+5): the local day began at 19:00 UTC the day before.
 const now = new Date('2026-11-26T10:00:00Z');
@@ -22,15 +22,10 @@ const statuses = ['online_idle', 'offered', 'enroute_to_pickup', 'on_trip', 'pau
 describe('driver supply (in-memory candidate facts, kept exact by announcements)', () => {
   let deps: AppDeps;
   let passenger: { id: number; user_id: number; region_id: string };
-  let candidateQueries = 0;
   const random = seededRandom();
-  const countCandidateQueries = (q: { sql: string }) => {
-    if (q.sql.includes('trips_today')) candidateQueries++;
-  };
 
   before(() => {
     deps = createTestDeps({}, { now: () => now });
-    deps.db.knex.on('query', countCandidateQueries);
   });
   after(() => closeDeps(deps));
   beforeEach(async () => {
@@ -41,21 +36,7 @@ describe('driver supply (in-memory candidate facts, kept exact by announcements)
     passenger = { id: made.passenger.id, user_id: made.user.id, region_id: 'atyrau' };
   });
 
-  /** The same order searched through the supply (its barrier) and through SQL. */
-  async function bothWays(orderId: string) {
-    // The first load starts the follower; wait until a load gets a barrier.
-    let loaded = await loadOrderForSearch(deps, orderId);
-    for (let i = 0; i < 100 && loaded?.supply.barrier === null; i++) {
-      await new Promise((resolve) => setImmediate(resolve));
-      loaded = await loadOrderForSearch(deps, orderId);
-    }
-    expect(loaded?.supply.barrier, 'a supply barrier').to.be.a('string');
-    const before = candidateQueries;
-    const viaSupply = await findRankedCandidates(deps, loaded!.order, { supply: loaded!.supply });
-    const supplyQueries = candidateQueries - before;
-    const viaSql = await findRankedCandidates(deps, loaded!.order);
-    return { viaSupply, viaSql, supplyQueries };
-  }
+  const bothWays = (orderId: string) => searchBothWays(deps, orderId);
 
   const summary = (s: CandidateSearch) => ({
     candidates: s.candidates,

@@ -68,8 +68,13 @@ export function App() {
     let closed = false;
     const token = currentToken() ?? '';
     const resyncOrders = async () => {
-      const orders = await getAll<OrderView>(`/api/orders/?status=${openStatuses.join(',')}`);
-      if (!closed) store.replaceOrders(orders);
+      const mark = store.beginOrdersSnapshot();
+      try {
+        const orders = await getAll<OrderView>(`/api/orders/?status=${openStatuses.join(',')}`);
+        if (!closed) store.replaceOrders(orders, mark);
+      } finally {
+        store.endOrdersSnapshot();
+      }
     };
     const loadDrivers = async () => {
       const drivers = await getAll<StaffDriverView>('/api/drivers/');

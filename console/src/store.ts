@@ -15,6 +15,17 @@ export class ConsoleStore {
   isLive = false;
   private readonly listeners = new Map<Topic, Set<Listener>>();
   private readonly positionListeners = new Set<(driver: StaffDriverView) => void>();
+  /**
+   * Snapshot bookkeeping. A snapshot is asked before, and answered after, any change pushed
+   * meanwhile, so replacing the orders with it would drop that change (an order booked while
+   * the read was in flight vanished from the queue). Each snapshot carries the mark taken when
+   * it was asked; changes seen since then are laid over it, and a snapshot asked before the
+   * last one applied is stale and dropped.
+   */
+  private changeCount = 0;
+  private readonly changedAt = new Map<string, number>();
+  private snapshotsInFlight = 0;
+  private lastSnapshotMark = -1;
 
   on(topic: Topic, listener: Listener): () => void {
     let set = this.listeners.get(topic);
@@ -32,9 +43,31 @@ export class ConsoleStore {
     for (const listener of this.listeners.get(topic) ?? []) listener();
   }
 
-  replaceOrders(orders: OrderView[]): void {
+  /** Call before asking for an orders snapshot; hand the mark to `replaceOrders`. */
+  beginOrdersSnapshot(): number {
+    this.snapshotsInFlight += 1;
+    // Its own step in the count, so snapshots are ordered even with no change between them.
+    return ++this.changeCount;
+  }
+
+  /** Ends a snapshot begun with `beginOrdersSnapshot`, whether it was answered or not. */
+  endOrdersSnapshot(): void {
+    this.snapshotsInFlight -= 1;
+    if (this.snapshotsInFlight === 0) this.changedAt.clear();
+  }
+
+  replaceOrders(orders: OrderView[], mark: number): void {
+    if (mark <= this.lastSnapshotMark) return;
+    this.lastSnapshotMark = mark;
+    const held = new Map(this.orders);
     this.orders.clear();
     for (const order of orders) this.orders.set(order.id, order);
+    for (const [id, seenAt] of this.changedAt) {
+      const change = held.get(id);
+      if (seenAt <= mark || !change) continue;
+      const answered = this.orders.get(id);
+      if (!answered || answered.version < change.version) this.orders.set(id, change);
+    }
     this.emit('orders');
   }
 
@@ -43,6 +76,7 @@ export class ConsoleStore {
     const held = this.orders.get(order.id);
     if (held && held.version > order.version) return;
     this.orders.set(order.id, order);
+    if (this.snapshotsInFlight > 0) this.changedAt.set(order.id, ++this.changeCount);
     this.emit('orders');
   }
 

@@ -2,6 +2,7 @@
  * Objection models, one per table, with their relations. Columns keep the database's
  * snake_case names, which are also the contract's field names.
  */
+import type { Knex } from 'knex';
 import { Model, type RelationMappings } from 'objection';
 
 export class RegionModel extends Model {
@@ -180,4 +181,15 @@ export class OfferModel extends Model {
       },
     };
   }
+}
+
+/**
+ * withGraphJoined needs the columns of every table in the graph and, on a model's first use,
+ * asks for them all at once on the caller's connection: inside a transaction that is several
+ * queries at the same time on one client, which pg deprecates (and pg 9 will refuse). Asking
+ * for them one after another first keeps one query at a time; afterwards objection answers
+ * from its cache, so this costs nothing.
+ */
+export async function loadGraphColumns(db: Knex, models: readonly (typeof Model)[]): Promise<void> {
+  for (const model of models) await model.fetchTableMetadata({ knex: db });
 }

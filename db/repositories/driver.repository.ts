@@ -1,10 +1,11 @@
 /** Drivers as their own endpoints and the back office see them (always with user and region). */
 import type { Db } from '../database.js';
-import { DriverModel } from '../models/models.js';
+import { DriverModel, loadGraphColumns, RegionModel, UserModel } from '../models/models.js';
 import type { OrderStatus } from '../../lib/orders/order-status.js';
 
 export type DriverRow = DriverModel;
 const driverGraph = '[user, region]';
+const driverGraphModels = [DriverModel, UserModel, RegionModel];
 
 export interface DriverFilters {
   is_online?: boolean | undefined;
@@ -30,6 +31,7 @@ export interface DriverWrite {
  * each extra round trip to PostgreSQL costs more CPU than building the view.
  */
 export async function findDriverWithGraph(db: Db, id: number): Promise<DriverRow | undefined> {
+  await loadGraphColumns(db, driverGraphModels);
   return DriverModel.query(db).findById(id).withGraphJoined(driverGraph);
 }
 

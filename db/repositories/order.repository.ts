@@ -1,6 +1,14 @@
 /** Orders and their events: the persistence side of lib/orders. */
 import type { Db } from '../database.js';
-import { OrderEventModel, OrderModel } from '../models/models.js';
+import {
+  DriverModel,
+  loadGraphColumns,
+  OrderEventModel,
+  OrderModel,
+  PassengerModel,
+  RegionModel,
+  UserModel,
+} from '../models/models.js';
 
 export type OrderRow = OrderModel;
 export type OrderEventRow = OrderEventModel;
@@ -72,15 +80,18 @@ export async function listOrderEvents(db: Db, orderId: string): Promise<OrderEve
 
 /** The relations the Order view needs. */
 export const orderGraph = '[passenger.[user, region], driver.[user, region]]';
+const orderGraphModels = [OrderModel, PassengerModel, DriverModel, UserModel, RegionModel];
 
 /** One row, one query: joined rather than fetched (7 round trips), which counts per realtime event. */
 export async function findOrderWithParties(db: Db, id: string): Promise<OrderRow | undefined> {
+  await loadGraphColumns(db, orderGraphModels);
   return OrderModel.query(db).findById(id).withGraphJoined(orderGraph);
 }
 
 /** The orders with their parties (as findOrderWithParties), in one query; missing ids omitted. */
 export async function findOrdersWithParties(db: Db, ids: readonly string[]): Promise<OrderRow[]> {
   if (ids.length === 0) return [];
+  await loadGraphColumns(db, orderGraphModels);
   return OrderModel.query(db)
     .whereIn('orders.id', [...new Set(ids)])
     .withGraphJoined(orderGraph);

@@ -14,17 +14,16 @@
  * the add fails too and the row simply waits in PostgreSQL, like any other row.
  */
 import type { AppDeps } from '../deps.js';
-import { parseJobPayload, type JobName } from '../jobs/registry.js';
+import type { JobName, JobPayload } from '../jobs/registry.js';
 import { fanOutOfferChange } from '../realtime/fan-out-offer-change.js';
 import { fanOutOrderChanges } from '../realtime/fan-out-order-change.js';
 
 export type DeliveryDeps = Pick<AppDeps, 'db' | 'redis' | 'config' | 'clock'>;
 
-/** A row's payload (validated by the relay against its topic's schema). */
-export interface DirectRow {
-  topic: JobName;
-  payload: unknown;
-}
+/** A row of a direct topic with its payload, already checked against the topic's schema. */
+export type DirectRow =
+  | { topic: 'realtime.order-changed'; payload: JobPayload<'realtime.order-changed'> }
+  | { topic: 'realtime.offer-changed'; payload: JobPayload<'realtime.offer-changed'> };
 
 /** Whether the relay delivers this topic itself (rather than through its queue). */
 export const isDirectTopic = (topic: JobName): boolean =>
@@ -36,9 +35,7 @@ export const isDirectTopic = (topic: JobName): boolean =>
  */
 export function startDirectDeliveries(deps: DeliveryDeps, rows: DirectRow[]): Promise<unknown>[] {
   const orderRows = rows.flatMap((row, i) =>
-    row.topic === 'realtime.order-changed'
-      ? [{ i, change: parseJobPayload('realtime.order-changed', row.payload) }]
-      : [],
+    row.topic === 'realtime.order-changed' ? [{ i, change: row.payload }] : [],
   );
   const orderDeliveries = fanOutOrderChanges(
     deps,
@@ -50,9 +47,7 @@ export function startDirectDeliveries(deps: DeliveryDeps, rows: DirectRow[]): Pr
   return rows.map((row, i) => {
     const order = byRow.get(i);
     if (order) return order;
-    if (row.topic === 'realtime.offer-changed') {
-      return fanOutOfferChange(deps, parseJobPayload('realtime.offer-changed', row.payload));
-    }
+    if (row.topic === 'realtime.offer-changed') return fanOutOfferChange(deps, row.payload);
     return Promise.reject(new Error(`${row.topic} is not delivered directly`));
   });
 }

@@ -33,7 +33,12 @@ import type { Clock } from '../clock/clock.js';
 import type { Config } from '../config/config.js';
 import { withTimeout } from '../process/with-timeout.js';
 import type { Redis } from '../redis/redis.js';
-import { publishRow, startBatchDeliveries, UnpublishableRowError } from './publish-row.js';
+import {
+  checkRow,
+  publishRow,
+  startBatchDeliveries,
+  UnpublishableRowError,
+} from './publish-row.js';
 
 export { outboxJobId } from './publish-row.js';
 
@@ -84,9 +89,10 @@ async function publishBatch(
     // All adds (and direct deliveries) are issued at once and travel pipelined on the Redis
     // connections, in row order: one round trip's wait per batch instead of one per row.
     const now = deps.clock.now();
-    const deliveries = startBatchDeliveries(deps, rows, now);
+    const checked = rows.map(checkRow);
+    const deliveries = startBatchDeliveries(deps, checked, now);
     const results = await Promise.allSettled(
-      rows.map((row, i) => publishRow(deps, row, now, deliveries[i] ?? null)),
+      checked.map((row, i) => publishRow(deps, row, now, deliveries[i] ?? null)),
     );
     const published = rows.filter((_, i) => results[i]!.status === 'fulfilled').map((r) => r.id);
     const failures = rows.flatMap((row, i) => {

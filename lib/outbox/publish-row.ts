@@ -4,13 +4,18 @@
  * BullMQ queue with a deterministic job id and the remaining delay.
  */
 import type { OutboxRow } from '../../db/repositories/outbox.repository.js';
-import { isJobName, jobDefinition, type JobName } from '../jobs/registry.js';
+import { isJobName, jobDefinition } from '../jobs/registry.js';
 import { withRequestId } from '../queue/job-envelope.js';
 import type { Queues } from '../queue/queues.js';
 import type { Config } from '../config/config.js';
 import type { Logger } from '../logger/logger.js';
 import { withTimeout } from '../process/with-timeout.js';
-import { isDirectTopic, startDirectDeliveries, type DeliveryDeps } from './direct-delivery.js';
+import {
+  isDirectTopic,
+  startDirectDeliveries,
+  type DeliveryDeps,
+  type DirectRow,
+} from './direct-delivery.js';
 
 export type PublishDeps = DeliveryDeps & { queues: Queues; logger: Logger; config: Config };
 
@@ -22,16 +27,21 @@ const publishTimeoutMs = 3000;
 /** A row no job definition accepts: publishing it again can never succeed. */
 export class UnpublishableRowError extends Error {}
 
-/** The row's job, checked; throws UnpublishableRowError for a row no job accepts. */
-function checkedJob(row: OutboxRow) {
-  if (!isJobName(row.topic)) throw new UnpublishableRowError(`unknown outbox topic ${row.topic}`);
+/** A claimed row, checked once against its job's schema: its job and payload, or why not. */
+export type CheckedRow =
+  | { row: OutboxRow; job: ReturnType<typeof jobDefinition>; payload: unknown; error?: never }
+  | { row: OutboxRow; error: UnpublishableRowError };
+
+export function checkRow(row: OutboxRow): CheckedRow {
+  if (!isJobName(row.topic)) {
+    return { row, error: new UnpublishableRowError(`unknown outbox topic ${row.topic}`) };
+  }
   const job = jobDefinition(row.topic);
   try {
-    job.schema.validateSync(row.payload);
+    return { row, job, payload: job.schema.validateSync(row.payload) };
   } catch (e: unknown) {
-    throw new UnpublishableRowError(`bad payload: ${(e as Error).message}`);
+    return { row, error: new UnpublishableRowError(`bad payload: ${(e as Error).message}`) };
   }
-  return job;
 }
 
 const delayOf = (row: OutboxRow, now: Date) =>
@@ -43,12 +53,13 @@ const deliversDirectly = (row: OutboxRow, now: Date): boolean =>
 
 export async function publishRow(
   deps: PublishDeps,
-  row: OutboxRow,
+  checked: CheckedRow,
   now: Date,
   delivery: Promise<unknown> | null,
 ): Promise<void> {
   const { queues, config } = deps;
-  const job = checkedJob(row);
+  if (checked.error) throw checked.error;
+  const { row, job } = checked;
   if (delivery) {
     // Delivered here, inside the claim: the row is marked published only after the gated
     // PUBLISH. On any failure the topic's job takes over (its retries never give up).
@@ -79,18 +90,14 @@ export async function publishRow(
  */
 export function startBatchDeliveries(
   deps: PublishDeps,
-  rows: OutboxRow[],
+  rows: readonly CheckedRow[],
   now: Date,
 ): (Promise<unknown> | null)[] {
-  const direct = rows.flatMap((row, i) => {
-    if (!deliversDirectly(row, now)) return [];
-    try {
-      checkedJob(row);
-    } catch {
-      return [];
-    }
-    return [{ i, row: { topic: row.topic as JobName, payload: row.payload } }];
-  });
+  const direct = rows.flatMap((checked, i) =>
+    checked.error || !deliversDirectly(checked.row, now)
+      ? []
+      : [{ i, row: { topic: checked.row.topic, payload: checked.payload } as DirectRow }],
+  );
   const started = startDirectDeliveries(
     deps,
     direct.map((d) => d.row),

@@ -72,6 +72,12 @@ describe('chaos: poison outbox rows', () => {
       );
       return jobs.every((job) => job !== undefined);
     }, 10_000);
+    // The jobs are added before their batch records its failures and commits (and relay
+    // lanes claim batches side by side): wait until both rows no job accepts are set aside.
+    await pollUntil(async () => {
+      const rows = await Promise.all(['poison-topic', 'poison-payload'].map(rowState));
+      return rows.every((row) => row.dead_lettered_at !== null);
+    }, 10_000);
     // No definition accepts these: set aside at the first try.
     expect((await rowState('poison-topic')).attempts).to.equal(1);
     expect((await rowState('poison-topic')).dead_lettered_at).to.not.equal(null);

@@ -80,9 +80,28 @@ export class ConsoleStore {
     this.emit('orders');
   }
 
+  /** A position pushed while the list was read is newer than the list's: it is kept. */
   replaceDrivers(drivers: StaffDriverView[]): void {
+    const held = new Map(this.drivers);
     this.drivers.clear();
-    for (const driver of drivers) this.drivers.set(driver.id, driver);
+    for (const driver of drivers) {
+      const known = held.get(driver.id);
+      const keepPosition =
+        known?.last_location_update &&
+        (!driver.last_location_update || known.last_location_update > driver.last_location_update);
+      this.drivers.set(
+        driver.id,
+        keepPosition
+          ? {
+              ...driver,
+              current_lat: known.current_lat,
+              current_lon: known.current_lon,
+              current_position: known.current_position,
+              last_location_update: known.last_location_update,
+            }
+          : driver,
+      );
+    }
     this.emit('drivers');
   }
 

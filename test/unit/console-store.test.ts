@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { ConsoleStore } from '../../console/src/store.js';
-import type { OrderView } from '../../console/src/types.js';
+import type { OrderView, StaffDriverView } from '../../console/src/types.js';
 
 function order(id: string, version: number, status = 'searching'): OrderView {
   return { id, version, status } as unknown as OrderView;
@@ -50,5 +50,38 @@ describe('console store: snapshots and pushed changes', () => {
     store.replaceOrders([order('a', 1), order('stale', 1)], first);
     store.endOrdersSnapshot();
     expect(held(store)).to.deep.equal({ a: 2 });
+  });
+});
+
+describe('console store: the drivers list and pushed positions', () => {
+  const driver = (id: number, at: string | null, lat = 47.1) =>
+    ({
+      id,
+      current_lat: lat,
+      current_lon: 51.9,
+      current_position: { lat, lon: 51.9 },
+      last_location_update: at,
+    }) as unknown as StaffDriverView;
+
+  it('when a position pushed while the list was read is newer than the list’s, then it is kept', () => {
+    const store = new ConsoleStore();
+    store.replaceDrivers([driver(1, '2026-12-03T10:00:00.000Z'), driver(2, null)]);
+    store.applyPosition({
+      driver_id: 1,
+      lat: 47.2,
+      lon: 51.8,
+      heading: null,
+      speed: null,
+      recorded_at: '2026-12-03T10:00:05.000Z',
+    });
+    store.replaceDrivers([
+      driver(1, '2026-12-03T10:00:01.000Z', 47.15),
+      driver(2, '2026-12-03T10:00:02.000Z', 47.3),
+    ]);
+    expect(store.drivers.get(1)).to.include({
+      current_lat: 47.2,
+      last_location_update: '2026-12-03T10:00:05.000Z',
+    });
+    expect(store.drivers.get(2)).to.include({ current_lat: 47.3 });
   });
 });

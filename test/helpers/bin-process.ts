@@ -2,7 +2,8 @@
  * The one way tests start a real process (`bin/web.ts`, `bin/realtime.ts`, `bin/worker.ts`):
  * on the test database and the suite's Redis prefix, on a port reserved here (so no log text
  * is read for it), ready once its `/healthz` answers 200, stopped with SIGTERM and a bounded
- * wait before SIGKILL. Its output is kept for a failing test's message.
+ * wait before SIGKILL. Its output is kept for a failing test's message. A script meant to
+ * end (a refused start, a probe) is run by `runToExit` instead.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -157,4 +158,27 @@ export async function startBinProcess(
       `${script} ${why} on port ${port}:\n${output.split('\n').slice(-40).join('\n')}`,
     );
   }
+}
+
+/**
+ * Runs a script that is meant to end (a start refused, a migration, a probe) to its exit, on
+ * the test database and prefix plus `env`: its exit code and everything it printed.
+ */
+export async function runToExit(
+  script: string,
+  args: readonly string[] = [],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ code: number | null; output: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+    cwd: repoRoot,
+    env: { ...process.env, ...testEnv, PORT: '0', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.add(child);
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const [code] = (await once(child, 'exit')) as [number | null];
+  children.delete(child);
+  return { code, output };
 }

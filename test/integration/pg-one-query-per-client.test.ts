@@ -4,33 +4,15 @@
  * process joined that graph. Each graph is joined in a transaction by a fresh process (a cold
  * column cache); none may print that warning.
  */
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { expect } from 'chai';
-import { testEnv } from '../helpers/test-env.js';
-
-async function joinInFreshProcess(graph: string): Promise<{ code: number | null; output: string }> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'test/helpers/graph-in-transaction.ts', graph],
-    {
-      env: testEnv,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const [code] = (await once(child, 'exit')) as [number | null];
-  return { code, output };
-}
+import { runToExit } from '../helpers/bin-process.js';
 
 describe('one query at a time on a PostgreSQL client', function () {
   this.timeout(60_000);
 
   for (const graph of ['order', 'orders', 'driver']) {
     it(`when a fresh process first joins the ${graph} graph in a transaction, then pg warns of no concurrent query`, async () => {
-      const { code, output } = await joinInFreshProcess(graph);
+      const { code, output } = await runToExit('test/helpers/graph-in-transaction.ts', [graph]);
       expect(code, output).to.equal(0);
       expect(output).to.not.match(/already executing a query/);
     });

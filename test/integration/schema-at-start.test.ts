@@ -3,17 +3,13 @@
  * refuses to start on a missing or unmigrated database with a line saying what to run, and
  * bin/migrate.ts creates and migrates a missing database.
  */
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import pg from 'pg';
 import { ensureDatabaseExists, schemaStatus } from '../../db/database.js';
 import { schemaNotCurrentExitCode } from '../../lib/process/require-current-schema.js';
+import { runToExit } from '../helpers/bin-process.js';
 import { testEnv } from '../helpers/test-env.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const base = new URL(testEnv.DATABASE_URL!);
 const databaseUrl = (suffix: string) => {
   const url = new URL(base);
@@ -34,21 +30,7 @@ async function dropDatabase(url: string): Promise<void> {
   }
 }
 
-async function run(
-  script: string,
-  env: NodeJS.ProcessEnv,
-): Promise<{ code: number | null; output: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', script], {
-    cwd: root,
-    env: { ...process.env, ...testEnv, PORT: '0', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const [code] = (await once(child, 'exit')) as [number | null];
-  return { code, output };
-}
+const run = (script: string, env: NodeJS.ProcessEnv) => runToExit(script, [], env);
 
 describe('the schema at start (migrations in one place)', function () {
   this.timeout(60_000);

@@ -10,7 +10,7 @@ import jwt from 'jsonwebtoken';
 import type { AppDeps } from '../../lib/deps.js';
 import type { OrderStatus } from '../../lib/orders/order-status.js';
 import { startOutboxRelay, type OutboxRelay } from '../../lib/outbox/outbox-relay.js';
-import { passengerRoom } from '../../lib/realtime/rooms.js';
+import { driverRoom, passengerRoom } from '../../lib/realtime/rooms.js';
 import { revokeSession } from '../../db/repositories/session.repository.js';
 import { createOrderIn, moveOrder } from '../helpers/dispatch-fixtures.js';
 import {
@@ -189,9 +189,25 @@ describe('realtime: the original plain WebSocket routes on two real nodes', func
       await tokenFor(deps, otherDriver.user),
     );
     // An order stream starts with the order's current state, and nothing older comes after it.
-    await waitFor(() => orderOnA.messages.length === 1, 'the snapshot');
-    expect(orderOnA.messages[0]).to.deep.include({ type: 'order_update' });
-    expect(orderOnA.messages[0]!.data).to.include({ id: orderId, version: 2, status: 'matching' });
+    // Each is sent once the stream is in the order's room, so every stream has its snapshot
+    // before the order moves (a stream joining later would rightly start at a later version).
+    for (const stream of [orderOnA, orderOnB, staffOrderOnB]) {
+      await waitFor(() => stream.messages.length === 1, 'the snapshot');
+      expect(stream.messages[0]).to.deep.include({ type: 'order_update' });
+      expect(stream.messages[0]!.data).to.include({ id: orderId, version: 2, status: 'matching' });
+    }
+    // A party stream has no snapshot: a marker to its room proves it is in.
+    const parties: [PlainClient, string][] = [
+      [driverOnA, driverRoom(driver.driver.id)],
+      [bobOnA, passengerRoom(bob.passenger.id)],
+      [otherDriverOnB, driverRoom(otherDriver.driver.id)],
+    ];
+    for (const [stream, room] of parties) {
+      await untilInRoom(deps, room, (marker) =>
+        stream.of('offer_closed').some((d: { order_id: string }) => d.order_id === marker),
+      );
+      stream.messages.length = 0;
+    }
 
     const steps: [OrderStatus, number | undefined][] = [
       ['assigned', driver.driver.id],

@@ -187,9 +187,11 @@ export class OfferModel extends Model {
  * withGraphJoined needs the columns of every table in the graph and, on a model's first use,
  * asks for them all at once on the caller's connection: inside a transaction that is several
  * queries at the same time on one client, which pg deprecates (and pg 9 will refuse). Asking
- * for them one after another first keeps one query at a time; afterwards objection answers
- * from its cache, so this costs nothing.
+ * for them one after another first keeps one query at a time. Once cached (every later call)
+ * this is a synchronous check per model, with no await on the hot path.
  */
 export async function loadGraphColumns(db: Knex, models: readonly (typeof Model)[]): Promise<void> {
-  for (const model of models) await model.fetchTableMetadata({ knex: db });
+  for (const model of models) {
+    if (!model.tableMetadata()) await model.fetchTableMetadata({ knex: db });
+  }
 }
